@@ -1,0 +1,38 @@
+/**
+ * Names of the functions' environment variables: the CDK construct sets them, handlers read them (once, at cold
+ * start), the local stack sets them for its in-process handlers. One place, so they cannot drift.
+ */
+export const envNames = {
+  tableName: 'TABLE_NAME',
+  /** AWS: ARN of the Secrets Manager secret holding a JSON array of Contentor webhook secrets. */
+  contentorSecretArn: 'CONTENTOR_SECRET_ARN',
+  /** Local stack only: comma-separated Contentor secrets (never set in AWS). */
+  contentorSecrets: 'CONTENTOR_WEBHOOK_SECRETS',
+  /** One or more PEM public keys, concatenated. Public material, so an environment variable is fine. */
+  panjayaPublicKeys: 'PANJAYA_PUBLIC_KEYS',
+  secretCacheTtlSeconds: 'SECRET_CACHE_TTL_SECONDS',
+  eventRetentionDays: 'EVENT_RETENTION_DAYS',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  succeededTopicArn: 'SUCCEEDED_TOPIC_ARN',
+  failedTopicArn: 'FAILED_TOPIC_ARN',
+  /** Shown in notifications as the way to look a job up, e.g. "npm run jobs -- get". */
+  jobsCommandHint: 'JOBS_COMMAND_HINT',
+  /** Custom endpoints, set only by the local stack and tests. */
+  dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
+  snsEndpoint: 'SNS_ENDPOINT',
+} as const;
+
+/** Metrics namespace used by the functions and by the alarms/dashboard. */
+export const metricsNamespace = 'JobWebhookReceiver';
+/** Metric names emitted by the functions (the dashboard and alarms refer to these). */
+export const metricNames = {
+  received: 'WebhookReceived',
+  accepted: 'WebhookAccepted',
+  duplicate: 'WebhookDuplicate',
+  rejected: 'WebhookRejected',
+  unknownEvent: 'UnknownEventType',
+  notified: 'NotificationPublished',
+  notifyFailed: 'NotificationFailed',
+} as const;
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;

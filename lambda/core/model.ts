@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Providers we receive callbacks from. Adding one: a module in `providers/` plus one line in `providers/index.ts`. */
+export const providerNames = ['panjaya', 'contentor'] as const;
+export const ProviderNameSchema = z.enum(providerNames);
+export type ProviderName = z.infer<typeof ProviderNameSchema>;
+
+/** The normalised lifecycle (DESIGN.md). `stalled` is only ever set by the watchdog. */
+export const normalisedStatuses = ['in_progress', 'ready', 'succeeded', 'failed', 'unknown', 'stalled'] as const;
+export const NormalisedStatusSchema = z.enum(normalisedStatuses);
+export type NormalisedStatus = z.infer<typeof NormalisedStatusSchema>;
+
+/** SNS topics a notification can go to. */
+export const topicKinds = ['succeeded', 'failed'] as const;
+export type TopicKind = (typeof topicKinds)[number];
+
+/** Which topic a status notifies, if any. Terminal statuses notify; `stalled` goes to the failed topic. */
+export function topicFor(status: NormalisedStatus): TopicKind | undefined {
+  switch (status) {
+    case 'succeeded':
+      return 'succeeded';
+    case 'failed':
+    case 'stalled':
+      return 'failed';
+    default:
+      return undefined;
+  }
+}
+
+export function isTerminal(status: NormalisedStatus): boolean {
+  return status === 'succeeded' || status === 'failed';
+}
+
+/**
+ * What a provider module makes of one verified, parsed callback. Pure data: no I/O happened yet.
+ * `partitionId` groups jobs that must be read together (a Panjaya asset and its versions).
+ */
+export interface NormalisedEvent {
+  provider: ProviderName;
+  /** Job id per DESIGN.md: Panjaya `<asset_id>/<version_id>` or `<asset_id>`; Contentor `uuid`. */
+  jobId: string;
+  /** Partition the job lives in: Panjaya asset id, Contentor uuid. */
+  partitionId: string;
+  status: NormalisedStatus;
+  /** The provider's own event/status name, as sent. */
+  eventType: string;
+  /** Provider timestamp (ISO-8601, UTC) when the payload has one. */
+  occurredAt?: string;
+  /** The payload as the provider meant it (Contentor envelope: the `data` object). */
+  payload: Record<string, unknown>;
+  /**
+   * Deterministic identity of the event content. Contentor: hash of provider + canonical payload.
+   * Panjaya: hash of the raw body; the store combines it with the job's sequence (DESIGN.md's regeneration rule).
+   */
+  contentHash: string;
+  /** How duplicates and ordering work for this provider. */
+  ordering: 'provider-timestamp' | 'arrival-sequence';
+  /** Tie-break rank for events with the same timestamp (later lifecycle stage wins). */
+  rank: number;
+}
+
+/** Outcome of storing one event. */
+export type StoreOutcome = { outcome: 'accepted' | 'duplicate'; eventId: string; writeUnits: number };
+
+/** The JSON document subscribers get (contract: DESIGN.md fan-out). */
+export const NotificationDocumentSchema = z.object({
+  provider: ProviderNameSchema,
+  jobId: z.string(),
+  status: NormalisedStatusSchema,
+  eventType: z.string(),
+  eventId: z.string(),
+  occurredAt: z.string(),
+  receivedAt: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type NotificationDocument = z.infer<typeof NotificationDocumentSchema>;

@@ -1,0 +1,40 @@
+import type { NormalisedEvent, StoreOutcome, TopicKind } from './model';
+import type { EventItem, StateItem } from './items';
+
+/** Stores one verified event: idempotent and order-aware (DESIGN.md "Ordering" and "Data"). */
+export interface EventStore {
+  /** Throws DependencyError('storage_unavailable') when DynamoDB fails; a retry must be able to complete the write. */
+  store(event: NormalisedEvent, receivedAt: string): Promise<StoreOutcome>;
+}
+
+/** Read side used by the jobs CLI, the re-drive and tests. */
+export interface JobQueries {
+  getJob(provider: string, partitionId: string, jobId: string): Promise<StateItem | undefined>;
+  /** The asset's own state and all its versions (Panjaya), or the one job (Contentor): one Query. */
+  listPartition(provider: string, partitionId: string): Promise<StateItem[]>;
+  /** A job's events in time order. */
+  history(provider: string, partitionId: string, jobId: string): Promise<EventItem[]>;
+  /** Jobs whose current status is `status`, updated at or after `sinceIso`, newest first; no Scan. */
+  byStatusSince(status: string, sinceIso: string, limit?: number): Promise<StateItem[]>;
+  /** Terminal events not yet marked notified, received before `beforeIso`; no Scan. */
+  pendingNotifications(beforeIso: string, limit?: number): Promise<EventItem[]>;
+}
+
+/** A message ready for SNS (MessageStructure json). */
+export interface OutgoingNotification {
+  topic: TopicKind;
+  subject: string;
+  /** JSON string of the per-protocol structure: default, email, https, sqs, lambda. */
+  message: string;
+  attributes: Record<string, string>;
+}
+
+export interface NotificationPublisher {
+  publish(notification: OutgoingNotification): Promise<void>;
+}
+
+/** Contentor webhook secrets: Secrets Manager with a short cache in AWS, the environment locally. */
+export interface SecretSource {
+  /** Throws DependencyError('secrets_unavailable') when the source cannot be read. */
+  contentorSecrets(): Promise<readonly string[]>;
+}

@@ -1,0 +1,68 @@
+/**
+ * The one definition of the table's shape, shared by the CDK construct (lib/) and the local stack (local/).
+ * Pure data: no SDK or CDK imports, so both sides can use it.
+ *
+ * Items (one table, single-table design):
+ * - job state   pk = JOB#<provider>#<partitionId>  sk = STATE#<jobId>
+ *   One per job. A Panjaya asset's state and all its versions share a partition: one Query (begins_with STATE#).
+ *   Carries the status index keys (gsi1pk = STATUS#<status>, gsi1sk = <updatedAt>#<provider>#<jobId>).
+ * - event       pk = JOB#<provider>#<partitionId>  sk = EVENT#<jobId>#<orderKey>
+ *   One per distinct event; a job's history is begins_with(EVENT#<jobId>#) in time order. TTL attribute `expiresAt`.
+ *   Terminal events carry `notifyTopic` and the sparse pending index keys (gsi2pk = PENDING, gsi2sk = <receivedAt>#<eventId>)
+ *   until the fan-out has published them and removed both.
+ */
+export const tableSchema = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  /** Jobs by normalised status and last update time: "all failed jobs since T", the watchdog's sweep. */
+  statusIndex: { name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+  /** Sparse: terminal events not yet notified. Only keys projected (cheap); the re-drive reads the item itself. */
+  pendingIndex: { name: 'pendingNotifications', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'KEYS_ONLY' },
+  /** New images only would do for the fan-out; OLD too lets operators audit overwrites of state items. */
+  streamViewType: 'NEW_AND_OLD_IMAGES',
+} as const;
+
+export const itemTypes = { state: 'state', event: 'event' } as const;
+export const PENDING_PARTITION = 'PENDING';
+
+export const keys = {
+  partition: (provider: string, partitionId: string) => `JOB#${provider}#${partitionId}`,
+  state: (jobId: string) => `STATE#${jobId}`,
+  statePrefix: 'STATE#',
+  event: (jobId: string, orderKey: string) => `EVENT#${jobId}#${orderKey}`,
+  eventPrefix: (jobId: string) => `EVENT#${jobId}#`,
+  status: (status: string) => `STATUS#${status}`,
+  statusSort: (updatedAt: string, provider: string, jobId: string) => `${updatedAt}#${provider}#${jobId}`,
+  pendingSort: (receivedAt: string, eventId: string) => `${receivedAt}#${eventId}`,
+};
+
+/** Attribute definitions and key schema in the DynamoDB API shape (used by the local stack's CreateTable). */
+export function createTableInput(tableName: string) {
+  const s = tableSchema;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [
+      { AttributeName: s.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: s.sortKey, AttributeType: 'S' as const },
+      { AttributeName: s.statusIndex.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: s.statusIndex.sortKey, AttributeType: 'S' as const },
+      { AttributeName: s.pendingIndex.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: s.pendingIndex.sortKey, AttributeType: 'S' as const },
+    ],
+    KeySchema: [
+      { AttributeName: s.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: s.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [s.statusIndex, s.pendingIndex].map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: index.projection },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: s.streamViewType },
+  };
+}
