@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+const SecretListSchema = z.array(z.string().min(1, 'secret must not be empty')).min(1, 'at least one secret is required');
+
+/**
+ * Parses the Contentor secret value: a JSON array of strings (several at once allow rotation). A bare string is
+ * accepted as one secret, so a user who pastes the plain secret is not locked out.
+ */
+export function parseContentorSecretValue(value: string): string[] {
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('[')) return SecretListSchema.parse([trimmed]);
+  const parsed: unknown = JSON.parse(trimmed);
+  return SecretListSchema.parse(parsed);
+}
+
+/** Local stack: comma-separated secrets from the environment. */
+export function parseCommaSeparatedSecrets(value: string): string[] {
+  return SecretListSchema.parse(
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+}

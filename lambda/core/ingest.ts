@@ -1,0 +1,88 @@
+import type { KeyObject } from 'node:crypto';
+import { DependencyError, PayloadTooLargeError, UnknownProviderError, WebhookError } from './errors';
+import type { StoreOutcome, NormalisedEvent } from './model';
+import type { EventStore, SecretSource } from './ports';
+import type { ProviderModule, RawRequest, TrustMaterial } from './providers/provider';
+
+/** What the receiver needs; the handler builds it once per cold start, tests pass local endpoints or fakes. */
+export interface IngestDeps {
+  readonly findProvider: (name: string) => ProviderModule | undefined;
+  readonly store: EventStore;
+  readonly secrets: SecretSource;
+  /** Parsed once per cold start. */
+  readonly panjayaPublicKeys: readonly KeyObject[];
+  readonly maxBodyBytes: number;
+  readonly now: () => Date;
+}
+
+/** An incoming delivery before decoding: API Gateway may have base64-encoded the body. */
+export interface IncomingDelivery {
+  readonly providerName: string;
+  readonly body: string;
+  readonly isBase64Encoded: boolean;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+export type IngestResult =
+  | { readonly kind: 'stored'; readonly event: NormalisedEvent; readonly stored: StoreOutcome }
+  | { readonly kind: 'rejected'; readonly error: WebhookError; readonly event?: NormalisedEvent };
+
+/** Header names are case-insensitive: lower-case them; repeated names are already comma-joined by API Gateway. */
+export function normaliseHeaders(headers: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    out[key] = out[key] === undefined ? value : `${out[key]}, ${value}`;
+  }
+  return out;
+}
+
+/** Decodes the body to the exact bytes the provider signed, refusing oversize bodies before any decoding or parsing. */
+export function decodeBody(delivery: IncomingDelivery, maxBodyBytes: number): Buffer {
+  const tooLarge = () => new PayloadTooLargeError(`body exceeds the ${maxBodyBytes}-byte limit`);
+  if (delivery.isBase64Encoded) {
+    // Base64 grows 4/3: reject on the encoded size first so a huge body is never decoded.
+    if (Math.floor((delivery.body.length * 3) / 4) > maxBodyBytes + 2) throw tooLarge();
+    const bytes = Buffer.from(delivery.body, 'base64');
+    if (bytes.length > maxBodyBytes) throw tooLarge();
+    return bytes;
+  }
+  if (delivery.body.length > maxBodyBytes) throw tooLarge(); // UTF-16 length ≤ UTF-8 bytes: a cheap first bound
+  const bytes = Buffer.from(delivery.body, 'utf8');
+  if (bytes.length > maxBodyBytes) throw tooLarge();
+  return bytes;
+}
+
+async function trustFor(provider: ProviderModule, deps: IngestDeps): Promise<TrustMaterial> {
+  // Only the material this provider needs: a Panjaya delivery never touches Secrets Manager.
+  if (provider.trust === 'contentorSecrets') {
+    return { panjayaPublicKeys: [], contentorSecrets: await deps.secrets.contentorSecrets() };
+  }
+  return { panjayaPublicKeys: deps.panjayaPublicKeys, contentorSecrets: [] };
+}
+
+/**
+ * Route → size limit → trust material → verify → parse/normalise → store. Every failure is a named WebhookError;
+ * anything unexpected from a dependency becomes a 503 so the provider retries.
+ */
+export async function ingest(delivery: IncomingDelivery, deps: IngestDeps): Promise<IngestResult> {
+  const provider = deps.findProvider(delivery.providerName);
+  if (!provider) return { kind: 'rejected', error: new UnknownProviderError(`no webhook route for provider "${delivery.providerName}"`) };
+  let event: NormalisedEvent | undefined;
+  try {
+    const request: RawRequest = { body: decodeBody(delivery, deps.maxBodyBytes), headers: normaliseHeaders(delivery.headers) };
+    const trust = await trustFor(provider, deps);
+    provider.verify(request, trust);
+    event = provider.normalise(request);
+    const stored = await deps.store.store(event, deps.now().toISOString());
+    return { kind: 'stored', event, stored };
+  } catch (error) {
+    if (error instanceof WebhookError) return { kind: 'rejected', error, event };
+    return {
+      kind: 'rejected',
+      event,
+      error: new DependencyError('dependency_unavailable', 'temporarily unable to process the delivery', { cause: String(error) }),
+    };
+  }
+}
