@@ -1,0 +1,60 @@
+/**
+ * The DynamoDB document client the functions, tools and local stack share. Create it once per process (module
+ * level in a handler) so connections are reused across invocations.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { envNames } from '../config/env';
+
+/** Options for {@link makeDocumentClient}. */
+export interface DocumentClientOptions {
+  /**
+   * Custom endpoint (DynamoDB Local).
+   * @default the `DYNAMODB_ENDPOINT` environment variable, else the regional AWS endpoint
+   */
+  readonly endpoint?: string;
+  /** @default AWS_REGION from the environment; `us-east-1` for a custom endpoint when unset */
+  readonly region?: string;
+  /**
+   * Attempts per request, first one included. Kept small: the provider retries a 503 for us, and a long retry
+   * chain inside the function only delays that answer (API Gateway gives up after 30 s).
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+  /** @default 1000 */
+  readonly connectionTimeoutMs?: number;
+  /** @default 3000 */
+  readonly requestTimeoutMs?: number;
+}
+
+// DynamoDB Local accepts any credentials, but the SDK still has to resolve some.
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * A document client with keep-alive connections, short timeouts and a small retry budget, so a storage outage
+ * turns into a 503 quickly. Marshalling drops undefined attributes and accepts numbers beyond 2^53 (a provider's
+ * large integer must not make an event unstorable; it is already a JS number, precision was lost at JSON.parse).
+ */
+export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
+  const endpoint = options.endpoint ?? (process.env[envNames.dynamoDbEndpoint] || undefined);
+  const region = options.region ?? process.env.AWS_REGION ?? (endpoint ? 'us-east-1' : undefined);
+  const agentOptions = { keepAlive: true, maxSockets: 50 };
+  const client = new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...(endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: localCredentials } : {}),
+    maxAttempts: options.maxAttempts ?? 3,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: options.connectionTimeoutMs ?? 1000,
+      requestTimeout: options.requestTimeoutMs ?? 3000,
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+    },
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+  });
+}

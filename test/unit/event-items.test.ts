@@ -1,0 +1,143 @@
+import {
+  buildEventItem,
+  contentorEventId,
+  expiresAtFor,
+  normaliseTimestamp,
+  padSeq,
+  panjayaEventId,
+  placeBySequence,
+  placeByTimestamp,
+  seqFromOrderKey,
+  stateUpdateFor,
+  timestampOrderKey,
+} from '../../lambda/core/event-items';
+import { ValidationError } from '../../lambda/core/errors';
+import { EventItemSchema } from '../../lambda/core/items';
+import { PENDING_PARTITION } from '../../lambda/core/table-schema';
+import { contentorEvent, panjayaEvent } from '../helpers/events';
+
+const receivedAt = '2025-04-09T16:00:00.000Z';
+
+describe('event ids', () => {
+  it('are 32 hex characters and deterministic per Contentor content', () => {
+    expect(contentorEventId('abc')).toMatch(/^[0-9a-f]{32}$/);
+    expect(contentorEventId('abc')).toBe(contentorEventId('abc'));
+    expect(contentorEventId('abd')).not.toBe(contentorEventId('abc'));
+  });
+
+  it('differ for the same Panjaya body at another sequence or job', () => {
+    const id = panjayaEventId('a1/v1', 1, 'h');
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(panjayaEventId('a1/v1', 2, 'h')).not.toBe(id);
+    expect(panjayaEventId('a1/v2', 1, 'h')).not.toBe(id);
+    expect(panjayaEventId('a1/v1', 1, 'h')).toBe(id);
+  });
+});
+
+describe('order keys', () => {
+  it('normalise provider timestamps to UTC with milliseconds', () => {
+    expect(normaliseTimestamp('2025-04-09T15:30:45Z')).toBe('2025-04-09T15:30:45.000Z');
+    expect(normaliseTimestamp('2025-04-09T17:30:45.5+02:00')).toBe('2025-04-09T15:30:45.500Z');
+  });
+
+  it('read a timestamp without a zone as UTC, not host time', () => {
+    expect(normaliseTimestamp('2025-04-09T15:30:45')).toBe('2025-04-09T15:30:45.000Z');
+  });
+
+  it('reject a timestamp that is not a time', () => {
+    expect(() => normaliseTimestamp('yesterday')).toThrow(ValidationError);
+    expect(() => normaliseTimestamp('+010000-01-01T00:00:00Z')).toThrow(ValidationError);
+  });
+
+  it('sort Contentor events by time, then rank, as plain strings', () => {
+    const early = timestampOrderKey('2025-04-09T15:30:45.000Z', 4, 'ffff');
+    const laterLowRank = timestampOrderKey('2025-04-09T15:30:45.001Z', 1, '0000');
+    const sameTimeHigherRank = timestampOrderKey('2025-04-09T15:30:45.000Z', 10, '0000');
+    expect([laterLowRank, sameTimeHigherRank, early].sort()).toEqual([early, sameTimeHigherRank, laterLowRank]);
+  });
+
+  it('zero-pad Panjaya sequences so they sort as strings, and read them back', () => {
+    expect(padSeq(7)).toBe('0000000007');
+    expect(padSeq(10) > padSeq(9)).toBe(true);
+    expect(seqFromOrderKey(padSeq(12345))).toBe(12345);
+    expect(() => padSeq(0)).toThrow(RangeError);
+    expect(() => seqFromOrderKey('2025-04-09T15:30:45.000Z#04#ab')).toThrow(RangeError);
+  });
+});
+
+describe('buildEventItem', () => {
+  it('builds a valid non-terminal item with TTL and no pending-index keys', () => {
+    const event = contentorEvent({ status: 'processing' });
+    const item = buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, 30);
+    expect(EventItemSchema.parse(item)).toEqual(item);
+    expect(item.sk).toBe(`EVENT#${event.jobId}#2025-04-09T15:30:45.000Z#02#${item.eventId}`);
+    expect(item.expiresAt).toBe(Date.parse(receivedAt) / 1000 + 30 * 86400);
+    expect(item).not.toHaveProperty('notifyTopic');
+    expect(item).not.toHaveProperty('gsi2pk');
+    expect(Object.values(item)).not.toContain(undefined);
+  });
+
+  it('marks a terminal event pending for its topic', () => {
+    const event = contentorEvent({ status: 'failed' });
+    const item = buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, 30);
+    expect(item.notifyTopic).toBe('failed');
+    expect(item.gsi2pk).toBe(PENDING_PARTITION);
+    expect(item.gsi2sk).toBe(`${receivedAt}#${item.eventId}`);
+  });
+
+  it('uses the receive time when the event has no provider time', () => {
+    const event = panjayaEvent({ assetId: 'a1', versionId: 'v1', event: 'version_generated' });
+    const item = buildEventItem(event, placeBySequence(event, receivedAt, 3), receivedAt, 7);
+    expect(item.occurredAt).toBe(receivedAt);
+    expect(item.orderKey).toBe('0000000003');
+    expect(item.eventId).toBe(panjayaEventId('a1/v1', 3, event.contentHash));
+    expect(item.notifyTopic).toBe('succeeded');
+  });
+
+  it('computes TTL from fractional retention days', () => {
+    expect(expiresAtFor('1970-01-01T00:00:00.000Z', 0.5)).toBe(43200);
+  });
+});
+
+describe('stateUpdateFor', () => {
+  it('moves a Contentor state only to a later order key and counts the move', () => {
+    const event = contentorEvent({ status: 'completed' });
+    const item = buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, 30);
+    const update = stateUpdateFor(item, 'provider-timestamp');
+    expect(update.Key).toEqual({ pk: item.pk, sk: `STATE#${event.jobId}` });
+    expect(update.ConditionExpression).toBe('attribute_not_exists(#pk) OR #orderKey < :orderKey');
+    expect(update.UpdateExpression).toContain('#seq = if_not_exists(#seq, :zero) + :one');
+    expect(update.ExpressionAttributeValues).toMatchObject({
+      ':orderKey': item.orderKey,
+      ':status': 'succeeded',
+      ':updatedAt': receivedAt,
+      ':lastContentHash': event.contentHash,
+      ':gsi1pk': 'STATUS#succeeded',
+      ':gsi1sk': `${receivedAt}#contentor#${event.jobId}`,
+      ':itemType': 'state',
+    });
+  });
+
+  it('moves a Panjaya state only to a higher sequence, taken from the item', () => {
+    const event = panjayaEvent({ assetId: 'a1', event: 'asset_failed' });
+    const item = buildEventItem(event, placeBySequence(event, receivedAt, 5), receivedAt, 30);
+    const update = stateUpdateFor(item, 'arrival-sequence');
+    expect(update.ConditionExpression).toBe('attribute_not_exists(#pk) OR #seq < :seq');
+    expect(update.ExpressionAttributeValues[':seq']).toBe(5);
+    expect(update.UpdateExpression).toContain('#seq = :seq');
+  });
+
+  it('names every value and attribute the expressions use', () => {
+    const event = contentorEvent();
+    const update = stateUpdateFor(buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, 1), 'provider-timestamp');
+    const expressions = `${update.UpdateExpression} ${update.ConditionExpression}`;
+    const undefinedTokens = (expressions.match(/[#:][A-Za-z0-9]+/g) ?? []).filter((token) =>
+      token.startsWith('#') ? update.ExpressionAttributeNames[token] === undefined : update.ExpressionAttributeValues[token] === undefined,
+    );
+    expect(undefinedTokens).toEqual([]);
+    // DynamoDB rejects unused names/values, so every one must appear.
+    for (const token of [...Object.keys(update.ExpressionAttributeNames), ...Object.keys(update.ExpressionAttributeValues)]) {
+      expect(expressions).toMatch(new RegExp(`${token}\\b`));
+    }
+  });
+});
