@@ -1,0 +1,175 @@
+/**
+ * EventStore on DynamoDB: one event item per distinct event, one state item per job, no transactions.
+ * Every step is idempotent, so a retry after a half-done write (event stored, state not moved) completes it.
+ *
+ * Write units per event, measured on DynamoDB Local with ReturnConsumedCapacity (items under 1 KB; this Local build
+ * does report GSI writes, 1 per index insert and 2 when an index key changes, which matches AWS):
+ * - new non-terminal event: 1 (event) + 1 (state) + 1-2 (byStatus index: insert, or delete + insert) = 3-4
+ * - new terminal event:     as above + 1 (pendingNotifications index) = 4-5
+ * - duplicate:              2, counted here as estimates: AWS charges a write whose condition fails (at least 1 unit)
+ *                           but returns no ConsumedCapacity with the error, so each failed condition adds 1.
+ * Panjaya adds one consistent GetItem of the state per delivery (1 read unit), Contentor reads nothing.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DependencyError } from '../core/errors';
+import { buildEventItem, placeBySequence, placeByTimestamp, stateUpdateFor } from '../core/event-items';
+import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
+import type { NormalisedEvent, StoreOutcome } from '../core/model';
+import type { EventStore } from '../core/ports';
+import { keys } from '../core/table-schema';
+
+/** Options for {@link DynamoEventStore}. */
+export interface DynamoEventStoreOptions {
+  /** Document client from `makeDocumentClient` (removeUndefinedValues marshalling). */
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Days an event item is kept before TTL removes it. */
+  readonly retentionDays: number;
+  /**
+   * Panjaya: how many sequence slots to try when concurrent events keep taking the next one.
+   * @default 8
+   */
+  readonly maxSequenceAttempts?: number;
+}
+
+/** StoreOutcome plus the read units the call consumed (reads are priced apart from writes). */
+export type DynamoStoreOutcome = StoreOutcome & { readUnits: number };
+
+/** Write units charged for a write whose condition failed; AWS bills it but does not report it. */
+const FAILED_CONDITION_WRITE_UNITS = 1;
+
+class CapacityMeter {
+  writeUnits = 0;
+  readUnits = 0;
+  addWrite(consumed: ConsumedCapacity | undefined): void {
+    this.writeUnits += consumed?.CapacityUnits ?? 0;
+  }
+  addRead(consumed: ConsumedCapacity | undefined): void {
+    this.readUnits += consumed?.CapacityUnits ?? 0;
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Any storage failure becomes a 503, so the provider retries; the detail goes to the logs only. */
+function storageError(operation: string, error: unknown): DependencyError {
+  const detail = error instanceof Error ? { operation, error: error.name, message: error.message } : { operation };
+  return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
+}
+
+export class DynamoEventStore implements EventStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionDays: number;
+  private readonly maxSequenceAttempts: number;
+
+  constructor(options: DynamoEventStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retentionDays = options.retentionDays;
+    this.maxSequenceAttempts = options.maxSequenceAttempts ?? 8;
+  }
+
+  /** Stores `event` received at `receivedAt` (ISO): accepted once, duplicate after; throws DependencyError on outage. */
+  async store(event: NormalisedEvent, receivedAt: string): Promise<DynamoStoreOutcome> {
+    const meter = new CapacityMeter();
+    const result =
+      event.ordering === 'arrival-sequence' ? await this.storeBySequence(event, receivedAt, meter) : await this.storeByTimestamp(event, receivedAt, meter);
+    return { ...result, writeUnits: meter.writeUnits, readUnits: meter.readUnits };
+  }
+
+  /**
+   * Contentor: the event id and sort key follow from the content, so the conditional put alone detects a duplicate.
+   * The state update is applied either way: on a duplicate it completes a write whose state step failed earlier (it is
+   * a no-op when the state already has this event). On that path the state's receive time is the retry's.
+   */
+  private async storeByTimestamp(event: NormalisedEvent, receivedAt: string, meter: CapacityMeter): Promise<Omit<StoreOutcome, 'writeUnits'>> {
+    const item = buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, this.retentionDays);
+    const created = await this.putIfAbsent(item, meter);
+    await this.applyState(item, event.ordering, meter);
+    return { outcome: created ? 'accepted' : 'duplicate', eventId: item.eventId };
+  }
+
+  /**
+   * Panjaya (no event id, no timestamp): an identical body is a duplicate only while the job has not moved on, so
+   * the event takes the job's next sequence slot. A slot already taken means either our own earlier half-done attempt
+   * (same content: finish it, duplicate) or a concurrent event (help finish its state update so a crashed writer
+   * never blocks the job, then try the next slot).
+   */
+  private async storeBySequence(event: NormalisedEvent, receivedAt: string, meter: CapacityMeter): Promise<Omit<StoreOutcome, 'writeUnits'>> {
+    const pk = keys.partition(event.provider, event.partitionId);
+    for (let attempt = 0; attempt < this.maxSequenceAttempts; attempt++) {
+      const state = await this.getState(pk, event.jobId, meter);
+      if (state?.lastContentHash === event.contentHash) return { outcome: 'duplicate', eventId: state.eventId };
+
+      const item = buildEventItem(event, placeBySequence(event, receivedAt, (state?.seq ?? 0) + 1), receivedAt, this.retentionDays);
+      if (await this.putIfAbsent(item, meter)) {
+        await this.applyState(item, event.ordering, meter);
+        return { outcome: 'accepted', eventId: item.eventId };
+      }
+      const occupant = await this.getEvent(item.pk, item.sk, meter);
+      // Absent: expired by TTL between the put and the read; the next round re-reads the state.
+      if (occupant === undefined) continue;
+      await this.applyState(occupant, event.ordering, meter);
+      if (occupant.contentHash === event.contentHash) return { outcome: 'duplicate', eventId: occupant.eventId };
+    }
+    throw new DependencyError('storage_unavailable', 'too many concurrent events for this job, retry later', {
+      jobId: event.jobId,
+      attempts: this.maxSequenceAttempts,
+    });
+  }
+
+  /** True when the item was written, false when an item with that key already existed. */
+  private async putIfAbsent(item: EventItem, meter: CapacityMeter): Promise<boolean> {
+    try {
+      const out = await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      meter.addWrite(out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw storageError('PutItem', error);
+      meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
+      return false;
+    }
+  }
+
+  /** Moves the job's state to `item` if it is newer; an older or equal event leaves the state alone. */
+  private async applyState(item: EventItem, ordering: NormalisedEvent['ordering'], meter: CapacityMeter): Promise<void> {
+    try {
+      const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...stateUpdateFor(item, ordering), ReturnConsumedCapacity: 'TOTAL' }));
+      meter.addWrite(out.ConsumedCapacity);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw storageError('UpdateItem', error);
+      meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
+    }
+  }
+
+  private async getState(pk: string, jobId: string, meter: CapacityMeter): Promise<StateItem | undefined> {
+    const item = await this.consistentGet(pk, keys.state(jobId), meter);
+    return item === undefined ? undefined : StateItemSchema.parse(item);
+  }
+
+  private async getEvent(pk: string, sk: string, meter: CapacityMeter): Promise<EventItem | undefined> {
+    const item = await this.consistentGet(pk, sk, meter);
+    return item === undefined ? undefined : EventItemSchema.parse(item);
+  }
+
+  private async consistentGet(pk: string, sk: string, meter: CapacityMeter): Promise<Record<string, unknown> | undefined> {
+    try {
+      const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+      meter.addRead(out.ConsumedCapacity);
+      return out.Item;
+    } catch (error) {
+      throw storageError('GetItem', error);
+    }
+  }
+}

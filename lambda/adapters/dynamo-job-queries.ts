@@ -1,0 +1,166 @@
+/**
+ * JobQueries on DynamoDB: every question is a GetItem or a Query on the table or one of its indexes, never a Scan.
+ * Items are parsed with the shared zod schemas, so a shape drift fails loudly here rather than in a caller.
+ */
+import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DependencyError } from '../core/errors';
+import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
+import type { JobQueries } from '../core/ports';
+import { keys, PENDING_PARTITION, tableSchema } from '../core/table-schema';
+
+/** Options for {@link DynamoJobQueries}. */
+export interface DynamoJobQueriesOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+const DEFAULT_LIMIT = 100;
+/** BatchGetItem accepts at most 100 keys per request. */
+const BATCH_GET_MAX = 100;
+/** Rounds of retrying UnprocessedKeys (throttling) before giving up with a 503-style error. */
+const BATCH_GET_ROUNDS = 5;
+
+type Key = { pk: string; sk: string };
+
+function storageError(operation: string, error: unknown): DependencyError {
+  if (error instanceof DependencyError) return error;
+  const detail = error instanceof Error ? { operation, error: error.name, message: error.message } : { operation };
+  return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
+}
+
+function keyOf(item: Record<string, unknown>): Key {
+  const { pk, sk } = item;
+  if (typeof pk !== 'string' || typeof sk !== 'string') throw new Error('index returned an item without pk/sk');
+  return { pk, sk };
+}
+
+export class DynamoJobQueries implements JobQueries {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoJobQueriesOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  /** The job's state item (consistent read, so a caller sees its own write), or undefined for an unknown job. */
+  async getJob(provider: string, partitionId: string, jobId: string): Promise<StateItem | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: keys.partition(provider, partitionId), sk: keys.state(jobId) }, ConsistentRead: true }),
+      );
+      return out.Item === undefined ? undefined : StateItemSchema.parse(out.Item);
+    } catch (error) {
+      throw storageError('GetItem', error);
+    }
+  }
+
+  /** All state items in the partition (a Panjaya asset and its versions) in one Query, sorted by job id. */
+  async listPartition(provider: string, partitionId: string): Promise<StateItem[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.partition(provider, partitionId), ':prefix': keys.statePrefix },
+    });
+    return items.map((item) => StateItemSchema.parse(item));
+  }
+
+  /** The job's events, oldest first (sort key order: timestamp#rank#id or arrival sequence). */
+  async history(provider: string, partitionId: string, jobId: string): Promise<EventItem[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.partition(provider, partitionId), ':prefix': keys.eventPrefix(jobId) },
+      ScanIndexForward: true,
+    });
+    return items.map((item) => EventItemSchema.parse(item));
+  }
+
+  /** Jobs now in `status` whose state changed at or after `sinceIso`, newest first, at most `limit`. */
+  async byStatusSince(status: string, sinceIso: string, limit = DEFAULT_LIMIT): Promise<StateItem[]> {
+    const index = tableSchema.statusIndex;
+    const items = await this.queryAll(
+      {
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :status AND #sk >= :since',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':status': keys.status(status), ':since': sinceIso },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map((item) => StateItemSchema.parse(item));
+  }
+
+  /**
+   * Terminal events still waiting for their notification, received before `beforeIso`, oldest first. The index
+   * holds keys only, so the items are fetched by key; an item notified (or expired) since the index was read is
+   * left out, because the index lags the table.
+   */
+  async pendingNotifications(beforeIso: string, limit = DEFAULT_LIMIT): Promise<EventItem[]> {
+    const index = tableSchema.pendingIndex;
+    const indexed = await this.queryAll(
+      {
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pending AND #sk < :before',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pending': PENDING_PARTITION, ':before': beforeIso },
+        ScanIndexForward: true,
+      },
+      limit,
+    );
+    const keyList = indexed.map(keyOf);
+    const fetched = await this.batchGet(keyList);
+    const byKey = new Map(fetched.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
+    const result: EventItem[] = [];
+    for (const key of keyList) {
+      const item = byKey.get(`${key.pk}\u0000${key.sk}`);
+      if (item === undefined) continue;
+      const event = EventItemSchema.parse(item);
+      if (event.gsi2pk === PENDING_PARTITION) result.push(event);
+    }
+    return result;
+  }
+
+  /** Runs a Query through all its pages, stopping once `limit` items are in hand. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Number.POSITIVE_INFINITY): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const remaining = limit - items.length;
+        const out = await this.client.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.tableName,
+            ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined && items.length < limit);
+    } catch (error) {
+      throw storageError('Query', error);
+    }
+    return items;
+  }
+
+  /** Fetches items by key in batches of 100 (consistent), retrying unprocessed keys a few rounds. */
+  private async batchGet(keyList: Key[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    try {
+      for (let start = 0; start < keyList.length; start += BATCH_GET_MAX) {
+        let pending: Record<string, unknown>[] = keyList.slice(start, start + BATCH_GET_MAX);
+        for (let round = 0; pending.length > 0; round++) {
+          if (round === BATCH_GET_ROUNDS) throw new DependencyError('storage_unavailable', 'storage is throttling reads, retry later', { unprocessed: pending.length });
+          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+          const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+          found.push(...(out.Responses?.[this.tableName] ?? []));
+          pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        }
+      }
+    } catch (error) {
+      throw storageError('BatchGetItem', error);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
+import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
+import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
+import { DependencyError } from '../../lambda/core/errors';
+import { freePort } from '../../local/emulators';
+import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
+import { contentorEvent, panjayaEvent } from '../helpers/events';
+
+const RETENTION_DAYS = 30;
+let table: Awaited<ReturnType<typeof createTestTable>>;
+let client: DynamoDBDocumentClient;
+let store: DynamoEventStore;
+let queries: DynamoJobQueries;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  client = makeDocumentClient({ endpoint: dynamoEndpoint() });
+  store = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: RETENTION_DAYS });
+  queries = new DynamoJobQueries({ client, tableName: table.tableName });
+});
+afterAll(async () => {
+  await table.drop();
+  client.destroy();
+});
+
+/** A fresh Panjaya version job. */
+const version = () => ({ assetId: `asset-${randomUUID()}`, versionId: 'v1' });
+
+/** Receive times a minute apart, so tests can state arrival order explicitly. */
+const at = (minute: number) => new Date(Date.UTC(2025, 3, 9, 16, minute)).toISOString();
+
+/**
+ * A store whose client fails the first state UpdateItem with a server error: the half-done write (event stored, state
+ * not moved) that DynamoDB Local cannot produce on its own. Only the request is faulted; the SDK itself is real.
+ */
+function storeFailingFirstStateUpdate(): DynamoEventStore {
+  const faulty = makeDocumentClient({ endpoint: dynamoEndpoint(), maxAttempts: 1 });
+  let failed = false;
+  faulty.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { UpdateExpression?: unknown };
+      if (!failed && input.UpdateExpression !== undefined) {
+        failed = true;
+        throw Object.assign(new Error('injected fault'), { name: 'InternalServerError' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'failFirstStateUpdate' },
+  );
+  return new DynamoEventStore({ client: faulty, tableName: table.tableName, retentionDays: RETENTION_DAYS });
+}
+
+describe('Contentor events (provider timestamp)', () => {
+  it('accepts a new event once and answers duplicate with the same id after', async () => {
+    const event = contentorEvent({ status: 'processing' });
+    const first = await store.store(event, at(0));
+    const again = await store.store(event, at(1));
+    expect(first.outcome).toBe('accepted');
+    expect(again).toMatchObject({ outcome: 'duplicate', eventId: first.eventId });
+    expect(await queries.history('contentor', event.jobId, event.jobId)).toHaveLength(1);
+  });
+
+  it('accepts exactly one of 20 concurrent identical deliveries', async () => {
+    const event = contentorEvent({ status: 'completed' });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.store(event, at(0))));
+    expect(outcomes.filter((o) => o.outcome === 'accepted')).toHaveLength(1);
+    expect(new Set(outcomes.map((o) => o.eventId)).size).toBe(1);
+    expect(await queries.history('contentor', event.jobId, event.jobId)).toHaveLength(1);
+    expect(await queries.getJob('contentor', event.jobId, event.jobId)).toMatchObject({ status: 'succeeded', seq: 1 });
+  });
+
+  it('keeps a job completed when an older processing event arrives late, and still stores it in history', async () => {
+    const uuid = randomUUID();
+    const completed = contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:40:00Z' });
+    const processing = contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:35:00Z' });
+    await store.store(completed, at(0));
+    expect((await store.store(processing, at(1))).outcome).toBe('accepted');
+
+    const state = await queries.getJob('contentor', uuid, uuid);
+    expect(state).toMatchObject({ status: 'succeeded', eventType: 'completed', updatedAt: at(0), occurredAt: '2025-04-09T15:40:00.000Z' });
+    const history = await queries.history('contentor', uuid, uuid);
+    expect(history.map((e) => e.eventType)).toEqual(['processing', 'completed']);
+  });
+
+  it('moves a job forward to a newer event', async () => {
+    const uuid = randomUUID();
+    await store.store(contentorEvent({ uuid, status: 'downloading', timestamp: '2025-04-09T15:30:00Z' }), at(0));
+    await store.store(contentorEvent({ uuid, status: 'failed', timestamp: '2025-04-09T15:31:00Z' }), at(1));
+    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'failed', seq: 2, updatedAt: at(1) });
+  });
+
+  it.each([
+    ['completed first', ['completed', 'processing']],
+    ['processing first', ['processing', 'completed']],
+  ])('breaks a same-timestamp tie by lifecycle rank (%s)', async (_name, order) => {
+    const uuid = randomUUID();
+    for (const [i, status] of order.entries()) await store.store(contentorEvent({ uuid, status, timestamp: '2025-04-09T15:30:45Z' }), at(i));
+    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('stores an unknown status as an unknown event', async () => {
+    const event = contentorEvent({ status: 'teleporting' });
+    expect((await store.store(event, at(0))).outcome).toBe('accepted');
+    const [item] = await queries.history('contentor', event.jobId, event.jobId);
+    expect(item).toMatchObject({ status: 'unknown', eventType: 'teleporting' });
+    expect(item).not.toHaveProperty('gsi2pk');
+    expect(await queries.getJob('contentor', event.jobId, event.jobId)).toMatchObject({ status: 'unknown' });
+  });
+
+  it('stores the payload as a map and sets the TTL attribute from the retention', async () => {
+    const event = contentorEvent({ status: 'completed', extra: { output: { url: 'https://example.test/v.mp4', bytes: 12 } } });
+    await store.store(event, at(0));
+    const [item] = await queries.history('contentor', event.jobId, event.jobId);
+    expect(item?.payload).toEqual(event.payload);
+    expect(item?.expiresAt).toBe(Date.parse(at(0)) / 1000 + RETENTION_DAYS * 86_400);
+  });
+
+  it('completes a half-done write on retry: state correct, outcome duplicate, one event item', async () => {
+    const event = contentorEvent({ status: 'completed' });
+    await expect(storeFailingFirstStateUpdate().store(event, at(0))).rejects.toBeInstanceOf(DependencyError);
+    expect(await queries.getJob('contentor', event.jobId, event.jobId)).toBeUndefined();
+
+    const retry = await store.store(event, at(1));
+    expect(retry.outcome).toBe('duplicate');
+    expect(await queries.getJob('contentor', event.jobId, event.jobId)).toMatchObject({ status: 'succeeded', eventId: retry.eventId });
+    expect(await queries.history('contentor', event.jobId, event.jobId)).toHaveLength(1);
+  });
+});
+
+describe('Panjaya events (arrival sequence)', () => {
+  it('treats an identical body as a duplicate while the job has not moved on', async () => {
+    const job = version();
+    const first = await store.store(panjayaEvent({ ...job, event: 'version_generating' }), at(0));
+    const again = await store.store(panjayaEvent({ ...job, event: 'version_generating' }), at(1));
+    expect(first.outcome).toBe('accepted');
+    expect(again).toEqual(expect.objectContaining({ outcome: 'duplicate', eventId: first.eventId }));
+  });
+
+  it('treats a regeneration cycle as new events, each terminal one pending notification', async () => {
+    const job = version();
+    const generated = panjayaEvent({ ...job, event: 'version_generated' });
+    const generating = panjayaEvent({ ...job, event: 'version_generating' });
+    const outcomes = [await store.store(generated, at(0)), await store.store(generating, at(1)), await store.store(generated, at(2))];
+    expect(outcomes.map((o) => o.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(new Set(outcomes.map((o) => o.eventId)).size).toBe(3);
+    expect((await store.store(generated, at(3))).outcome).toBe('duplicate');
+
+    const jobId = `${job.assetId}/v1`;
+    const pending = (await queries.pendingNotifications(at(10))).filter((e) => e.jobId === jobId);
+    expect(pending.map((e) => e.orderKey)).toEqual(['0000000001', '0000000003']);
+    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ status: 'succeeded', seq: 3, eventId: outcomes[2]?.eventId });
+  });
+
+  it('accepts exactly one of 20 concurrent identical deliveries', async () => {
+    const job = version();
+    const event = panjayaEvent({ ...job, event: 'version_ready' });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.store(event, at(0))));
+    expect(outcomes.filter((o) => o.outcome === 'accepted')).toHaveLength(1);
+    expect(new Set(outcomes.map((o) => o.eventId)).size).toBe(1);
+    expect(await queries.history('panjaya', job.assetId, event.jobId)).toHaveLength(1);
+  });
+
+  it('stores concurrent different events at distinct sequences and ends at the higher one', async () => {
+    const job = version();
+    const events = ['version_generating', 'version_ready', 'version_generated'].map((event) => panjayaEvent({ ...job, event }));
+    const outcomes = await Promise.all(events.map((event) => store.store(event, at(0))));
+    expect(outcomes.map((o) => o.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
+    const jobId = `${job.assetId}/v1`;
+    const history = await queries.history('panjaya', job.assetId, jobId);
+    expect(history.map((e) => e.orderKey)).toEqual(['0000000001', '0000000002', '0000000003']);
+    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 3, eventId: history[2]?.eventId });
+  });
+
+  it('completes a half-done write on retry: state correct, outcome duplicate, one event item', async () => {
+    const job = version();
+    const event = panjayaEvent({ ...job, event: 'version_failed' });
+    await expect(storeFailingFirstStateUpdate().store(event, at(0))).rejects.toMatchObject({ httpStatus: 503 });
+
+    const retry = await store.store(event, at(1));
+    expect(retry.outcome).toBe('duplicate');
+    expect(await queries.getJob('panjaya', job.assetId, event.jobId)).toMatchObject({ status: 'failed', seq: 1, eventId: retry.eventId });
+    expect(await queries.history('panjaya', job.assetId, event.jobId)).toHaveLength(1);
+  });
+
+  it('helps a crashed concurrent writer: its event becomes state, ours takes the next slot', async () => {
+    const job = version();
+    const crashed = panjayaEvent({ ...job, event: 'version_generating' });
+    await expect(storeFailingFirstStateUpdate().store(crashed, at(0))).rejects.toBeInstanceOf(DependencyError);
+
+    const next = await store.store(panjayaEvent({ ...job, event: 'version_generated' }), at(1));
+    expect(next.outcome).toBe('accepted');
+    const history = await queries.history('panjaya', job.assetId, crashed.jobId);
+    expect(history.map((e) => e.eventType)).toEqual(['version_generating', 'version_generated']);
+    expect(await queries.getJob('panjaya', job.assetId, crashed.jobId)).toMatchObject({ seq: 2, status: 'succeeded' });
+  });
+
+  it('stores an unknown event type with status unknown', async () => {
+    const job = version();
+    await store.store(panjayaEvent({ ...job, event: 'version_teleported' }), at(0));
+    const [item] = await queries.history('panjaya', job.assetId, `${job.assetId}/v1`);
+    expect(item).toMatchObject({ status: 'unknown', eventType: 'version_teleported' });
+  });
+});
+
+describe('storage failures', () => {
+  it('answers DependencyError (503) when DynamoDB cannot be reached', async () => {
+    const down = makeDocumentClient({ endpoint: `http://127.0.0.1:${await freePort()}`, maxAttempts: 1 });
+    const unreachable = new DynamoEventStore({ client: down, tableName: table.tableName, retentionDays: RETENTION_DAYS });
+    for (const event of [contentorEvent(), panjayaEvent({ assetId: 'a', event: 'asset_failed' })]) {
+      await expect(unreachable.store(event, at(0))).rejects.toMatchObject({ name: 'DependencyError', httpStatus: 503, reason: 'storage_unavailable' });
+    }
+    down.destroy();
+  });
+});
+
+/**
+ * Write units per event, as DynamoDB Local reports them (it counts GSI writes: 1 per index insert, 2 when an index
+ * key changes), plus 1 estimated unit per failed condition (AWS bills it but reports nothing with the error).
+ */
+describe('write units', () => {
+  it('costs 3 for a first non-terminal event, 5 for a terminal one that changes status, 2 for a duplicate', async () => {
+    const uuid = randomUUID();
+    const processing = contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' });
+    const completed = contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:31:00Z' });
+    const first = await store.store(processing, at(0));
+    const terminal = await store.store(completed, at(1));
+    const duplicate = await store.store(completed, at(2));
+    expect([first.writeUnits, terminal.writeUnits, duplicate.writeUnits]).toEqual([3, 5, 2]);
+    expect([first.readUnits, terminal.readUnits, duplicate.readUnits]).toEqual([0, 0, 0]);
+  });
+
+  it('costs Panjaya the same writes plus one consistent state read', async () => {
+    const job = version();
+    const generating = await store.store(panjayaEvent({ ...job, event: 'version_generating' }), at(0));
+    const generated = await store.store(panjayaEvent({ ...job, event: 'version_generated' }), at(1));
+    const duplicate = await store.store(panjayaEvent({ ...job, event: 'version_generated' }), at(2));
+    expect([generating.writeUnits, generated.writeUnits, duplicate.writeUnits]).toEqual([3, 5, 0]);
+    expect([generating.readUnits, generated.readUnits, duplicate.readUnits]).toEqual([1, 1, 1]);
+  });
+});
