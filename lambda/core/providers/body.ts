@@ -1,0 +1,45 @@
+/** Helpers the provider modules share for turning a verified body into a validated payload. */
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+
+/** A string field whose absence reads as "<field>: Required" rather than zod's generic type message. */
+export function requiredString(): z.ZodString {
+  return z.string({ error: (issue) => (issue.input === undefined ? 'Required' : 'Expected a string') });
+}
+
+/** "<path>: <message>" for the first issue, e.g. `asset_id: Required`, so a 400 names the failing field. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'body: Invalid';
+  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+  return `${path}: ${issue.message}`;
+}
+
+/** Parses a payload with a schema, throwing ValidationError that names the failing field. */
+export function parsePayload<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(describeZodError(result.error));
+  return result.data;
+}
+
+/** Strict UTF-8 decode of a body, as a ValidationError when it is not text. */
+export function bodyText(body: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new ValidationError('body: not valid UTF-8');
+  }
+}
+
+/** The body as a JSON object (not an array or scalar), or a ValidationError. */
+export function parseJsonObjectBody(body: Uint8Array): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(bodyText(body));
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError('body: not valid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('body: expected a JSON object');
+  return value as Record<string, unknown>;
+}

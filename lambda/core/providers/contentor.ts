@@ -1,0 +1,177 @@
+/**
+ * Contentor video API webhooks. Two signing styles are in the wild (see the provider's document):
+ * - header: `X-Webhook-Signature` = HMAC-SHA256(secret, raw body), hex or base64, optional `sha256=` prefix;
+ * - envelope: body `{"data": {...}, "signature": b64}`, HMAC over Python's `json.dumps(data, sort_keys=True)`, or over
+ *   what the document's other-language samples produce (see canonical-json.ts), or over `data` exactly as sent.
+ * The same event in either style gets the same content hash, so it is one event, not two.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { SignatureError, ValidationError } from '../errors';
+import { canonicalForms, CanonicalJsonError, memberOf, parseJsonBytes, serialiseAs, type JsonNode } from '../canonical-json';
+import { bytesEqual, decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
+import { contentorRank, contentorStatusFor } from '../lifecycle';
+import type { NormalisedEvent } from '../model';
+import { parsePayload, requiredString } from './body';
+import type { ProviderModule, RawRequest, TrustMaterial } from './provider';
+
+const DIGEST_BYTES = 32;
+
+/** A signature value: hex (either case) or base64 of a 32-byte digest, optionally prefixed `sha256=`. */
+function decodeDigest(candidate: string): Buffer | undefined {
+  const value = candidate.replace(/^sha256=/i, '');
+  const bytes = decodeHex(value) ?? decodeBase64(value);
+  return bytes?.length === DIGEST_BYTES ? bytes : undefined;
+}
+
+/** The envelope's parts when the body is `{"data": {...}, "signature": "<string>"}`. */
+interface Envelope {
+  readonly data: JsonNode;
+  /** `data` exactly as it appears in the body. */
+  readonly rawData: string;
+  readonly signature: string;
+}
+
+function parseBody(body: Buffer): JsonNode | undefined {
+  try {
+    return parseJsonBytes(body);
+  } catch (error) {
+    if (error instanceof CanonicalJsonError) return undefined;
+    throw error;
+  }
+}
+
+function envelopeOf(root: JsonNode | undefined, body: Buffer): Envelope | undefined {
+  if (!root) return undefined;
+  const data = memberOf(root, 'data');
+  const signature = memberOf(root, 'signature');
+  if (data?.value.kind !== 'object' || signature?.value.kind !== 'string') return undefined;
+  // Offsets index the decoded text; slicing the text keeps multi-byte characters whole.
+  const text = new TextDecoder().decode(body);
+  return { data: data.value, rawData: text.slice(data.start, data.end), signature: signature.value.value };
+}
+
+/** Serialisations of `data` a sender may have signed, most likely first; computed one at a time, only if needed. */
+function* signedForms(envelope: Envelope): Generator<string> {
+  for (const form of canonicalForms) yield serialiseAs(envelope.data, form);
+  yield envelope.rawData;
+}
+
+function matchesAnySecret(message: Buffer | string, provided: Buffer, secrets: readonly string[]): boolean {
+  let matched = false;
+  for (const secret of secrets) {
+    // No early exit inside the loop: which secret matched is not observable from the timing.
+    if (bytesEqual(createHmac('sha256', secret).update(message).digest(), provided)) matched = true;
+  }
+  return matched;
+}
+
+function verify(request: RawRequest, trust: TrustMaterial): void {
+  // An empty secret would let anyone sign (the provider's samples use "" as a placeholder): never trust it.
+  const secrets = trust.contentorSecrets.filter((secret) => secret.length > 0);
+  const header = request.headers['x-webhook-signature'];
+  const headerDigests = headerCandidates(header)
+    .map(decodeDigest)
+    .filter((digest): digest is Buffer => digest !== undefined);
+  for (const digest of headerDigests) {
+    if (matchesAnySecret(request.body, digest, secrets)) return;
+  }
+
+  const envelope = envelopeOf(parseBody(request.body), request.body);
+  const envelopeDigest = envelope ? decodeDigest(envelope.signature) : undefined;
+  if (envelope && envelopeDigest) {
+    for (const message of signedForms(envelope)) {
+      if (matchesAnySecret(message, envelopeDigest, secrets)) return;
+    }
+  }
+
+  const headerPresent = header !== undefined && header.trim() !== '';
+  if (!headerPresent && !envelope) throw new SignatureError('missing_signature', 'Missing signature: neither X-Webhook-Signature nor a signed {"data", "signature"} body');
+  if (headerDigests.length === 0 && !envelopeDigest) {
+    throw new SignatureError('malformed_signature', 'Malformed signature: expected an HMAC-SHA256 digest as hex or base64');
+  }
+  throw new SignatureError('invalid_signature', 'Invalid signature', { secrets: secrets.length, style: headerDigests.length > 0 ? 'header' : 'envelope' });
+}
+
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * An ISO-8601 date-time as UTC `toISOString()`, or undefined. Without an offset the time is taken as UTC (Python's
+ * `datetime.utcnow().isoformat()` omits it); `Date.parse` would read it as local time. Fractions beyond ms are cut.
+ */
+export function normaliseIsoTimestamp(text: string): string | undefined {
+  const m = ISO_RE.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
+  const fields = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = fields;
+  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const check = new Date(utc);
+  // Date.UTC rolls 2025-02-30 over to March; a real calendar date survives the round trip.
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+  let offsetMinutes = 0;
+  if (zone !== 'Z' && zone !== 'z') {
+    const digits = zone.replace(':', '');
+    const offsetHours = Number(digits.slice(1, 3));
+    const offsetMins = Number(digits.slice(3, 5) || '0');
+    if (offsetHours > 23 || offsetMins > 59) return undefined;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  return new Date(utc - offsetMinutes * 60_000).toISOString();
+}
+
+const ContentorPayloadSchema = z.looseObject({
+  uuid: requiredString().min(1, 'must not be empty'),
+  status: requiredString(),
+  timestamp: requiredString().refine((value) => normaliseIsoTimestamp(value) !== undefined, 'not an ISO-8601 date-time'),
+});
+
+/** A parsed node as a plain value for storage; non-finite numbers (Python's NaN/Infinity) cannot be stored, so null. */
+function toPlain(node: JsonNode): unknown {
+  switch (node.kind) {
+    case 'string':
+      return node.value;
+    case 'number': {
+      const x = Number(node.lexeme);
+      return Number.isFinite(x) ? x : null;
+    }
+    case 'literal':
+      return node.value === 'true' ? true : node.value === 'false' ? false : null;
+    case 'array':
+      return node.items.map(toPlain);
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const member of node.members) {
+        Object.defineProperty(out, member.key, { value: toPlain(member.value), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+  }
+}
+
+function normalise(request: RawRequest): NormalisedEvent {
+  const root = parseBody(request.body);
+  if (!root) throw new ValidationError('body: not valid JSON');
+  if (root.kind !== 'object') throw new ValidationError('body: expected a JSON object');
+  const envelope = envelopeOf(root, request.body);
+  const signed = envelope ? envelope.data : root;
+  const payload = parsePayload(ContentorPayloadSchema, toPlain(signed));
+  return {
+    provider: 'contentor',
+    jobId: payload.uuid,
+    partitionId: payload.uuid,
+    status: contentorStatusFor(payload.status),
+    eventType: payload.status,
+    occurredAt: normaliseIsoTimestamp(payload.timestamp),
+    payload,
+    contentHash: createHash('sha256').update(`contentor\n${serialiseAs(signed, 'python')}`).digest('hex'),
+    ordering: 'provider-timestamp',
+    rank: contentorRank(payload.status),
+  };
+}
+
+/** The Contentor provider module. */
+export const contentor: ProviderModule = { name: 'contentor', trust: 'contentorSecrets', verify, normalise };
