@@ -1,0 +1,223 @@
+import { createPublicKey } from 'node:crypto';
+import { z } from 'zod';
+import { DEFAULT_MAX_BODY_BYTES } from '../lambda/config/env';
+
+/**
+ * Panjaya's callback-signing public key as published in their callbacks document (seeds/000_*). Public material:
+ * the default trusted key, replaced by the `panjayaPublicKeys` context value.
+ */
+export const PANJAYA_DOCUMENTED_PUBLIC_KEY = [
+  '-----BEGIN PUBLIC KEY-----',
+  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZbUzbbuVyzSv7zVmH6rKypr6ojSS',
+  '/86W9dU6mwbdfAtUAx+QI7GNxl/4H1QV2BuBrysabh56O/YXhnFJMh7Lng==',
+  '-----END PUBLIC KEY-----',
+].join('\n');
+
+/** Retention values CloudWatch Logs accepts (never-expire is left out on purpose: logs cost money forever). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** One of the CloudWatch Logs retention values. */
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
+const logRetentionMessage = `logRetentionDays must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(', ')}`;
+
+/** The context keys this app reads (cdk.json `context` or `cdk deploy -c key=value`). */
+export const contextKeys = [
+  'alertEmails',
+  'slackWorkspaceId',
+  'slackChannelId',
+  'panjayaPublicKeys',
+  'eventRetentionDays',
+  'removalPolicy',
+  'deletionProtection',
+  'throttleRateLimit',
+  'throttleBurstLimit',
+  'logRetentionDays',
+  'maxBodyBytes',
+  'secretCacheTtlSeconds',
+] as const;
+export type ContextKey = (typeof contextKeys)[number];
+
+const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g;
+
+/** `-c` values arrive as strings; cdk.json values keep their JSON type. Accept both. */
+const fromString = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (trimmed === 'true') return true;
+  if (trimmed === 'false') return false;
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  return trimmed;
+};
+
+const positiveInt = (key: ContextKey, fix: string) =>
+  z.preprocess(
+    fromString,
+    z
+      .number({ error: `${key} must be a number: ${fix}` })
+      .int(`${key} must be a whole number: ${fix}`)
+      .positive(`${key} must be positive: ${fix}`),
+  );
+
+const emailList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : value,
+  z.array(
+    z.email({
+      error: (issue) =>
+        `alertEmails: ${JSON.stringify(issue.input)} is not a valid e-mail address (use -c alertEmails=a@example.com,b@example.com)`,
+    }),
+    { error: 'alertEmails must be a list of e-mail addresses or a comma-separated string' },
+  ),
+);
+
+/** Splits concatenated PEM blocks and checks each is an EC P-256 public key. */
+function parsePanjayaKeys(value: string | readonly string[], ctx: z.RefinementCtx): string[] {
+  const text = Array.isArray(value) ? value.join('\n') : (value as string);
+  // `-c` cannot carry real newlines easily; accept literal "\n" too.
+  const blocks = text.replace(/\\n/g, '\n').match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'panjayaPublicKeys: no "-----BEGIN PUBLIC KEY-----" block found (give one or more PEM public keys)',
+    });
+    return [];
+  }
+  blocks.forEach((pem, index) => {
+    try {
+      const key = createPublicKey(pem);
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `panjayaPublicKeys: key #${index + 1} is ${key.asymmetricKeyType ?? 'unknown'}${curve ? ` (${curve})` : ''}, expected an EC P-256 public key (ES256)`,
+        });
+      }
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `panjayaPublicKeys: key #${index + 1} is a malformed PEM public key (check the base64 body and the BEGIN/END lines)`,
+      });
+    }
+  });
+  return blocks;
+}
+
+/**
+ * Deploy-time configuration. Every key is optional: defaults make `cdk synth` work with no context at all.
+ * Error messages name the context key and the fix.
+ */
+export const DeployConfigSchema = z
+  .object({
+    /** Addresses subscribed to the failed-jobs topic and the alarm topic. */
+    alertEmails: emailList.default([]),
+    /** AWS Chatbot Slack workspace id (e.g. T07ABCDEF12); set together with `slackChannelId`. */
+    slackWorkspaceId: z
+      .string()
+      .regex(/^T[A-Z0-9]{8,20}$/, 'slackWorkspaceId must look like T07ABCDEF12 (Chatbot console → workspace details)')
+      .optional(),
+    /** Slack channel id (e.g. C07ABCDEF12; private channels start with G). */
+    slackChannelId: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{8,20}$/, 'slackChannelId must look like C07ABCDEF12 (Slack → channel details → bottom)')
+      .optional(),
+    /** Trusted Panjaya public keys: one or more concatenated PEM blocks (several during key rotation). */
+    panjayaPublicKeys: z
+      .union([z.string(), z.array(z.string())], { error: 'panjayaPublicKeys must be a PEM string or a list of them' })
+      .default(PANJAYA_DOCUMENTED_PUBLIC_KEY)
+      .transform(parsePanjayaKeys),
+    /** Days an event item lives before DynamoDB TTL removes it (job state items do not expire). */
+    eventRetentionDays: positiveInt('eventRetentionDays', 'e.g. -c eventRetentionDays=90').default(90),
+    /** What happens to the table and the secret when the stack is deleted. */
+    removalPolicy: z
+      .enum(['retain', 'destroy'], { error: 'removalPolicy must be "retain" or "destroy"' })
+      .default('retain'),
+    /** DynamoDB deletion protection on the table. */
+    deletionProtection: z
+      .preprocess(fromString, z.boolean({ error: 'deletionProtection must be true or false' }))
+      .default(true),
+    /**
+     * Steady-state requests per second for the whole API. Providers send one callback per status change, so a few
+     * per second is normal; the cap bounds what a flood of unsigned junk can cost (each request is a Lambda
+     * invocation before the signature check rejects it). Throttled providers get 429 and retry.
+     */
+    throttleRateLimit: positiveInt('throttleRateLimit', 'e.g. -c throttleRateLimit=50').default(50),
+    /** Short burst allowance: a batch of jobs finishing together. */
+    throttleBurstLimit: positiveInt('throttleBurstLimit', 'e.g. -c throttleBurstLimit=100').default(100),
+    /** CloudWatch Logs retention for function and access logs. */
+    logRetentionDays: z
+      .preprocess(
+        fromString,
+        z
+          .number({ error: logRetentionMessage })
+          .refine((days): days is LogRetentionDays => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+            error: logRetentionMessage,
+          }),
+      )
+      .default(30),
+    /** Largest accepted request body in bytes; larger gets 413. */
+    maxBodyBytes: positiveInt('maxBodyBytes', 'e.g. -c maxBodyBytes=262144').default(DEFAULT_MAX_BODY_BYTES),
+    /** How long the receiver caches the Contentor secret; a rotated secret is picked up within this time. */
+    secretCacheTtlSeconds: positiveInt('secretCacheTtlSeconds', 'e.g. -c secretCacheTtlSeconds=60').default(60),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if ((config.slackWorkspaceId === undefined) !== (config.slackChannelId === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slackChannelId'],
+        message: 'slackWorkspaceId and slackChannelId: set both (Slack notifications on) or neither (off)',
+      });
+    }
+    if (config.throttleBurstLimit < config.throttleRateLimit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['throttleBurstLimit'],
+        message: 'throttleBurstLimit must be at least throttleRateLimit',
+      });
+    }
+  });
+
+/** The raw, unvalidated configuration (what cdk.json or a caller of the construct passes). */
+export type DeployConfigInput = z.input<typeof DeployConfigSchema>;
+/** Validated configuration with every default filled in. */
+export type DeployConfig = z.output<typeof DeployConfigSchema>;
+
+/** Thrown when deploy-time configuration is invalid; the message lists every problem, one per line. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates configuration; throws ConfigError naming each bad key and how to fix it. */
+export function parseDeployConfig(input: unknown): DeployConfig {
+  const result = DeployConfigSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown context key(s) ${issue.keys.join(', ')}: known keys are ${contextKeys.join(', ')}`;
+    }
+    const key = String(issue.path[0] ?? '');
+    return key && !issue.message.startsWith(key) ? `${key}: ${issue.message}` : issue.message;
+  });
+  return raiseConfig(lines);
+}
+
+function raiseConfig(lines: string[]): never {
+  throw new ConfigError(`Invalid deploy configuration (cdk.json context or -c):\n  - ${lines.join('\n  - ')}`);
+}
+
+/** Reads the known keys from a CDK context lookup (e.g. `(k) => app.node.tryGetContext(k)`) and validates them. */
+export function configFromContext(lookup: (key: ContextKey) => unknown): DeployConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of contextKeys) {
+    const value = lookup(key);
+    if (value !== undefined && value !== null && value !== '') raw[key] = value;
+  }
+  return parseDeployConfig(raw);
+}

@@ -1,0 +1,162 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { metricNames, metricsNamespace } from '../../lambda/config/env';
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  /** Receiver function (its `service` metric dimension is `receiverService`). */
+  readonly receiver: IFunction;
+  /** Fan-out function. */
+  readonly fanout: IFunction;
+  /** The HTTP API. */
+  readonly api: IHttpApi;
+  /** The fan-out's on-failure queue. */
+  readonly deadLetterQueue: IQueue;
+  /** Where alarms notify. */
+  readonly alarmTopic: ITopic;
+  /** `POWERTOOLS_SERVICE_NAME` of the receiver. */
+  readonly receiverService: string;
+  /** `POWERTOOLS_SERVICE_NAME` of the fan-out. */
+  readonly fanoutService: string;
+  /**
+   * Signature rejections per 5 minutes that count as a spike (a key/secret rotation gone wrong, or probing).
+   * @default 20
+   */
+  readonly rejectedSpikeThreshold?: number;
+  /**
+   * Stream iterator age (ms) above which the fan-out is falling behind.
+   * @default 300000 (5 minutes)
+   */
+  readonly iteratorAgeThresholdMs?: number;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** The alarms (all to the alarm topic) and one dashboard with the same signals plus the webhook counts. */
+export class Monitoring extends Construct {
+  /** Every alarm, by purpose. */
+  public readonly alarms: {
+    readonly receiverErrors: Alarm;
+    readonly api5xx: Alarm;
+    readonly rejectedSpike: Alarm;
+    readonly fanoutErrors: Alarm;
+    readonly deadLetters: Alarm;
+    readonly iteratorAge: Alarm;
+  };
+  /** The dashboard. */
+  public readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const appMetric = (metricName: string, service: string) =>
+      new Metric({ namespace: metricsNamespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period: PERIOD });
+
+    const alarm = (alarmId: string, metric: IMetric, threshold: number, description: string) => {
+      const a = new Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No data means no traffic, not trouble.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(new SnsAction(props.alarmTopic));
+      a.addOkAction(new SnsAction(props.alarmTopic));
+      return a;
+    };
+
+    const iteratorAge = props.fanout.metric('IteratorAge', { statistic: 'Maximum', period: PERIOD });
+    this.alarms = {
+      receiverErrors: alarm(
+        'ReceiverErrors',
+        props.receiver.metricErrors({ period: PERIOD }),
+        1,
+        'The receiver function failed (crash or timeout): providers got a 5xx and will retry.',
+      ),
+      api5xx: alarm(
+        'Api5xx',
+        props.api.metricServerError({ period: PERIOD }),
+        1,
+        'The webhook API answered 5xx (storage or dependency failure, throttled integration).',
+      ),
+      rejectedSpike: alarm(
+        'RejectedSignatureSpike',
+        appMetric(metricNames.rejected, props.receiverService),
+        props.rejectedSpikeThreshold ?? 20,
+        'Many webhook deliveries were rejected (bad signature, unknown key): a rotation gone wrong, or probing.',
+      ),
+      fanoutErrors: alarm(
+        'FanoutErrors',
+        props.fanout.metricErrors({ period: PERIOD }),
+        1,
+        'The fan-out function failed; stream records will be retried, then parked in the dead-letter queue.',
+      ),
+      deadLetters: alarm(
+        'DeadLetters',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: PERIOD }),
+        1,
+        'Notifications were given up on. Run `npm run redrive` after fixing the cause.',
+      ),
+      iteratorAge: alarm(
+        'StreamIteratorAge',
+        iteratorAge,
+        props.iteratorAgeThresholdMs ?? 300_000,
+        'The fan-out is falling behind the table stream: notifications are late.',
+      ),
+    };
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(24),
+      widgets: [
+        [
+          new GraphWidget({
+            title: 'Webhooks',
+            width: 12,
+            left: [metricNames.received, metricNames.accepted, metricNames.duplicate, metricNames.rejected].map((name) =>
+              appMetric(name, props.receiverService),
+            ),
+          }),
+          new GraphWidget({
+            title: 'Notifications',
+            width: 12,
+            left: [metricNames.notified, metricNames.notifyFailed].map((name) => appMetric(name, props.fanoutService)),
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Errors',
+            width: 12,
+            left: [
+              props.receiver.metricErrors({ period: PERIOD }),
+              props.api.metricServerError({ period: PERIOD }),
+              props.fanout.metricErrors({ period: PERIOD }),
+            ],
+          }),
+          new GraphWidget({
+            title: 'Fan-out backlog',
+            width: 12,
+            left: [iteratorAge],
+            right: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: PERIOD })],
+          }),
+        ],
+        [new AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) })],
+      ],
+    });
+  }
+}

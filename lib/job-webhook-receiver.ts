@@ -1,0 +1,260 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { envNames } from '../lambda/config/env';
+import { parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
+import { ContentorSecret } from './constructs/contentor-secret';
+import { FanoutSource } from './constructs/fanout-source';
+import { WebhookFunction } from './constructs/functions';
+import { WebhookHttpApi } from './constructs/http-api';
+import { Monitoring } from './constructs/monitoring';
+import { Notifications } from './constructs/notifications';
+import { WebhookTable } from './constructs/table';
+
+/** `service` dimension / POWERTOOLS_SERVICE_NAME of each function. */
+export const serviceNames = { receiver: 'receiver', fanout: 'fanout' } as const;
+
+/**
+ * Props of {@link JobWebhookReceiver}. Validated by the same zod schema as the app's context (lib/config.ts), so a
+ * bad value fails synth with a message naming the prop.
+ */
+export interface JobWebhookReceiverProps {
+  /**
+   * E-mail addresses subscribed to the failed-jobs and alarm topics.
+   * @default - none
+   */
+  readonly alertEmails?: readonly string[];
+  /**
+   * AWS Chatbot Slack workspace id; with `slackChannelId`, failed jobs and alarms go to Slack.
+   * @default - no Slack
+   */
+  readonly slackWorkspaceId?: string;
+  /**
+   * Slack channel id (set together with `slackWorkspaceId`).
+   * @default - no Slack
+   */
+  readonly slackChannelId?: string;
+  /**
+   * Trusted Panjaya public keys (EC P-256, PEM), several during rotation.
+   * @default - the key published in Panjaya's callback documentation
+   */
+  readonly panjayaPublicKeys?: string | readonly string[];
+  /**
+   * Days an event item is kept before TTL removes it.
+   * @default 90
+   */
+  readonly eventRetentionDays?: number;
+  /**
+   * Removal policy of the table, the secret and the log groups.
+   * @default 'retain'
+   */
+  readonly removalPolicy?: 'retain' | 'destroy';
+  /**
+   * DynamoDB deletion protection.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * API steady-state requests per second.
+   * @default 50
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * API burst.
+   * @default 100
+   */
+  readonly throttleBurstLimit?: number;
+  /**
+   * Log retention (a CloudWatch Logs value).
+   * @default 30
+   */
+  readonly logRetentionDays?: LogRetentionDays;
+  /**
+   * Largest accepted body in bytes.
+   * @default 262144
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Receiver's cache time for the Contentor secret.
+   * @default 60
+   */
+  readonly secretCacheTtlSeconds?: number;
+  /**
+   * How notifications tell readers to look a job up.
+   * @default 'npm run jobs -- get'
+   */
+  readonly jobsCommandHint?: string;
+}
+
+/**
+ * The whole product as one construct: HTTP API → receiver → table → stream → fan-out → topics, with the Contentor
+ * secret, alarms and a dashboard. Drop it into any stack; `JobWebhookReceiverStack` is the ready-made one.
+ */
+export class JobWebhookReceiver extends Construct {
+  /** Validated configuration with defaults filled in. */
+  public readonly config: DeployConfig;
+  /** Event log and job state. */
+  public readonly table: Table;
+  /** Receiver function (behind the API). */
+  public readonly receiver: NodejsFunction;
+  /** Fan-out function (on the table stream). */
+  public readonly fanout: NodejsFunction;
+  /** The HTTP API. */
+  public readonly api: HttpApi;
+  /** API base URL without trailing slash. */
+  public readonly apiUrl: string;
+  /** Contentor webhook secret(s). */
+  public readonly contentorSecret: Secret;
+  /** Topic for terminal successes. */
+  public readonly succeededTopic: Topic;
+  /** Topic for terminal failures and stalled jobs. */
+  public readonly failedTopic: Topic;
+  /** Topic for alarms. */
+  public readonly alarmTopic: Topic;
+  /** Fan-out's on-failure queue. */
+  public readonly deadLetterQueue: Queue;
+  /** The building blocks, for callers that need more than the shortcuts above. */
+  public readonly parts: {
+    readonly table: WebhookTable;
+    readonly receiver: WebhookFunction;
+    readonly fanout: WebhookFunction;
+    readonly httpApi: WebhookHttpApi;
+    readonly secret: ContentorSecret;
+    readonly notifications: Notifications;
+    readonly fanoutSource: FanoutSource;
+    readonly monitoring: Monitoring;
+  };
+
+  constructor(scope: Construct, id: string, props: JobWebhookReceiverProps = {}) {
+    super(scope, id);
+    const { jobsCommandHint = 'npm run jobs -- get', ...configInput } = props;
+    const config = parseDeployConfig(configInput);
+    this.config = config;
+    const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRetention = config.logRetentionDays as RetentionDays;
+
+    const table = new WebhookTable(this, 'Store', { removalPolicy, deletionProtection: config.deletionProtection });
+    const secret = new ContentorSecret(this, 'ContentorSecret', { removalPolicy });
+    const notifications = new Notifications(this, 'Notifications', {
+      alertEmails: config.alertEmails,
+      slack:
+        config.slackWorkspaceId && config.slackChannelId
+          ? { workspaceId: config.slackWorkspaceId, channelId: config.slackChannelId }
+          : undefined,
+    });
+
+    const receiver = new WebhookFunction(this, 'Receiver', {
+      handlerName: 'receiver',
+      serviceName: serviceNames.receiver,
+      // Init (SDK clients, key parsing) and ECDSA verification are CPU-bound; Lambda CPU scales with memory and 512 MB
+      // roughly halves cold start against 128 MB for little more cost per (short) invocation. Issue 6 measures.
+      memorySize: 512,
+      // Verify + 2-3 DynamoDB calls take tens of ms; 10 s leaves room for SDK retries against a throttled table yet
+      // ends well before API Gateway's 30 s integration limit, so the provider sees our 5xx rather than a 504.
+      timeout: Duration.seconds(10),
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+      environment: {
+        [envNames.tableName]: table.table.tableName,
+        [envNames.contentorSecretArn]: secret.secret.secretArn,
+        [envNames.panjayaPublicKeys]: config.panjayaPublicKeys.join('\n'),
+        [envNames.eventRetentionDays]: String(config.eventRetentionDays),
+        [envNames.maxBodyBytes]: String(config.maxBodyBytes),
+        [envNames.secretCacheTtlSeconds]: String(config.secretCacheTtlSeconds),
+      },
+    });
+    receiver.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'EventStore',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        // The table only: the receiver never reads the indexes.
+        resources: [table.table.tableArn],
+      }),
+    );
+    receiver.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ContentorSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secret.secretArn],
+      }),
+    );
+
+    const fanout = new WebhookFunction(this, 'Fanout', {
+      handlerName: 'fanout',
+      serviceName: serviceNames.fanout,
+      // I/O-bound (one SNS publish and one DynamoDB update per record): 256 MB is plenty of memory, and enough CPU for
+      // JSON formatting of up to 10 records.
+      memorySize: 256,
+      // Batch of up to 10 records, each a publish plus an update with SDK retries: normally well under a second; 30 s
+      // bounds a stuck batch so the mapping retries or bisects it soon.
+      timeout: Duration.seconds(30),
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+      environment: {
+        [envNames.tableName]: table.table.tableName,
+        [envNames.succeededTopicArn]: notifications.succeededTopic.topicArn,
+        [envNames.failedTopicArn]: notifications.failedTopic.topicArn,
+        [envNames.jobsCommandHint]: jobsCommandHint,
+      },
+    });
+    fanout.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'NotificationLedger',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.table.tableArn],
+      }),
+    );
+    fanout.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'PublishOutcomes',
+        actions: ['sns:Publish'],
+        resources: [notifications.succeededTopic.topicArn, notifications.failedTopic.topicArn],
+      }),
+    );
+    fanout.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'EncryptForTopics',
+        // What SNS needs from a publisher to an encrypted topic; spelled out (Topic.grantPublish adds GenerateDataKey*).
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [notifications.key.keyArn],
+      }),
+    );
+
+    const httpApi = new WebhookHttpApi(this, 'Http', {
+      receiver: receiver.function,
+      throttleRateLimit: config.throttleRateLimit,
+      throttleBurstLimit: config.throttleBurstLimit,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    const fanoutSource = new FanoutSource(this, 'FanoutSource', { table: table.table, fanout: fanout.function });
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      receiver: receiver.function,
+      fanout: fanout.function,
+      api: httpApi.api,
+      deadLetterQueue: fanoutSource.deadLetterQueue,
+      alarmTopic: notifications.alarmTopic,
+      receiverService: serviceNames.receiver,
+      fanoutService: serviceNames.fanout,
+    });
+
+    this.table = table.table;
+    this.receiver = receiver.function;
+    this.fanout = fanout.function;
+    this.api = httpApi.api;
+    this.apiUrl = httpApi.url;
+    this.contentorSecret = secret.secret;
+    this.succeededTopic = notifications.succeededTopic;
+    this.failedTopic = notifications.failedTopic;
+    this.alarmTopic = notifications.alarmTopic;
+    this.deadLetterQueue = fanoutSource.deadLetterQueue;
+    this.parts = { table, receiver, fanout, httpApi, secret, notifications, fanoutSource, monitoring };
+  }
+}

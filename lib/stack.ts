@@ -1,0 +1,49 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { JobWebhookReceiver, type JobWebhookReceiverProps } from './job-webhook-receiver';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
+
+/** Stack id the CLIs expect as the key of `cdk deploy --outputs-file` (contract). */
+export const STACK_ID = 'JobWebhookReceiver';
+
+/** Names of the stack outputs (contract: DESIGN.md). */
+export const outputNames = {
+  apiUrl: 'ApiUrl',
+  tableName: 'TableName',
+  succeededTopicArn: 'SucceededTopicArn',
+  failedTopicArn: 'FailedTopicArn',
+  contentorSecretArn: 'ContentorSecretArn',
+} as const;
+
+/** Props of {@link JobWebhookReceiverStack}. */
+export interface JobWebhookReceiverStackProps extends StackProps {
+  /**
+   * Configuration of the receiver construct (usually parsed from context by lib/config.ts).
+   * @default - every default of {@link JobWebhookReceiverProps}
+   */
+  readonly receiver?: JobWebhookReceiverProps;
+}
+
+/** The deployable stack: the {@link JobWebhookReceiver} construct, its outputs and its cdk-nag acknowledgements. */
+export class JobWebhookReceiverStack extends Stack {
+  /** The receiver construct. */
+  public readonly receiver: JobWebhookReceiver;
+
+  constructor(scope: Construct, id: string = STACK_ID, props: JobWebhookReceiverStackProps = {}) {
+    super(scope, id, {
+      description: 'Job-status webhook receiver (Panjaya, Contentor): API, event log, SNS fan-out',
+      ...props,
+    });
+    this.receiver = new JobWebhookReceiver(this, 'Receiver', props.receiver);
+    const r = this.receiver;
+    new CfnOutput(this, outputNames.apiUrl, { value: r.apiUrl, description: 'Webhook base URL: POST <ApiUrl>/webhooks/{panjaya|contentor}' });
+    new CfnOutput(this, outputNames.tableName, { value: r.table.tableName, description: 'Event log and job state' });
+    new CfnOutput(this, outputNames.succeededTopicArn, { value: r.succeededTopic.topicArn, description: 'Subscribe here for succeeded jobs' });
+    new CfnOutput(this, outputNames.failedTopicArn, { value: r.failedTopic.topicArn, description: 'Subscribe here for failed and stalled jobs' });
+    new CfnOutput(this, outputNames.contentorSecretArn, {
+      value: r.contentorSecret.secretArn,
+      description: 'Put the Contentor webhook secret(s) here as a JSON array of strings',
+    });
+    acknowledgeNagFindings(this.receiver);
+  }
+}
