@@ -1,4 +1,86 @@
-// Placeholder until the handler lands; replaced by the ingest/fan-out work.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+/**
+ * Fan-out function: DynamoDB stream batches (already narrowed by the event-source mapping's filter to new terminal
+ * event items) -> SNS, with partial batch failure reporting. Thin: decoding here, rules in core/fanout.ts.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { envNames, metricNames } from '../config/env';
+import { makeDocumentClient } from '../adapters/dynamo-client';
+import { DynamoNotificationLedger } from '../adapters/notification-ledger';
+import { makeSnsClient, SnsNotificationPublisher, topicArnsFromEnv } from '../adapters/sns-publisher';
+import { makeTelemetry, type Telemetry } from '../adapters/telemetry';
+import { fanOut, type FanoutRecord, type NotificationLedger } from '../core/fanout';
+import type { NotificationPublisher } from '../core/ports';
+
+/** What the handler needs; tests and the local stack pass real local clients or fault-injecting wrappers. */
+export interface FanoutHandlerDeps {
+  readonly publisher: NotificationPublisher;
+  readonly ledger: NotificationLedger;
+  /** Shown in notifications, e.g. `npm run --silent jobs -- get`. */
+  readonly jobsCommandHint: string;
+  readonly telemetry: Telemetry;
+  /** Called at the start of every invocation; throws when required configuration is missing. */
+  readonly ready?: () => void;
+}
+
+export const DEFAULT_JOBS_COMMAND_HINT = 'npm run --silent jobs -- get';
+
+/** Decodes NewImage from the stream's attribute-value format; a record that cannot be decoded is poison. */
+export function toFanoutRecord(record: DynamoDBRecord): FanoutRecord {
+  const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+  const image = record.dynamodb?.NewImage;
+  if (!image) return { sequenceNumber, image: undefined, decodeError: 'record has no NewImage' };
+  try {
+    // The Lambda event's attribute values are the SDK's, except binaries (base64 strings): none in our items.
+    return { sequenceNumber, image: unmarshall(image as unknown as Record<string, AttributeValue>) };
+  } catch (error) {
+    return { sequenceNumber, image: undefined, decodeError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function makeHandler(deps: FanoutHandlerDeps) {
+  const { logger } = deps.telemetry;
+  const log = {
+    info: (message: string, fields: Record<string, unknown> = {}) => logger.info(message, fields),
+    warn: (message: string, fields: Record<string, unknown> = {}) => logger.warn(message, fields),
+    error: (message: string, fields: Record<string, unknown> = {}) => logger.error(message, fields),
+  };
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    deps.ready?.();
+    const result = await fanOut(event.Records.map(toFanoutRecord), { ...deps, log });
+    for (const outcome of result.outcomes) {
+      if (outcome.outcome === 'published') deps.telemetry.count(metricNames.notified);
+      if (outcome.outcome === 'failed') deps.telemetry.count(metricNames.notifyFailed);
+    }
+    deps.telemetry.flush();
+    return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+/**
+ * Production wiring. Configuration is read once, on the first invocation rather than at import (so tests can
+ * import `makeHandler` without it), and a missing variable fails that invocation loudly.
+ */
+export function defaultDeps(env: NodeJS.ProcessEnv = process.env): FanoutHandlerDeps {
+  let wired: { publisher: NotificationPublisher; ledger: NotificationLedger } | undefined;
+  const wire = () => {
+    if (wired) return wired;
+    const tableName = env[envNames.tableName];
+    if (!tableName) throw new Error(`${envNames.tableName} is not set: the fan-out needs the table name`);
+    wired = {
+      publisher: new SnsNotificationPublisher(makeSnsClient(), topicArnsFromEnv(env)),
+      ledger: new DynamoNotificationLedger(makeDocumentClient(), tableName),
+    };
+    return wired;
+  };
+  return {
+    publisher: { publish: (notification) => wire().publisher.publish(notification) },
+    ledger: { isPending: (key) => wire().ledger.isPending(key), markNotified: (key, at) => wire().ledger.markNotified(key, at) },
+    jobsCommandHint: env[envNames.jobsCommandHint] || DEFAULT_JOBS_COMMAND_HINT,
+    telemetry: makeTelemetry('fanout'),
+    ready: () => void wire(),
+  };
+}
+
+export const handler = makeHandler(defaultDeps());

@@ -1,0 +1,119 @@
+/**
+ * Fan-out orchestration: stream records of new terminal events -> one SNS message each -> mark notified.
+ * Pure apart from the ports it is given (publisher, ledger): no SDK here, so it is tested with in-memory fakes and
+ * run by the Lambda handler, the local stream poller and (per item) the re-drive tool alike.
+ */
+import { EventItemSchema, type EventItem } from './items';
+import type { NotificationPublisher } from './ports';
+import { buildNotification } from './notification';
+
+/** Primary key of an event item. */
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** Remembers which terminal events still need a notification (the sparse pending index keys on the item). */
+export interface NotificationLedger {
+  /** True while the item still carries its pending-index keys. Strongly consistent: a retry must see a mark. */
+  isPending(key: ItemKey): Promise<boolean>;
+  /** Clears the pending keys and records `notifiedAt`; `already` when it was cleared before (someone else won). */
+  markNotified(key: ItemKey, notifiedAtIso: string): Promise<'marked' | 'already'>;
+}
+
+/** Minimal structured log the core writes to (Powertools logger in AWS, console locally). */
+export interface FanoutLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** One stream record, already decoded from the DynamoDB attribute format by the caller. */
+export interface FanoutRecord {
+  /** The stream sequence number: the batch item identifier Lambda expects back. */
+  sequenceNumber: string;
+  /** The NewImage as a plain object, or undefined when it could not be decoded. */
+  image: Record<string, unknown> | undefined;
+  /** Why decoding failed, for the log. */
+  decodeError?: string;
+}
+
+export interface FanoutDeps {
+  readonly publisher: NotificationPublisher;
+  readonly ledger: NotificationLedger;
+  readonly jobsCommandHint: string;
+  readonly log: FanoutLog;
+  readonly now?: () => Date;
+}
+
+export type RecordOutcome = 'published' | 'skipped' | 'failed' | 'not_attempted';
+
+export interface FanoutResult {
+  /** Sequence numbers to return as batch item failures: the first failure and every record after it. */
+  failures: string[];
+  outcomes: Array<{ sequenceNumber: string; outcome: RecordOutcome; eventId?: string; reason?: string }>;
+}
+
+export type PublishOutcome = { outcome: 'published'; marked: 'marked' | 'already' } | { outcome: 'skipped' };
+
+/**
+ * Publishes one event unless it is no longer pending, then marks it. Used per record by the fan-out and per item
+ * by the re-drive, so both follow the same rule. Throws when publishing or marking fails (the event stays pending).
+ */
+export async function publishIfPending(item: EventItem, deps: Omit<FanoutDeps, 'log'>): Promise<PublishOutcome> {
+  const key = { pk: item.pk, sk: item.sk };
+  if (!(await deps.ledger.isPending(key))) return { outcome: 'skipped' };
+  const notification = buildNotification(item, { jobsCommandHint: deps.jobsCommandHint });
+  await deps.publisher.publish(notification);
+  const marked = await deps.ledger.markNotified(key, (deps.now?.() ?? new Date()).toISOString());
+  return { outcome: 'published', marked };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Processes records in order. On the first failure (poison record, publish or mark error) that record and all
+ * later ones are reported as failures and not attempted, so Lambda's retry resumes exactly there: nothing is
+ * published twice by a retry, except the one event whose publish succeeded and whose mark failed (at-least-once).
+ */
+export async function fanOut(records: readonly FanoutRecord[], deps: FanoutDeps): Promise<FanoutResult> {
+  const outcomes: FanoutResult['outcomes'] = [];
+  let failedAt = -1;
+  for (const [index, record] of records.entries()) {
+    const { sequenceNumber } = record;
+    const parsed = record.image ? EventItemSchema.safeParse(record.image) : undefined;
+    if (!parsed?.success) {
+      const reason = record.decodeError ?? (parsed ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'no NewImage');
+      // Poison: reported as a failure so bisect, bounded retries and the on-failure queue deal with it.
+      deps.log.error('fan-out record is not an event item', { sequenceNumber, reason });
+      outcomes.push({ sequenceNumber, outcome: 'failed', reason });
+      failedAt = index;
+      break;
+    }
+    const item = parsed.data;
+    try {
+      const result = await publishIfPending(item, deps);
+      if (result.outcome === 'skipped') {
+        deps.log.info('event already notified, skipped', { sequenceNumber, eventId: item.eventId });
+      } else if (result.marked === 'already') {
+        // A re-drive marked it between our check and our mark: subscribers may see it twice (dedupe by eventId).
+        deps.log.warn('event was marked notified concurrently', { sequenceNumber, eventId: item.eventId });
+      } else {
+        deps.log.info('notification published', { sequenceNumber, eventId: item.eventId, provider: item.provider, jobId: item.jobId, status: item.status });
+      }
+      outcomes.push({ sequenceNumber, outcome: result.outcome, eventId: item.eventId });
+    } catch (error) {
+      const reason = describeError(error);
+      deps.log.error('notification failed', { sequenceNumber, eventId: item.eventId, reason });
+      outcomes.push({ sequenceNumber, outcome: 'failed', eventId: item.eventId, reason });
+      failedAt = index;
+      break;
+    }
+  }
+  if (failedAt < 0) return { failures: [], outcomes };
+  const rest = records.slice(failedAt + 1);
+  for (const record of rest) outcomes.push({ sequenceNumber: record.sequenceNumber, outcome: 'not_attempted' });
+  return { failures: records.slice(failedAt).map((r) => r.sequenceNumber), outcomes };
+}

@@ -1,0 +1,121 @@
+import { fanOut, type FanoutDeps, type FanoutRecord, type ItemKey, type NotificationLedger } from '../../lambda/core/fanout';
+import type { NotificationPublisher, OutgoingNotification } from '../../lambda/core/ports';
+import type { EventItem } from '../../lambda/core/items';
+import { contentorItem, panjayaItem } from '../helpers/event-item-fixtures';
+
+/** In-memory ledger: an event is pending until marked (the table's sparse index keys, in a Set). */
+class MemoryLedger implements NotificationLedger {
+  readonly pending = new Set<string>();
+  failMarks = 0;
+  constructor(items: EventItem[]) {
+    for (const item of items) this.pending.add(`${item.pk}|${item.sk}`);
+  }
+  async isPending(key: ItemKey) {
+    return this.pending.has(`${key.pk}|${key.sk}`);
+  }
+  async markNotified(key: ItemKey) {
+    if (this.failMarks > 0) {
+      this.failMarks -= 1;
+      throw new Error('ProvisionedThroughputExceeded');
+    }
+    return this.pending.delete(`${key.pk}|${key.sk}`) ? ('marked' as const) : ('already' as const);
+  }
+}
+
+/** Records what was published; throws for the calls listed in `failOn` (1-based). */
+class RecordingPublisher implements NotificationPublisher {
+  readonly published: OutgoingNotification[] = [];
+  calls = 0;
+  constructor(private readonly failOn: number[] = []) {}
+  async publish(notification: OutgoingNotification) {
+    this.calls += 1;
+    if (this.failOn.includes(this.calls)) throw new Error('SNS unavailable');
+    this.published.push(notification);
+  }
+}
+
+const quietLog = { info: () => undefined, warn: () => undefined, error: jest.fn() };
+const record = (item: Record<string, unknown>, seq: number): FanoutRecord => ({ sequenceNumber: String(seq), image: item });
+const eventIds = (p: RecordingPublisher) => p.published.map((n) => (JSON.parse(JSON.parse(n.message).default) as { eventId: string }).eventId);
+
+function setup(items: EventItem[], failOn: number[] = []) {
+  const publisher = new RecordingPublisher(failOn);
+  const ledger = new MemoryLedger(items);
+  const deps: FanoutDeps = { publisher, ledger, jobsCommandHint: 'jobs get', log: quietLog };
+  return { publisher, ledger, deps, records: items.map((item, i) => record(item, 100 + i)) };
+}
+
+describe('fan-out orchestration', () => {
+  it('publishes each pending terminal event once and marks it', async () => {
+    const items = [contentorItem('failed'), panjayaItem('version_generated', 'a', 'v')];
+    const { publisher, ledger, deps, records } = setup(items);
+    const result = await fanOut(records, deps);
+    expect(result.failures).toEqual([]);
+    expect(eventIds(publisher)).toEqual(items.map((i) => i.eventId));
+    expect(ledger.pending.size).toBe(0);
+  });
+
+  it('skips events already marked, so a retried batch publishes nothing twice', async () => {
+    const items = [contentorItem('failed'), contentorItem('completed')];
+    const { publisher, deps, records } = setup(items);
+    await fanOut(records, deps);
+    const again = await fanOut(records, deps);
+    expect(again.outcomes.map((o) => o.outcome)).toEqual(['skipped', 'skipped']);
+    expect(publisher.published).toHaveLength(2);
+  });
+
+  it('reports the first failed record and every later one, without attempting the later ones', async () => {
+    const items = [contentorItem('failed'), contentorItem('failed'), contentorItem('completed')];
+    const { publisher, ledger, deps, records } = setup(items, [2]);
+    const result = await fanOut(records, deps);
+    expect(result.failures).toEqual(['101', '102']);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['published', 'failed', 'not_attempted']);
+    expect(publisher.calls).toBe(2);
+    expect(ledger.pending.size).toBe(2);
+  });
+
+  it('resumes at the failed record on retry: every event published exactly once overall', async () => {
+    const items = [contentorItem('failed'), contentorItem('failed'), contentorItem('completed')];
+    const { publisher, deps, records } = setup(items, [2]);
+    const first = await fanOut(records, deps);
+    const retry = await fanOut(records.filter((r) => first.failures.includes(r.sequenceNumber)), deps);
+    expect(retry.failures).toEqual([]);
+    expect(eventIds(publisher).sort()).toEqual(items.map((i) => i.eventId).sort());
+  });
+
+  it('treats a failed mark after a successful publish as a failure (at-least-once: the retry publishes again)', async () => {
+    const items = [contentorItem('failed')];
+    const { publisher, ledger, deps, records } = setup(items);
+    ledger.failMarks = 1;
+    expect((await fanOut(records, deps)).failures).toEqual(['100']);
+    expect((await fanOut(records, deps)).failures).toEqual([]);
+    expect(publisher.published).toHaveLength(2);
+    expect(new Set(eventIds(publisher)).size).toBe(1);
+  });
+
+  it('reports a poison record (not an event item) and stops there', async () => {
+    const good = contentorItem('failed');
+    const { publisher, deps } = setup([good]);
+    const poison = { ...contentorItem('failed'), provider: 'nobody' };
+    const result = await fanOut([record(poison, 1), record(good, 2)], deps);
+    expect(result.failures).toEqual(['1', '2']);
+    expect(publisher.calls).toBe(0);
+    expect(quietLog.error).toHaveBeenCalledWith('fan-out record is not an event item', expect.objectContaining({ sequenceNumber: '1', reason: expect.stringContaining('provider') }));
+  });
+
+  it('reports a record whose image could not be decoded', async () => {
+    const { deps } = setup([]);
+    const result = await fanOut([{ sequenceNumber: '7', image: undefined, decodeError: 'record has no NewImage' }], deps);
+    expect(result.outcomes).toEqual([{ sequenceNumber: '7', outcome: 'failed', reason: 'record has no NewImage' }]);
+  });
+
+  it('counts a concurrent mark by someone else as published, not as a failure', async () => {
+    const item = contentorItem('failed');
+    const { deps, ledger } = setup([item]);
+    const racing: NotificationLedger = { isPending: async () => true, markNotified: async () => 'already' };
+    const result = await fanOut([record(item, 1)], { ...deps, ledger: racing });
+    expect(result.failures).toEqual([]);
+    expect(result.outcomes[0]?.outcome).toBe('published');
+    expect(ledger.pending.size).toBe(1);
+  });
+});
