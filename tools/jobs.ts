@@ -1,0 +1,148 @@
+/**
+ * Query job state: `npm run jobs -- <command>`. Works against the local stack and a deployed stack (table name from
+ * the outputs file; AWS credentials from the usual chain). `--json` output is a contract (DESIGN.md).
+ */
+import { parseArgs } from 'node:util';
+import type { EventItem, StateItem } from '../lambda/core/items';
+import type { JobQueries } from '../lambda/core/ports';
+import { exitCodes, parseSince, runCli, UsageError } from './lib/cli';
+import { openJobQueries } from './lib/job-queries';
+import { jobRef, type JobRef } from './lib/job-ref';
+
+const usage = `Usage: npm run --silent jobs -- <command> [options]
+
+Commands:
+  get contentor <uuid>                      one job's current state
+  get panjaya <asset_id> [<version_id>]     a Panjaya version (or the asset-level job)
+  asset <asset_id>                          a Panjaya asset and all its versions (one Query)
+  history contentor <uuid>                  a job's events in time order
+  history panjaya <asset_id> [<version_id>]
+  list --status <status> [--since 24h|ISO]  jobs whose current status is <status>, newest first
+                                            (in_progress, ready, succeeded, failed, unknown, stalled)
+  stalled [--since 7d]                      jobs the watchdog marked stalled
+
+Options:
+  --json            machine-readable output (get: one JSON object; others: a JSON array)
+  --limit N         at most N rows for list/stalled (default 100)
+  --outputs FILE    outputs file of the target stack (default: $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json)
+  -h, --help        this text
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 job unknown.
+`;
+
+/** The contract fields first (provider, jobId, status, eventType, updatedAt), then the rest of the state. */
+export function stateView(state: StateItem) {
+  return {
+    provider: state.provider,
+    jobId: state.jobId,
+    status: state.status,
+    eventType: state.eventType,
+    updatedAt: state.updatedAt,
+    occurredAt: state.occurredAt,
+    receivedAt: state.receivedAt,
+    eventId: state.eventId,
+    events: state.seq,
+  };
+}
+
+function eventView(event: EventItem) {
+  return {
+    eventId: event.eventId,
+    status: event.status,
+    eventType: event.eventType,
+    occurredAt: event.occurredAt,
+    receivedAt: event.receivedAt,
+    notified: event.notifyTopic ? (event.notifiedAt ?? 'pending') : undefined,
+  };
+}
+
+function printTable(rows: Record<string, unknown>[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const columns = Object.keys(rows[0] ?? {});
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  process.stdout.write(`${line(columns)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const row of rows) process.stdout.write(`${line(columns.map((c) => cell(row[c])))}\n`);
+}
+
+function print(value: unknown, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  else if (Array.isArray(value)) printTable(value as Record<string, unknown>[]);
+  else printTable([value as Record<string, unknown>]);
+}
+
+async function getJob(queries: JobQueries, ref: JobRef, json: boolean): Promise<number> {
+  const state = await queries.getJob(ref.provider, ref.partitionId, ref.jobId);
+  if (!state) {
+    process.stderr.write(`unknown job: ${ref.provider} ${ref.jobId}\n`);
+    return exitCodes.notFound;
+  }
+  if (json) process.stdout.write(`${JSON.stringify(stateView(state))}\n`);
+  else print(stateView(state), false);
+  return exitCodes.ok;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      status: { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string' },
+      outputs: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(usage);
+    return values.help ? exitCodes.ok : exitCodes.usage;
+  }
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  const json = values.json ?? false;
+  const queries = openJobQueries(values.outputs);
+  switch (command) {
+    case 'get':
+      return getJob(queries, jobRef(args), json);
+    case 'asset': {
+      const [assetId] = args;
+      if (!assetId || args.length !== 1) throw new UsageError('asset needs exactly one <asset_id>');
+      const states = await queries.listPartition('panjaya', assetId);
+      if (states.length === 0) {
+        process.stderr.write(`unknown asset: ${assetId}\n`);
+        return exitCodes.notFound;
+      }
+      print(states.map(stateView), json);
+      return exitCodes.ok;
+    }
+    case 'history': {
+      const ref = jobRef(args);
+      const events = await queries.history(ref.provider, ref.partitionId, ref.jobId);
+      if (events.length === 0) {
+        process.stderr.write(`unknown job: ${ref.provider} ${ref.jobId}\n`);
+        return exitCodes.notFound;
+      }
+      print(events.map(eventView), json);
+      return exitCodes.ok;
+    }
+    case 'list':
+    case 'stalled': {
+      const status = command === 'stalled' ? 'stalled' : values.status;
+      if (!status) throw new UsageError('list needs --status <status>');
+      const since = parseSince(values.since ?? (command === 'stalled' ? '7d' : '24h'));
+      print((await queries.byStatusSince(status, since, limit)).map(stateView), json);
+      return exitCodes.ok;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+if (require.main === module) runCli(() => main(process.argv.slice(2)), usage);
