@@ -1,0 +1,43 @@
+/** The local stack's environment (DESIGN.md "Local stack"): validated once, with messages that name the variable. */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const LocalEnvSchema = z.object({
+  LOCAL_STATE_DIR: z.string().min(1).default('.local'),
+  LOCAL_OUTPUTS_FILE: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PANJAYA_PUBLIC_KEYS: z.string().min(1).optional(),
+  CONTENTOR_WEBHOOK_SECRETS: z.string().min(1).optional(),
+  /** Print each notification as the e-mail would read (on by default). */
+  LOCAL_CONSOLE_SUBSCRIBER: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('on'),
+  /** Stream poll interval in ms. */
+  LOCAL_STREAM_POLL_MS: z.coerce.number().int().positive().default(200),
+});
+
+export interface LocalConfig {
+  stateDir: string;
+  outputsFile: string;
+  port: number;
+  panjayaPublicKeys?: string;
+  contentorSecrets?: string;
+  consoleSubscriber: boolean;
+  streamPollMs: number;
+}
+
+export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const parsed = LocalEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const e = parsed.data;
+  const stateDir = path.resolve(e.LOCAL_STATE_DIR);
+  return {
+    stateDir,
+    outputsFile: path.resolve(e.LOCAL_OUTPUTS_FILE ?? path.join(stateDir, 'outputs.json')),
+    port: e.PORT,
+    panjayaPublicKeys: e.PANJAYA_PUBLIC_KEYS,
+    contentorSecrets: e.CONTENTOR_WEBHOOK_SECRETS,
+    consoleSubscriber: ['on', 'true', '1'].includes(e.LOCAL_CONSOLE_SUBSCRIBER),
+    streamPollMs: e.LOCAL_STREAM_POLL_MS,
+  };
+}
