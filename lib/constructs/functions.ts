@@ -75,6 +75,8 @@ export class WebhookFunction extends Construct {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        // The bundle ships a source map; Node only applies it to stack traces when asked.
+        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
         forceDockerBundling: false,

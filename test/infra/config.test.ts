@@ -1,0 +1,111 @@
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  configFromContext,
+  ConfigError,
+  PANJAYA_DOCUMENTED_PUBLIC_KEY,
+  parseDeployConfig,
+  type ContextKey,
+} from '../../lib/config';
+
+const pem = (key: ReturnType<typeof generateKeyPairSync>['publicKey']) =>
+  key.export({ type: 'spki', format: 'pem' }).toString();
+const p256 = () => pem(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
+
+describe('deploy configuration', () => {
+  it('fills every default when no context is given', () => {
+    expect(parseDeployConfig({})).toEqual({
+      alertEmails: [],
+      panjayaPublicKeys: [PANJAYA_DOCUMENTED_PUBLIC_KEY],
+      eventRetentionDays: 90,
+      removalPolicy: 'retain',
+      deletionProtection: true,
+      throttleRateLimit: 50,
+      throttleBurstLimit: 100,
+      logRetentionDays: 30,
+      maxBodyBytes: 262144,
+      secretCacheTtlSeconds: 60,
+    });
+  });
+
+  it('accepts the string forms that `cdk -c key=value` produces', () => {
+    const context: Partial<Record<ContextKey, string>> = {
+      alertEmails: 'ops@example.com, oncall@example.org',
+      slackWorkspaceId: 'T07ABCDEF12',
+      slackChannelId: 'C07ABCDEF12',
+      eventRetentionDays: '30',
+      removalPolicy: 'destroy',
+      deletionProtection: 'false',
+      throttleRateLimit: '20',
+      throttleBurstLimit: '40',
+      logRetentionDays: '14',
+      maxBodyBytes: '131072',
+      secretCacheTtlSeconds: '300',
+    };
+    expect(configFromContext((key) => context[key])).toMatchObject({
+      alertEmails: ['ops@example.com', 'oncall@example.org'],
+      slackWorkspaceId: 'T07ABCDEF12',
+      slackChannelId: 'C07ABCDEF12',
+      eventRetentionDays: 30,
+      removalPolicy: 'destroy',
+      deletionProtection: false,
+      throttleRateLimit: 20,
+      throttleBurstLimit: 40,
+      logRetentionDays: 14,
+      maxBodyBytes: 131072,
+      secretCacheTtlSeconds: 300,
+    });
+  });
+
+  it('accepts cdk.json lists and several concatenated Panjaya keys', () => {
+    const [a, b] = [p256(), p256()];
+    const config = parseDeployConfig({ alertEmails: ['ops@example.com'], panjayaPublicKeys: `${a}\n${b}` });
+    expect(config.alertEmails).toEqual(['ops@example.com']);
+    expect(config.panjayaPublicKeys).toEqual([a.trim(), b.trim()]);
+  });
+
+  it('accepts Panjaya keys with literal \\n separators as typed on a command line', () => {
+    const key = p256();
+    expect(parseDeployConfig({ panjayaPublicKeys: key.trim().replace(/\n/g, '\\n') }).panjayaPublicKeys).toEqual([key.trim()]);
+  });
+
+  it('treats empty context values as unset', () => {
+    expect(configFromContext(() => '').removalPolicy).toBe('retain');
+  });
+
+  const rsaKey = pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
+  const p384Key = pem(generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey);
+  const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['an invalid e-mail', { alertEmails: 'ops@example.com,not-an-email' }, /alertEmails: "not-an-email" is not a valid e-mail/],
+    ['alertEmails of the wrong type', { alertEmails: 42 }, /alertEmails/],
+    ['a Slack workspace without a channel', { slackWorkspaceId: 'T07ABCDEF12' }, /slackWorkspaceId and slackChannelId: set both/],
+    ['a Slack channel without a workspace', { slackChannelId: 'C07ABCDEF12' }, /slackWorkspaceId and slackChannelId/],
+    ['a malformed workspace id', { slackWorkspaceId: 'workspace', slackChannelId: 'C07ABCDEF12' }, /slackWorkspaceId must look like/],
+    ['a malformed channel id', { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: '#alerts' }, /slackChannelId must look like/],
+    ['a malformed PEM', { panjayaPublicKeys: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }, /panjayaPublicKeys: key #1 is a malformed PEM/],
+    ['text that is no PEM', { panjayaPublicKeys: 'ssh-ed25519 AAAA' }, /panjayaPublicKeys: no "-----BEGIN PUBLIC KEY-----" block/],
+    ['an RSA key', { panjayaPublicKeys: rsaKey }, /panjayaPublicKeys: key #1 is rsa, expected an EC P-256/],
+    ['a P-384 key as the second key', { panjayaPublicKeys: `${p256()}${p384Key}` }, /panjayaPublicKeys: key #2 is ec \(secp384r1\)/],
+    ['a negative retention', { eventRetentionDays: '-1' }, /eventRetentionDays must be positive/],
+    ['a fractional retention', { eventRetentionDays: 1.5 }, /eventRetentionDays must be a whole number/],
+    ['a non-numeric retention', { eventRetentionDays: 'forever' }, /eventRetentionDays must be a number/],
+    ['an unknown removal policy', { removalPolicy: 'snapshot' }, /removalPolicy must be "retain" or "destroy"/],
+    ['a non-boolean deletion protection', { deletionProtection: 'yes' }, /deletionProtection must be true or false/],
+    ['a zero rate limit', { throttleRateLimit: 0 }, /throttleRateLimit must be positive/],
+    ['a burst below the rate', { throttleRateLimit: 100, throttleBurstLimit: 10 }, /throttleBurstLimit must be at least throttleRateLimit/],
+    ['a log retention CloudWatch does not offer', { logRetentionDays: 8 }, /logRetentionDays must be one of CloudWatch's values/],
+    ['a negative body limit', { maxBodyBytes: -5 }, /maxBodyBytes must be positive/],
+    ['a zero secret cache TTL', { secretCacheTtlSeconds: 0 }, /secretCacheTtlSeconds must be positive/],
+    ['an unknown key', { alertEmail: 'ops@example.com' }, /unknown context key\(s\) alertEmail/],
+  ];
+
+  it.each(bad)('rejects %s, naming the key', (_name, input, message) => {
+    expect(() => parseDeployConfig(input)).toThrow(ConfigError);
+    expect(() => parseDeployConfig(input)).toThrow(message);
+  });
+
+  it('reports every bad key at once', () => {
+    expect(() => parseDeployConfig({ eventRetentionDays: 0, removalPolicy: 'x' })).toThrow(
+      /eventRetentionDays[\s\S]*removalPolicy|removalPolicy[\s\S]*eventRetentionDays/,
+    );
+  });
+});

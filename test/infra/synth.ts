@@ -1,0 +1,29 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { configFromContext } from '../../lib/config';
+import { JobWebhookReceiverStack, STACK_ID } from '../../lib/stack';
+
+export interface Synthesized {
+  app: App;
+  stack: JobWebhookReceiverStack;
+  template: Template;
+}
+
+/**
+ * Builds the stack the way bin/app.ts does, from context values. `bundle: false` skips esbuild (CDK's
+ * `aws:cdk:bundling-stacks` context) for tests about configuration variants; the shared default stack of each test
+ * file bundles for real.
+ */
+export function synth(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): Synthesized {
+  const app = new App({
+    context: { ...context, ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) },
+  });
+  const config = configFromContext((key) => app.node.tryGetContext(key));
+  const stack = new JobWebhookReceiverStack(app, STACK_ID, { receiver: config });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** Resources of one type in a synthesized template, keyed by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, unknown> }> {
+  return template.findResources(type) as Record<string, { Properties: Record<string, unknown> }>;
+}
