@@ -7,6 +7,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { envNames } from '../config/env';
+import { DependencyError } from '../core/errors';
 
 /** Options for {@link makeDocumentClient}. */
 export interface DocumentClientOptions {
@@ -57,4 +58,14 @@ export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoD
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
   });
+}
+
+/**
+ * Any storage failure as a 503 (the provider retries); the SDK's error name and message go to the logs only.
+ * A DependencyError passes through unchanged.
+ */
+export function storageUnavailable(operation: string, error: unknown): DependencyError {
+  if (error instanceof DependencyError) return error;
+  const detail = error instanceof Error ? { operation, error: error.name, message: error.message } : { operation };
+  return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
 }

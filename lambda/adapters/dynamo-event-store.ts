@@ -13,6 +13,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../core/errors';
+import { storageUnavailable } from './dynamo-client';
 import { buildEventItem, placeBySequence, placeByTimestamp, stateUpdateFor } from '../core/event-items';
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { NormalisedEvent, StoreOutcome } from '../core/model';
@@ -52,12 +53,6 @@ class CapacityMeter {
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-/** Any storage failure becomes a 503, so the provider retries; the detail goes to the logs only. */
-function storageError(operation: string, error: unknown): DependencyError {
-  const detail = error instanceof Error ? { operation, error: error.name, message: error.message } : { operation };
-  return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
 }
 
 export class DynamoEventStore implements EventStore {
@@ -136,7 +131,7 @@ export class DynamoEventStore implements EventStore {
       meter.addWrite(out.ConsumedCapacity);
       return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw storageError('PutItem', error);
+      if (!isConditionFailure(error)) throw storageUnavailable('PutItem', error);
       meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
       return false;
     }
@@ -148,7 +143,7 @@ export class DynamoEventStore implements EventStore {
       const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...stateUpdateFor(item, ordering), ReturnConsumedCapacity: 'TOTAL' }));
       meter.addWrite(out.ConsumedCapacity);
     } catch (error) {
-      if (!isConditionFailure(error)) throw storageError('UpdateItem', error);
+      if (!isConditionFailure(error)) throw storageUnavailable('UpdateItem', error);
       meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
     }
   }
@@ -169,7 +164,7 @@ export class DynamoEventStore implements EventStore {
       meter.addRead(out.ConsumedCapacity);
       return out.Item;
     } catch (error) {
-      throw storageError('GetItem', error);
+      throw storageUnavailable('GetItem', error);
     }
   }
 }

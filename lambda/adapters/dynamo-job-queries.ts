@@ -4,6 +4,7 @@
  */
 import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../core/errors';
+import { storageUnavailable } from './dynamo-client';
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { JobQueries } from '../core/ports';
 import { keys, PENDING_PARTITION, tableSchema } from '../core/table-schema';
@@ -22,12 +23,6 @@ const BATCH_GET_ROUNDS = 5;
 
 type Key = { pk: string; sk: string };
 
-function storageError(operation: string, error: unknown): DependencyError {
-  if (error instanceof DependencyError) return error;
-  const detail = error instanceof Error ? { operation, error: error.name, message: error.message } : { operation };
-  return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
-}
-
 function keyOf(item: Record<string, unknown>): Key {
   const { pk, sk } = item;
   if (typeof pk !== 'string' || typeof sk !== 'string') throw new Error('index returned an item without pk/sk');
@@ -45,14 +40,11 @@ export class DynamoJobQueries implements JobQueries {
 
   /** The job's state item (consistent read, so a caller sees its own write), or undefined for an unknown job. */
   async getJob(provider: string, partitionId: string, jobId: string): Promise<StateItem | undefined> {
-    try {
-      const out = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: keys.partition(provider, partitionId), sk: keys.state(jobId) }, ConsistentRead: true }),
-      );
-      return out.Item === undefined ? undefined : StateItemSchema.parse(out.Item);
-    } catch (error) {
-      throw storageError('GetItem', error);
-    }
+    const key = { pk: keys.partition(provider, partitionId), sk: keys.state(jobId) };
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })).catch((error: unknown) => {
+      throw storageUnavailable('GetItem', error);
+    });
+    return out.Item === undefined ? undefined : StateItemSchema.parse(out.Item);
   }
 
   /** All state items in the partition (a Panjaya asset and its versions) in one Query, sorted by job id. */
@@ -139,7 +131,7 @@ export class DynamoJobQueries implements JobQueries {
         startKey = out.LastEvaluatedKey;
       } while (startKey !== undefined && items.length < limit);
     } catch (error) {
-      throw storageError('Query', error);
+      throw storageUnavailable('Query', error);
     }
     return items;
   }
@@ -159,7 +151,7 @@ export class DynamoJobQueries implements JobQueries {
         }
       }
     } catch (error) {
-      throw storageError('BatchGetItem', error);
+      throw storageUnavailable('BatchGetItem', error);
     }
     return found;
   }

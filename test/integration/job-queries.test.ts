@@ -4,6 +4,7 @@ import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import type { EventItem } from '../../lambda/core/items';
+import { freePort } from '../../local/emulators';
 import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
@@ -182,5 +183,21 @@ describe('pendingNotifications', () => {
     const after = await queries.pendingNotifications(inYear(2002), 1000);
     expect(after.map((e) => e.eventId)).not.toContain(first.eventId);
     expect(after).toHaveLength(104);
+  });
+});
+
+describe('storage failures', () => {
+  it('answer DependencyError (503) for every query when DynamoDB cannot be reached', async () => {
+    const down = makeDocumentClient({ endpoint: `http://127.0.0.1:${await freePort()}`, maxAttempts: 1 });
+    const unreachable = new DynamoJobQueries({ client: down, tableName: table.tableName });
+    const calls = [
+      () => unreachable.getJob('contentor', 'x', 'x'),
+      () => unreachable.listPartition('panjaya', 'x'),
+      () => unreachable.history('panjaya', 'x', 'x'),
+      () => unreachable.byStatusSince('failed', inYear(2000)),
+      () => unreachable.pendingNotifications(inYear(2000)),
+    ];
+    for (const call of calls) await expect(call()).rejects.toMatchObject({ name: 'DependencyError', httpStatus: 503 });
+    down.destroy();
   });
 });
