@@ -1,0 +1,177 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { canonicalForms } from '../../../lambda/core/canonical-json';
+import { SignatureError, ValidationError } from '../../../lambda/core/errors';
+import { contentor, normaliseIsoTimestamp } from '../../../lambda/core/providers/contentor';
+import type { TrustMaterial } from '../../../lambda/core/providers/provider';
+import { contentorEnvelope, signContentorHeader } from '../../helpers/signing';
+import { request, validationMessage, verifyOutcome } from './outcome';
+
+const secret = 'whsec-test-current';
+const oldSecret = 'whsec-test-previous';
+const data = '{"uuid": "a1b2c3d4-e5f6-7890-abcd-1234567890ab", "status": "processing", "timestamp": "2025-04-09T15:30:45Z"}';
+const trust = (...secrets: string[]): TrustMaterial => ({ panjayaPublicKeys: [], contentorSecrets: secrets });
+const trusted = trust(secret);
+const outcome = (body: string, headers: Record<string, string> = {}, material = trusted) => verifyOutcome(() => contentor.verify(request(body, headers), material));
+const header = (value: string) => ({ 'x-webhook-signature': value });
+
+const golden = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/canonical-golden.json'), 'utf8')) as { input: string; expected: string }[];
+
+describe('Contentor header signature', () => {
+  it.each(['hex', 'base64', 'sha256=hex'] as const)('accepts %s', (style) => {
+    expect(outcome(data, header(signContentorHeader(data, secret, style)))).toBe('ok');
+  });
+  it('accepts upper-case hex and an upper-case SHA256= prefix', () => {
+    expect(outcome(data, header(signContentorHeader(data, secret).toUpperCase()))).toBe('ok');
+    expect(outcome(data, header('SHA256=' + signContentorHeader(data, secret)))).toBe('ok');
+  });
+  it('rejects a body with one byte changed', () => {
+    expect(outcome(data.replace('processing', 'processinG'), header(signContentorHeader(data, secret)))).toBe('invalid_signature');
+  });
+  it('rejects a signature made with another secret', () => {
+    expect(outcome(data, header(signContentorHeader(data, 'not-the-secret')))).toBe('invalid_signature');
+  });
+  it('rejects a truncated signature as malformed', () => {
+    expect(outcome(data, header(signContentorHeader(data, secret).slice(0, -2)))).toBe('malformed_signature');
+  });
+  it('rejects a signature of the wrong length as malformed', () => {
+    expect(outcome(data, header(signContentorHeader(data, secret) + 'ab'))).toBe('malformed_signature');
+  });
+  it('rejects bad hex', () => {
+    expect(outcome(data, header('g' + signContentorHeader(data, secret).slice(1)))).toBe('malformed_signature');
+  });
+  it('rejects bad base64', () => {
+    expect(outcome(data, header('!' + signContentorHeader(data, secret, 'base64').slice(1)))).toBe('malformed_signature');
+  });
+  it('rejects a request with no signature anywhere', () => {
+    expect(outcome(data)).toBe('missing_signature');
+    expect(outcome(data, header(' '))).toBe('missing_signature');
+  });
+  it('accepts a comma-joined header when one candidate is good', () => {
+    expect(outcome(data, header(`${signContentorHeader(data, oldSecret)}, ${signContentorHeader(data, secret)}`))).toBe('ok');
+  });
+  it('accepts either secret while both are configured (rotation)', () => {
+    expect(outcome(data, header(signContentorHeader(data, oldSecret)), trust(secret, oldSecret))).toBe('ok');
+    expect(outcome(data, header(signContentorHeader(data, secret)), trust(oldSecret, secret))).toBe('ok');
+  });
+  it('never trusts an empty secret', () => {
+    expect(outcome(data, header(signContentorHeader(data, '')), trust(''))).toBe('invalid_signature');
+  });
+});
+
+describe('Contentor envelope signature', () => {
+  it('accepts a signature over Python json.dumps(data, sort_keys=True), computed by CPython', () => {
+    // Signature from the CPython-produced canonical text, not from our serialiser.
+    const vector = golden[0];
+    if (!vector) throw new Error('golden vectors missing');
+    const signature = createHmac('sha256', secret).update(vector.expected).digest('base64');
+    expect(outcome(`{"data": ${vector.input}, "signature": "${signature}"}`)).toBe('ok');
+  });
+  it('accepts CPython-canonical signatures over nested, unicode and float-laden data', () => {
+    const objects = golden.filter((v) => v.input.trimStart().startsWith('{'));
+    expect(objects.length).toBeGreaterThan(10);
+    for (const vector of objects) {
+      const signature = createHmac('sha256', secret).update(vector.expected).digest('base64');
+      expect([vector.input, outcome(`{"data": ${vector.input}, "signature": "${signature}"}`)]).toEqual([vector.input, 'ok']);
+    }
+  });
+  it.each([...canonicalForms, 'as-sent'] as const)('accepts the %s form', (form) => {
+    const nested = '{"uuid": "u-1", "status": "completed", "timestamp": "2025-04-09T15:30:45Z", "meta": {"z": "é/ü", "a": [1.0, 1e16]}}';
+    expect(outcome(contentorEnvelope(nested, secret, form))).toBe('ok');
+  });
+  it('rejects data changed after signing', () => {
+    const body = contentorEnvelope(data, secret).replace('processing', 'completed');
+    expect(outcome(body)).toBe('invalid_signature');
+  });
+  it('rejects an envelope signed with another secret', () => {
+    expect(outcome(contentorEnvelope(data, 'not-the-secret'))).toBe('invalid_signature');
+  });
+  it('accepts the previous secret during rotation', () => {
+    expect(outcome(contentorEnvelope(data, oldSecret), {}, trust(secret, oldSecret))).toBe('ok');
+  });
+  it('rejects a malformed envelope signature', () => {
+    expect(outcome(`{"data": ${data}, "signature": "!!!"}`)).toBe('malformed_signature');
+    expect(outcome(`{"data": ${data}, "signature": "c2hvcnQ="}`)).toBe('malformed_signature');
+  });
+  it('treats a body without data or signature as unsigned', () => {
+    expect(outcome(`{"data": ${data}}`)).toBe('missing_signature');
+    expect(outcome('{"signature": "x"}')).toBe('missing_signature');
+    expect(outcome('not json')).toBe('missing_signature');
+  });
+  it('never throws anything but SignatureError on arbitrary headers and bodies', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json().map((j) => `{"data": ${j}, "signature": "AAAA"}`)), fc.option(fc.string()), (body, signature) => {
+        const headers: Record<string, string> = signature === null ? {} : header(signature);
+        expect(() => contentor.verify(request(body, headers), trusted)).toThrow(SignatureError);
+      }),
+    );
+  });
+});
+
+describe('Contentor normalisation', () => {
+  const payload = (fields: Record<string, unknown>) => JSON.stringify({ uuid: 'u-1', status: 'processing', timestamp: '2025-04-09T15:30:45Z', ...fields });
+  const normalise = (fields: Record<string, unknown> = {}) => contentor.normalise(request(payload(fields)));
+
+  it('uses the uuid as job and partition, the provider timestamp as occurredAt', () => {
+    expect(normalise()).toMatchObject({ provider: 'contentor', jobId: 'u-1', partitionId: 'u-1', status: 'in_progress', eventType: 'processing', occurredAt: '2025-04-09T15:30:45.000Z', ordering: 'provider-timestamp' });
+  });
+  it('gives the header form and the envelope form of one event the same hash and payload', () => {
+    const viaHeader = contentor.normalise(request(data));
+    const viaEnvelope = contentor.normalise(request(contentorEnvelope(data, secret)));
+    expect(viaEnvelope.contentHash).toBe(viaHeader.contentHash);
+    expect(viaEnvelope.payload).toEqual(viaHeader.payload);
+  });
+  it('hashes differently when the content differs', () => {
+    expect(normalise({ status: 'uploading' }).contentHash).not.toBe(normalise().contentHash);
+  });
+  it('keeps unknown extra fields', () => {
+    expect(normalise({ progress: 42, meta: { a: [1] } }).payload).toMatchObject({ progress: 42, meta: { a: [1] } });
+  });
+  it.each([
+    ['downloading', 'in_progress'],
+    ['processing', 'in_progress'],
+    ['uploading', 'in_progress'],
+    ['completed', 'succeeded'],
+    ['failed', 'failed'],
+    ['paused', 'unknown'],
+  ])('maps %s to %s', (status, normalised) => {
+    expect(normalise({ status }).status).toBe(normalised);
+  });
+  it('ranks the pipeline stages in order, unknown lowest', () => {
+    const ranks = ['paused', 'downloading', 'processing', 'uploading', 'completed'].map((status) => normalise({ status }).rank);
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+    expect(new Set(ranks).size).toBe(ranks.length);
+    expect(normalise({ status: 'failed' }).rank).toBe(normalise({ status: 'completed' }).rank);
+  });
+  it('normalises offsets and missing zones to UTC', () => {
+    expect(normalise({ timestamp: '2025-04-09T17:30:45.123456+02:00' }).occurredAt).toBe('2025-04-09T15:30:45.123Z');
+    expect(normalise({ timestamp: '2025-04-09T15:30:45' }).occurredAt).toBe('2025-04-09T15:30:45.000Z');
+  });
+  it('names the failing field', () => {
+    expect(validationMessage(() => contentor.normalise(request('{"status": "processing", "timestamp": "2025-04-09T15:30:45Z"}')))).toBe('uuid: Required');
+    expect(validationMessage(() => normalise({ uuid: '' }))).toBe('uuid: must not be empty');
+    expect(validationMessage(() => normalise({ timestamp: 'yesterday' }))).toBe('timestamp: not an ISO-8601 date-time');
+    expect(validationMessage(() => normalise({ timestamp: '2025-02-30T00:00:00Z' }))).toBe('timestamp: not an ISO-8601 date-time');
+  });
+  it('rejects a body that is not a JSON object', () => {
+    expect(() => contentor.normalise(request('{"uuid":'))).toThrow(ValidationError);
+    expect(validationMessage(() => contentor.normalise(request('"text"')))).toBe('body: expected a JSON object');
+  });
+});
+
+describe('normaliseIsoTimestamp', () => {
+  it.each([
+    ['2025-04-09T15:30:45Z', '2025-04-09T15:30:45.000Z'],
+    ['2025-04-09 15:30:45z', '2025-04-09T15:30:45.000Z'],
+    ['2025-04-09T15:30Z', '2025-04-09T15:30:00.000Z'],
+    ['2025-04-09T00:30:45-0130', '2025-04-09T02:00:45.000Z'],
+    ['2025-04-09T15:30:45,5+00', '2025-04-09T15:30:45.500Z'],
+  ])('reads %s as %s', (text, iso) => {
+    expect(normaliseIsoTimestamp(text)).toBe(iso);
+  });
+  it.each(['', '2025-04-09', '2025-13-01T00:00:00Z', '2025-04-09T24:00:00Z', '2025-04-09T15:30:45+25:00', '1744212645'])('refuses %j', (text) => {
+    expect(normaliseIsoTimestamp(text)).toBeUndefined();
+  });
+});

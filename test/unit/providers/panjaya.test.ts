@@ -1,0 +1,159 @@
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import fc from 'fast-check';
+import { SignatureError, ValidationError } from '../../../lambda/core/errors';
+import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM, panjaya, parsePanjayaPublicKeys } from '../../../lambda/core/providers/panjaya';
+import type { TrustMaterial } from '../../../lambda/core/providers/provider';
+import { signPanjaya } from '../../helpers/signing';
+import { request, validationMessage, verifyOutcome } from './outcome';
+
+const ecKeys = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const signer = ecKeys();
+const other = ecKeys();
+const body = '{"asset_id":"asset-1","version_id":"ver-1","version_locale":"fr-FR","event":"version_generated","extra":{"n":1}}';
+const trust = (...keys: KeyObject[]): TrustMaterial => ({ panjayaPublicKeys: keys, contentorSecrets: [] });
+const trusted = trust(signer.publicKey);
+const signed = (headers: Record<string, string> = {}, text = body) =>
+  request(text, { 'x-signature': signPanjaya(text, signer.privateKey), ...headers });
+const outcome = (headers: Record<string, string>, text = body, material = trusted) => verifyOutcome(() => panjaya.verify(request(text, headers), material));
+
+describe('Panjaya signature verification', () => {
+  it('accepts hex of DER, the documented form', () => {
+    expect(verifyOutcome(() => panjaya.verify(signed(), trusted))).toBe('ok');
+  });
+  it.each(['raw-hex', 'raw-base64', 'der-base64'] as const)('accepts %s', (encoding) => {
+    expect(outcome({ 'x-signature': signPanjaya(body, signer.privateKey, encoding) })).toBe('ok');
+  });
+  it('accepts upper-case hex', () => {
+    expect(outcome({ 'x-signature': signPanjaya(body, signer.privateKey).toUpperCase() })).toBe('ok');
+  });
+  it('rejects a body with one byte changed', () => {
+    const tampered = body.replace('ver-1', 'ver-2');
+    expect(outcome({ 'x-signature': signPanjaya(body, signer.privateKey) }, tampered)).toBe('invalid_signature');
+  });
+  it('rejects a signature from a key it does not trust', () => {
+    expect(outcome({ 'x-signature': signPanjaya(body, other.privateKey) })).toBe('invalid_signature');
+  });
+  it('rejects a truncated DER signature', () => {
+    expect(outcome({ 'x-signature': signPanjaya(body, signer.privateKey).slice(0, -2) })).toBe('invalid_signature');
+  });
+  it('rejects a raw signature of the wrong length as malformed', () => {
+    expect(outcome({ 'x-signature': signPanjaya(body, signer.privateKey, 'raw-hex').slice(0, -2) })).toBe('malformed_signature');
+    expect(outcome({ 'x-signature': signPanjaya(body, signer.privateKey, 'raw-hex') + '00' })).toBe('malformed_signature');
+  });
+  it('rejects bad hex', () => {
+    expect(outcome({ 'x-signature': 'g' + signPanjaya(body, signer.privateKey).slice(1) })).toBe('malformed_signature');
+  });
+  it('rejects bad base64', () => {
+    expect(outcome({ 'x-signature': '!' + signPanjaya(body, signer.privateKey, 'raw-base64').slice(1) })).toBe('malformed_signature');
+  });
+  it('rejects a missing or empty header', () => {
+    expect(outcome({})).toBe('missing_signature');
+    expect(outcome({ 'x-signature': '  ' })).toBe('missing_signature');
+  });
+  it('accepts X-Signature-Algorithm ES256 and rejects any other algorithm', () => {
+    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'ES256' }), trusted))).toBe('ok');
+    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'RS256' }), trusted))).toBe('unsupported_algorithm');
+    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'ES256, HS256' }), trusted))).toBe('unsupported_algorithm');
+  });
+  it('accepts a comma-joined header when one candidate is good', () => {
+    const good = signPanjaya(body, signer.privateKey);
+    expect(outcome({ 'x-signature': `${signPanjaya(body, other.privateKey)}, ${good}` })).toBe('ok');
+    expect(outcome({ 'x-signature': `not-a-signature, ${good}` })).toBe('ok');
+  });
+  it('accepts a signature from the second trusted key (rotation)', () => {
+    expect(verifyOutcome(() => panjaya.verify(signed(), trust(other.publicKey, signer.publicKey)))).toBe('ok');
+  });
+  it('rejects everything when no key is trusted', () => {
+    expect(verifyOutcome(() => panjaya.verify(signed(), trust()))).toBe('invalid_signature');
+  });
+  it('never throws anything but SignatureError on arbitrary headers and bodies', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.string(), fc.option(fc.string()), (bytes, signature, algorithm) => {
+        const headers: Record<string, string> = { 'x-signature': signature };
+        if (algorithm !== null) headers['x-signature-algorithm'] = algorithm;
+        expect(() => panjaya.verify(request(Buffer.from(bytes), headers), trusted)).toThrow(SignatureError);
+      }),
+    );
+  });
+});
+
+describe('parsePanjayaPublicKeys', () => {
+  const pem = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();
+
+  it('parses the key published in Panjaya’s document', () => {
+    const [key, ...rest] = parsePanjayaPublicKeys(PANJAYA_DEFAULT_PUBLIC_KEY_PEM);
+    expect(rest).toHaveLength(0);
+    expect(key?.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+  });
+  it('splits concatenated PEMs, in order', () => {
+    const keys = parsePanjayaPublicKeys(pem(signer.publicKey) + pem(other.publicKey));
+    expect(keys.map((k) => k.export({ type: 'spki', format: 'der' }).toString('hex'))).toEqual(
+      [signer.publicKey, other.publicKey].map((k) => k.export({ type: 'spki', format: 'der' }).toString('hex')),
+    );
+  });
+  it('reads literal \\n sequences as newlines (environment variables)', () => {
+    expect(parsePanjayaPublicKeys(pem(signer.publicKey).replace(/\n/g, '\\n'))).toHaveLength(1);
+  });
+  it('names the malformed key', () => {
+    const broken = pem(other.publicKey).replace(/\n[A-Za-z0-9+/]{10}/, '\n!!!!!!!!!!');
+    expect(() => parsePanjayaPublicKeys(pem(signer.publicKey) + broken)).toThrow(/key #2: malformed PEM/);
+  });
+  it('refuses keys that are not P-256', () => {
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey;
+    const ed = generateKeyPairSync('ed25519').publicKey;
+    expect(() => parsePanjayaPublicKeys(pem(p384))).toThrow(/expected an EC P-256 key/);
+    expect(() => parsePanjayaPublicKeys(pem(ed))).toThrow(/expected an EC P-256 key/);
+  });
+  it('refuses an empty bundle and text outside PEM blocks', () => {
+    expect(() => parsePanjayaPublicKeys('')).toThrow(/no "-----BEGIN PUBLIC KEY-----" block/);
+    expect(() => parsePanjayaPublicKeys(`${pem(signer.publicKey)}junk`)).toThrow(/text outside/);
+  });
+});
+
+describe('Panjaya normalisation', () => {
+  const normalise = (payload: Record<string, unknown>) => panjaya.normalise(request(JSON.stringify(payload)));
+
+  it('makes a version event into job <asset_id>/<version_id> in the asset partition', () => {
+    const event = panjaya.normalise(request(body));
+    expect(event).toMatchObject({ provider: 'panjaya', jobId: 'asset-1/ver-1', partitionId: 'asset-1', status: 'succeeded', eventType: 'version_generated', ordering: 'arrival-sequence' });
+    expect(event.occurredAt).toBeUndefined();
+  });
+  it('makes an asset event (version_id null) into job <asset_id>', () => {
+    expect(normalise({ asset_id: 'asset-1', version_id: null, event: 'asset_failed' })).toMatchObject({ jobId: 'asset-1', partitionId: 'asset-1', status: 'failed' });
+  });
+  it('hashes the raw body bytes', () => {
+    expect(panjaya.normalise(request(body)).contentHash).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+  it('keeps unknown extra fields in the payload', () => {
+    expect(panjaya.normalise(request(body)).payload).toMatchObject({ extra: { n: 1 }, version_locale: 'fr-FR' });
+  });
+  it('accepts event_type as an alias of event', () => {
+    expect(normalise({ asset_id: 'a', version_id: 'v', event_type: 'version_ready' })).toMatchObject({ status: 'ready', eventType: 'version_ready' });
+  });
+  it.each([
+    ['version_generating', 'in_progress'],
+    ['version_ready', 'ready'],
+    ['version_generated', 'succeeded'],
+    ['asset_failed', 'failed'],
+    ['version_failed', 'failed'],
+    ['version_generate_failed', 'failed'],
+    ['version_archived', 'unknown'],
+  ])('maps %s to %s', (name, status) => {
+    expect(normalise({ asset_id: 'a', version_id: 'v', event: name }).status).toBe(status);
+  });
+  it('ranks a later stage of a cycle higher, unknown events lowest', () => {
+    const rank = (name: string) => normalise({ asset_id: 'a', version_id: 'v', event: name }).rank;
+    expect(rank('other')).toBeLessThan(rank('version_ready'));
+    expect(rank('version_ready')).toBeLessThan(rank('version_generating'));
+    expect(rank('version_generating')).toBeLessThan(rank('version_generated'));
+  });
+  it('names the missing field', () => {
+    expect(validationMessage(() => normalise({ version_id: 'v', event: 'version_ready' }))).toBe('asset_id: Required');
+    expect(validationMessage(() => normalise({ asset_id: 'a', version_id: 'v' }))).toBe('event: Required');
+    expect(validationMessage(() => normalise({ asset_id: 7, event: 'version_ready' }))).toBe('asset_id: Expected a string');
+  });
+  it('rejects a body that is not a JSON object', () => {
+    expect(() => panjaya.normalise(request('not json'))).toThrow(ValidationError);
+    expect(validationMessage(() => panjaya.normalise(request('[1]')))).toBe('body: expected a JSON object');
+  });
+});
