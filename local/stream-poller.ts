@@ -1,0 +1,301 @@
+/**
+ * The local stand-in for Lambda's DynamoDB event-source mapping: reads DynamoDB Local's real stream through the
+ * DynamoDB Streams API, applies the same filter pattern as the CDK mapping (lambda/core/stream-filter.ts), batches,
+ * and invokes the fan-out handler with Lambda-shaped `DynamoDBStreamEvent`s. Partial batch failures are retried
+ * from the failed record (ReportBatchItemFailures); after `maxRetries` the rest of that batch is skipped and an
+ * on-failure record — shaped like Lambda's for stream sources: shard, sequence range and stream ARN, not the
+ * records — goes to an SQS dead-letter queue. Not emulated: bisect on error, parallelisation, record age limits.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DescribeStreamCommand,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamsRecord,
+  type AttributeValue as StreamsAttributeValue,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { matchesStreamFilter } from '../lambda/core/stream-filter';
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+/** Options for {@link StreamPoller}. */
+export interface StreamPollerOptions {
+  readonly streams: DynamoDBStreamsClient;
+  readonly streamArn: string;
+  readonly handler: StreamHandler;
+  /** @default 100 (Lambda's default for DynamoDB streams) */
+  readonly batchSize?: number;
+  /** Pause after a round that found no records. @default 200 */
+  readonly pollIntervalMs?: number;
+  /** Retries of a failed batch (from its first failed record) before it goes to the dead-letter queue. @default 2 */
+  readonly maxRetries?: number;
+  /** Where reading starts in shards that exist at start; shards found later are read from their start. @default TRIM_HORIZON */
+  readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  /** The on-failure destination. Without one, exhausted records are logged and skipped, as Lambda does. */
+  readonly onFailure?: { readonly sqs: SQSClient; readonly queueUrl: string };
+  /** Shown in on-failure records. @default a local placeholder ARN */
+  readonly functionArn?: string;
+  /** @default `matchesStreamFilter`, the pattern the CDK mapping uses */
+  readonly filter?: (record: DynamoDBRecord) => boolean;
+  /** @default console.error for warnings and errors, nothing for info */
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Lambda's on-failure destination record for a DynamoDB stream source. */
+export interface StreamFailureRecord {
+  requestContext: { requestId: string; functionArn: string; condition: 'RetryAttemptsExhausted'; approximateInvokeCount: number };
+  responseContext: { statusCode: number; executedVersion: string; functionError?: string };
+  version: '1.0';
+  timestamp: string;
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
+interface ShardState {
+  readonly id: string;
+  readonly parentId?: string;
+  iterator?: string;
+  lastSequenceNumber?: string;
+  closed: boolean;
+}
+
+/** SDK attribute values -> the Lambda event's JSON form (binaries as base64 strings). */
+function toLambdaAttribute(value: StreamsAttributeValue): AttributeValue {
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
+  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
+  if (value.M !== undefined) return { M: toLambdaImage(value.M) ?? {} };
+  if (value.L !== undefined) return { L: value.L.map(toLambdaAttribute) };
+  return value as AttributeValue;
+}
+
+function toLambdaImage(image: Record<string, StreamsAttributeValue> | undefined): Record<string, AttributeValue> | undefined {
+  if (!image) return undefined;
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaAttribute(v)]));
+}
+
+/** One Streams API record in the shape Lambda delivers it. */
+export function toLambdaRecord(record: StreamsRecord, streamArn: string): DynamoDBRecord {
+  const d = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      // Lambda sends epoch seconds; the SDK parses the API's number into a Date.
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) : undefined,
+      Keys: toLambdaImage(d.Keys),
+      NewImage: toLambdaImage(d.NewImage),
+      OldImage: toLambdaImage(d.OldImage),
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType,
+    },
+  };
+}
+
+const arrival = (record: DynamoDBRecord | undefined) =>
+  new Date((record?.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class StreamPoller {
+  private readonly shards = new Map<string, ShardState>();
+  private described = false;
+  private describedAt = 0;
+  private needDescribe = true;
+  private serial: Promise<unknown> = Promise.resolve();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  /** Sent on-failure records, for the log and tests. */
+  readonly failureRecords: StreamFailureRecord[] = [];
+
+  constructor(private readonly options: StreamPollerOptions) {}
+
+  /** Polls in the background until {@link stop}. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = (async () => {
+      while (!this.stopping) {
+        try {
+          if ((await this.pollOnce()) > 0) continue;
+        } catch (error) {
+          this.log('error', 'stream poll failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollIntervalMs ?? 200);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** Reads until every shard has nothing new, delivering as it goes. For tests and tools. */
+  async drain(): Promise<void> {
+    while ((await this.pollOnce()) > 0);
+  }
+
+  /** One round over the shards; resolves to the number of stream records read (filtered out ones included). */
+  pollOnce(): Promise<number> {
+    const round = this.serial.then(() => this.round());
+    this.serial = round.catch(() => undefined);
+    return round;
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    if (this.options.log) this.options.log(level, message, fields);
+    else if (level !== 'info') console.error(`[stream-poller] ${message}`, fields ?? '');
+  }
+
+  private async round(): Promise<number> {
+    // New shards appear when one closes (and DynamoDB rolls shards over every few hours): look again then.
+    if (this.needDescribe || Date.now() - this.describedAt > 5000) await this.describe();
+    let read = 0;
+    for (const shard of this.shards.values()) {
+      if (shard.closed) continue;
+      const parent = shard.parentId ? this.shards.get(shard.parentId) : undefined;
+      if (parent && !parent.closed) continue; // a child shard waits for its parent, keeping per-item order
+      read += await this.readShard(shard);
+    }
+    return read;
+  }
+
+  private async describe(): Promise<void> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const out = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: start }));
+      shards.push(...(out.StreamDescription?.Shards ?? []));
+      start = out.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    const initial = !this.described;
+    for (const shard of shards) {
+      if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
+      const type = initial ? (this.options.startingPosition ?? 'TRIM_HORIZON') : 'TRIM_HORIZON';
+      this.shards.set(shard.ShardId, { id: shard.ShardId, parentId: shard.ParentShardId, closed: false, iterator: await this.iterator(shard.ShardId, type) });
+    }
+    this.described = true;
+    this.describedAt = Date.now();
+    this.needDescribe = this.shards.size === 0;
+  }
+
+  private async iterator(shardId: string, type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER', sequenceNumber?: string): Promise<string | undefined> {
+    const out = await this.options.streams.send(
+      new GetShardIteratorCommand({ StreamArn: this.options.streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }),
+    );
+    return out.ShardIterator;
+  }
+
+  private async readShard(shard: ShardState): Promise<number> {
+    if (!shard.iterator) {
+      shard.closed = true;
+      this.needDescribe = true;
+      return 0;
+    }
+    let out;
+    try {
+      out = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.batchSize ?? 100 }));
+    } catch (error) {
+      if (!(error instanceof ExpiredIteratorException)) throw error;
+      // Iterators expire after 15 minutes: continue right after the last record handled.
+      shard.iterator = shard.lastSequenceNumber
+        ? await this.iterator(shard.id, 'AFTER_SEQUENCE_NUMBER', shard.lastSequenceNumber)
+        : await this.iterator(shard.id, 'TRIM_HORIZON');
+      return 0;
+    }
+    const records = out.Records ?? [];
+    shard.iterator = out.NextShardIterator;
+    if (!shard.iterator) {
+      shard.closed = true;
+      this.needDescribe = true;
+    }
+    if (records.length === 0) return 0;
+    const filter = this.options.filter ?? matchesStreamFilter;
+    const batch = records.map((r) => toLambdaRecord(r, this.options.streamArn)).filter((r) => filter(r));
+    if (batch.length > 0) await this.deliver(shard.id, batch);
+    shard.lastSequenceNumber = records[records.length - 1]?.dynamodb?.SequenceNumber ?? shard.lastSequenceNumber;
+    return records.length;
+  }
+
+  /** Invokes the handler; retries from the first reported failure; then the on-failure destination. */
+  private async deliver(shardId: string, records: DynamoDBRecord[]): Promise<void> {
+    const maxRetries = this.options.maxRetries ?? 2;
+    let pending = records;
+    for (let attempt = 1; ; attempt += 1) {
+      let failedFrom: number;
+      let functionError: string | undefined;
+      try {
+        const response = await this.options.handler({ Records: pending });
+        const failures = response?.batchItemFailures ?? [];
+        if (failures.length === 0) return;
+        const indexes = failures.map((f) => pending.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier));
+        // Lambda checkpoints at the lowest failed sequence number; an unknown identifier fails the whole batch.
+        failedFrom = indexes.some((i) => i < 0) ? 0 : Math.min(...indexes);
+      } catch (error) {
+        failedFrom = 0;
+        functionError = 'Unhandled';
+        this.log('error', 'fan-out handler threw', { shardId, error: error instanceof Error ? error.message : String(error) });
+      }
+      pending = pending.slice(failedFrom);
+      if (attempt > maxRetries) {
+        await this.sendFailure(shardId, pending, attempt, functionError);
+        return;
+      }
+      this.log('warn', 'retrying stream batch', { shardId, attempt, from: pending[0]?.dynamodb?.SequenceNumber, records: pending.length });
+    }
+  }
+
+  private async sendFailure(shardId: string, records: DynamoDBRecord[], invokeCount: number, functionError: string | undefined): Promise<void> {
+    const first = records[0];
+    const last = records[records.length - 1];
+    const record: StreamFailureRecord = {
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: this.options.functionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:local-fanout',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: invokeCount,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(functionError ? { functionError } : {}) },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId,
+        startSequenceNumber: first?.dynamodb?.SequenceNumber ?? '',
+        endSequenceNumber: last?.dynamodb?.SequenceNumber ?? '',
+        approximateArrivalOfFirstRecord: arrival(first),
+        approximateArrivalOfLastRecord: arrival(last),
+        batchSize: records.length,
+        streamArn: this.options.streamArn,
+      },
+    };
+    this.failureRecords.push(record);
+    this.log('error', 'stream records skipped after retries', { ...record.DDBStreamBatchInfo });
+    if (this.options.onFailure) {
+      await this.options.onFailure.sqs.send(new SendMessageCommand({ QueueUrl: this.options.onFailure.queueUrl, MessageBody: JSON.stringify(record) }));
+    }
+  }
+}
