@@ -2,6 +2,7 @@
  * Query job state: `npm run jobs -- <command>`. Works against the local stack and a deployed stack (table name from
  * the outputs file; AWS credentials from the usual chain). `--json` output is a contract (DESIGN.md).
  */
+import './lib/quiet-node-warning';
 import { parseArgs } from 'node:util';
 import type { EventItem, StateItem } from '../lambda/core/items';
 import type { JobQueries } from '../lambda/core/ports';

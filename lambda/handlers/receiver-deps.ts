@@ -1,0 +1,33 @@
+/** Production wiring of the receiver from its environment (validated once; keys parsed once; clients created once). */
+import { envNames } from '../config/env';
+import { readReceiverEnv } from '../config/receiver-env';
+import { makeDocumentClient } from '../adapters/dynamo-client';
+import { DynamoEventStore } from '../adapters/dynamo-event-store';
+import { CachedSecretsManagerSource, StaticSecretSource } from '../adapters/secret-source';
+import { makeTelemetry } from '../adapters/telemetry';
+import { getProvider } from '../core/providers';
+import { parsePanjayaPublicKeys } from '../core/providers/panjaya';
+import type { SecretSource } from '../core/ports';
+import type { ReceiverDeps } from './receiver-handler';
+
+export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReceiverDeps {
+  const config = readReceiverEnv(env);
+  const secretArn = config[envNames.contentorSecretArn];
+  const secrets: SecretSource = secretArn
+    ? new CachedSecretsManagerSource(secretArn, config[envNames.secretCacheTtlSeconds] * 1000)
+    : new StaticSecretSource(config[envNames.contentorSecrets] ?? '');
+  return {
+    findProvider: getProvider,
+    store: new DynamoEventStore({
+      client: makeDocumentClient({ endpoint: config[envNames.dynamoDbEndpoint] }),
+      tableName: config[envNames.tableName],
+      retentionDays: config[envNames.eventRetentionDays],
+    }),
+    secrets,
+    panjayaPublicKeys: parsePanjayaPublicKeys(config[envNames.panjayaPublicKeys]),
+    maxBodyBytes: config[envNames.maxBodyBytes],
+    now: () => new Date(),
+    telemetry: makeTelemetry('receiver'),
+  };
+}
+

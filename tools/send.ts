@@ -1,0 +1,125 @@
+/**
+ * Send a signed test callback: `npm run send -- <provider> <event|status> [options]`. Signs with the local stack's
+ * development key/secret (state dir) unless a key or secret is given, and posts to the local stack (outputs file)
+ * or any URL (a deployed ApiUrl). Prints the response.
+ */
+import './lib/quiet-node-warning';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { panjayaSignatureEncodings, signPanjaya, signContentorHeader, contentorEnvelope, contentorHeaderStyles, type PanjayaSignatureEncoding, type ContentorHeaderStyle } from './lib/signing';
+import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-credentials';
+import { exitCodes, runCli, UsageError } from './lib/cli';
+import { loadOutputs } from './lib/outputs';
+
+const contentorStyles = [...contentorHeaderStyles.map((s) => `header-${s}`), 'envelope'] as const;
+
+const usage = `Usage: npm run send -- <provider> <event|status> [options]
+
+  npm run send -- panjaya version_generated --asset A1 --version V1
+  npm run send -- panjaya asset_failed --asset A1
+  npm run send -- contentor completed --uuid 3f2a...   (a new uuid when omitted)
+  npm run send -- contentor failed --style envelope
+
+Panjaya events: asset_failed, version_ready, version_failed, version_generating, version_generated,
+version_generate_failed (any other string is sent too: it is stored as "unknown").
+Contentor statuses: downloading, processing, uploading, completed, failed (others are "unknown").
+
+Options:
+  --asset ID, --version ID, --locale L   Panjaya ids (defaults: asset-demo, v1, es-ES; no version for asset_failed)
+  --uuid ID, --timestamp ISO             Contentor job and time (defaults: new uuid, now)
+  --style S          Panjaya: ${panjayaSignatureEncodings.join(' | ')} (default der-hex)
+                     Contentor: ${contentorStyles.join(' | ')} (default header-hex)
+  --key FILE         Panjaya private key PEM (default: the local stack's development key)
+  --secret S         Contentor secret (default: $CONTENTOR_WEBHOOK_SECRETS' first, else the development secret)
+  --url URL          target base URL, e.g. a deployed ApiUrl (default: ApiUrl from the outputs file)
+  --outputs FILE     outputs file (default: $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json)
+  --body-only        print the signed request (headers + body) instead of sending it
+  -h, --help
+`;
+
+const stateDir = () => process.env.LOCAL_STATE_DIR ?? '.local';
+
+interface SignedRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function panjayaRequest(event: string, o: { asset: string; version?: string; locale: string; style: PanjayaSignatureEncoding; key: string }): SignedRequest {
+  const isAssetEvent = event.startsWith('asset_');
+  const body = JSON.stringify({
+    asset_id: o.asset,
+    version_id: isAssetEvent ? null : (o.version ?? 'v1'),
+    version_locale: isAssetEvent ? null : o.locale,
+    event,
+  });
+  return { path: '/webhooks/panjaya', headers: { 'content-type': 'application/json', 'x-signature': signPanjaya(body, o.key, o.style) }, body };
+}
+
+export function contentorRequest(status: string, o: { uuid: string; timestamp: string; style: string; secret: string }): SignedRequest {
+  const data = { uuid: o.uuid, status, timestamp: o.timestamp };
+  if (o.style === 'envelope') {
+    return { path: '/webhooks/contentor', headers: { 'content-type': 'application/json' }, body: contentorEnvelope(data, o.secret) };
+  }
+  const headerStyle = o.style.replace(/^header-/, '') as ContentorHeaderStyle;
+  if (!contentorHeaderStyles.includes(headerStyle)) throw new UsageError(`--style for contentor must be one of ${contentorStyles.join(', ')}`);
+  const body = JSON.stringify(data);
+  return { path: '/webhooks/contentor', headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, o.secret, headerStyle) }, body };
+}
+
+function need<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new UsageError(message);
+  return value;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      asset: { type: 'string' },
+      version: { type: 'string' },
+      locale: { type: 'string' },
+      uuid: { type: 'string' },
+      timestamp: { type: 'string' },
+      style: { type: 'string' },
+      key: { type: 'string' },
+      secret: { type: 'string' },
+      url: { type: 'string' },
+      outputs: { type: 'string' },
+      'body-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return exitCodes.ok;
+  }
+  const [provider, event] = positionals;
+  if (!provider || !event || positionals.length > 2) throw new UsageError('expected <provider> <event|status>');
+  let request: SignedRequest;
+  if (provider === 'panjaya') {
+    const style = (values.style ?? 'der-hex') as PanjayaSignatureEncoding;
+    if (!panjayaSignatureEncodings.includes(style)) throw new UsageError(`--style for panjaya must be one of ${panjayaSignatureEncodings.join(', ')}`);
+    const key = values.key ? readFileSync(values.key, 'utf8') : need(readDevPanjayaPrivateKey(stateDir()), `no --key and no development key in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
+    request = panjayaRequest(event, { asset: values.asset ?? 'asset-demo', version: values.version, locale: values.locale ?? 'es-ES', style, key });
+  } else if (provider === 'contentor') {
+    const secret = values.secret ?? process.env.CONTENTOR_WEBHOOK_SECRETS?.split(',')[0]?.trim() ?? need(readDevContentorSecret(stateDir()), `no --secret and no development secret in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
+    request = contentorRequest(event, { uuid: values.uuid ?? randomUUID(), timestamp: values.timestamp ?? new Date().toISOString(), style: values.style ?? 'header-hex', secret });
+  } else {
+    throw new UsageError(`unknown provider "${provider}" (panjaya or contentor)`);
+  }
+  if (values['body-only']) {
+    process.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
+    return exitCodes.ok;
+  }
+  const base = (values.url ?? loadOutputs(values.outputs).ApiUrl ?? '').replace(/\/+$/, '');
+  if (!base) throw new UsageError('no --url and the outputs file has no ApiUrl');
+  const response = await fetch(`${base}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
+  const text = await response.text();
+  process.stdout.write(`POST ${base}${request.path} → ${response.status}\n${text}\n`);
+  return response.ok ? exitCodes.ok : exitCodes.failure;
+}
+
+if (require.main === module) runCli(() => main(process.argv.slice(2)), usage);
