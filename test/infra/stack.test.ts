@@ -254,7 +254,7 @@ describe('notifications', () => {
           Match.objectLike({
             Effect: 'Allow',
             Principal: {
-              Service: Match.arrayWith(['cloudwatch.amazonaws.com', 'sns.amazonaws.com', 'chatbot.amazonaws.com']),
+              Service: ['chatbot.amazonaws.com', 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
             },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
             Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },

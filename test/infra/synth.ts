@@ -1,7 +1,14 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { configFromContext } from '../../lib/config';
 import { JobWebhookReceiverStack, STACK_ID } from '../../lib/stack';
+
+/** cdk.json's context (feature flags and any defaults): the tests synthesize what `cdk synth` would. */
+const cdkJsonContext = (
+  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
 export interface Synthesized {
   app: App;
@@ -16,7 +23,7 @@ export interface Synthesized {
  */
 export function synth(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): Synthesized {
   const app = new App({
-    context: { ...context, ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) },
+    context: { ...cdkJsonContext, ...context, ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) },
   });
   const config = configFromContext((key) => app.node.tryGetContext(key));
   const stack = new JobWebhookReceiverStack(app, STACK_ID, { receiver: config });

@@ -1,0 +1,121 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { JobWebhookReceiver } from '../../lib/job-webhook-receiver';
+import { nagAcknowledgements } from '../../lib/nag-acknowledgements';
+import { synth, type Synthesized } from './synth';
+
+// One bundled default stack for this file (esbuild runs once); the Slack/e-mail variant skips bundling.
+let full: Synthesized;
+let withPeople: Synthesized;
+beforeAll(() => {
+  full = synth();
+  withPeople = synth(
+    { alertEmails: 'ops@example.com', slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' },
+    { bundle: false },
+  );
+});
+
+const findings = (scope: App) =>
+  new AwsSolutionsChecks().validateScope(scope).violations.map((v) => ({
+    rule: v.ruleName,
+    severity: v.severity,
+    at: v.violatingResources.map((r) => r.constructPath),
+  }));
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding (errors or warnings) for the default stack', () => {
+    expect(findings(full.app)).toEqual([]);
+  });
+
+  it('reports no unacknowledged finding with e-mail and Slack configured', () => {
+    expect(findings(withPeople.app)).toEqual([]);
+  });
+
+  it('needs every acknowledgement: without them, exactly the acknowledged rules are reported', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new JobWebhookReceiver(new Stack(app, 'Bare'), 'Receiver');
+    const raised = findings(app).map((f) => f.rule).sort();
+    expect(raised).toEqual(nagAcknowledgements.map((a) => a.id).sort());
+  });
+
+  it('gives every acknowledgement a reason of substance', () => {
+    for (const ack of nagAcknowledgements) expect(ack.reason.length).toBeGreaterThan(120);
+  });
+});
+
+type Statement = { Effect: string; Action?: unknown; Resource?: unknown; Principal?: unknown };
+type Located = Statement & { where: string };
+
+/** Every policy statement in a template: identity policies, inline role policies and resource policies. */
+function allStatements(template: Template): Located[] {
+  const documents: Record<string, string[]> = {
+    'AWS::IAM::Policy': ['PolicyDocument'],
+    'AWS::IAM::ManagedPolicy': ['PolicyDocument'],
+    'AWS::KMS::Key': ['KeyPolicy'],
+    'AWS::SNS::TopicPolicy': ['PolicyDocument'],
+    'AWS::SQS::QueuePolicy': ['PolicyDocument'],
+    'AWS::SecretsManager::ResourcePolicy': ['ResourcePolicy'],
+  };
+  const out: Located[] = [];
+  for (const [type, props] of Object.entries(documents)) {
+    for (const [id, resource] of Object.entries(template.findResources(type))) {
+      for (const prop of props) {
+        const doc = (resource as { Properties: Record<string, { Statement: Statement[] }> }).Properties[prop];
+        for (const s of doc?.Statement ?? []) out.push({ ...s, where: `${type} ${id}` });
+      }
+    }
+  }
+  for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+    const policies = (role as { Properties: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }).Properties.Policies;
+    for (const p of policies ?? []) for (const s of p.PolicyDocument.Statement) out.push({ ...s, where: `AWS::IAM::Role ${id}` });
+  }
+  return out;
+}
+
+const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const isRoot = (principal: unknown) => JSON.stringify(principal).includes(':root');
+
+/**
+ * The only allowed wildcards, each with its reason. Deny statements (TLS enforcement) are not grants and are skipped.
+ */
+const documentedWildcards: Array<{ why: string; matches: (s: Located) => boolean }> = [
+  {
+    why: 'CDK default key-policy statement: the account root administers its own key (delegation to IAM); without it the key would be unmanageable',
+    matches: (s) => s.where.startsWith('AWS::KMS::Key') && isRoot(s.Principal) && list(s.Action).join() === 'kms:*',
+  },
+  {
+    why: 'In a key policy the resource "*" means the key itself',
+    matches: (s) => s.where.startsWith('AWS::KMS::Key') && list(s.Resource).join() === '*' && !list(s.Action).some((a) => String(a).includes('*')),
+  },
+  {
+    why: 'dynamodb:ListStreams has no resource-level permissions (acknowledged as AwsSolutions-IAM5 too)',
+    matches: (s) => s.where.startsWith('AWS::IAM::Policy') && list(s.Action).join() === 'dynamodb:ListStreams',
+  },
+];
+
+describe('IAM least privilege', () => {
+  it.each([
+    ['default', () => full.template],
+    ['with e-mail and Slack', () => withPeople.template],
+  ])('%s stack: no wildcard action and no "*" resource except the documented ones', (_name, template) => {
+    const statements = allStatements(template()).filter((s) => s.Effect === 'Allow');
+    expect(statements.length).toBeGreaterThan(5);
+    const offending = statements
+      .filter((s) => !documentedWildcards.some((w) => w.matches(s)))
+      .filter((s) => list(s.Action).some((a) => String(a).includes('*')) || list(s.Resource).some((r) => r === '*'))
+      .map((s) => ({ where: s.where, action: s.Action, resource: s.Resource }));
+    expect(offending).toEqual([]);
+  });
+
+  it('uses every documented wildcard exception (none is stale)', () => {
+    const statements = allStatements(full.template).filter((s) => s.Effect === 'Allow');
+    for (const w of documentedWildcards) expect({ why: w.why, used: statements.some(w.matches) }).toEqual({ why: w.why, used: true });
+  });
+
+  it('attaches no managed policies to any role', () => {
+    for (const role of Object.values(withPeople.template.findResources('AWS::IAM::Role'))) {
+      expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
