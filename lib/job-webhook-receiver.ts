@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -150,6 +149,7 @@ export class JobWebhookReceiver extends Construct {
           : undefined,
     });
 
+    const logs = { logRetention, logRemovalPolicy: removalPolicy };
     const receiver = new WebhookFunction(this, 'Receiver', {
       handlerName: 'receiver',
       serviceName: serviceNames.receiver,
@@ -159,8 +159,7 @@ export class JobWebhookReceiver extends Construct {
       // Verify + 2-3 DynamoDB calls take tens of ms; 10 s leaves room for SDK retries against a throttled table yet
       // ends well before API Gateway's 30 s integration limit, so the provider sees our 5xx rather than a 504.
       timeout: Duration.seconds(10),
-      logRetention,
-      logRemovalPolicy: removalPolicy,
+      ...logs,
       environment: {
         [envNames.tableName]: table.table.tableName,
         [envNames.contentorSecretArn]: secret.secret.secretArn,
@@ -170,21 +169,9 @@ export class JobWebhookReceiver extends Construct {
         [envNames.secretCacheTtlSeconds]: String(config.secretCacheTtlSeconds),
       },
     });
-    receiver.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'EventStore',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-        // The table only: the receiver never reads the indexes.
-        resources: [table.table.tableArn],
-      }),
-    );
-    receiver.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ContentorSecret',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [secret.secret.secretArn],
-      }),
-    );
+    // The table only: the receiver never reads the indexes.
+    receiver.allow('EventStore', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [table.table.tableArn]);
+    receiver.allow('ContentorSecret', ['secretsmanager:GetSecretValue'], [secret.secret.secretArn]);
 
     const fanout = new WebhookFunction(this, 'Fanout', {
       handlerName: 'fanout',
@@ -195,8 +182,7 @@ export class JobWebhookReceiver extends Construct {
       // Batch of up to 10 records, each a publish plus an update with SDK retries: normally well under a second; 30 s
       // bounds a stuck batch so the mapping retries or bisects it soon.
       timeout: Duration.seconds(30),
-      logRetention,
-      logRemovalPolicy: removalPolicy,
+      ...logs,
       environment: {
         [envNames.tableName]: table.table.tableName,
         [envNames.succeededTopicArn]: notifications.succeededTopic.topicArn,
@@ -204,35 +190,17 @@ export class JobWebhookReceiver extends Construct {
         [envNames.jobsCommandHint]: jobsCommandHint,
       },
     });
-    fanout.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'NotificationLedger',
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [table.table.tableArn],
-      }),
-    );
-    fanout.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'PublishOutcomes',
-        actions: ['sns:Publish'],
-        resources: [notifications.succeededTopic.topicArn, notifications.failedTopic.topicArn],
-      }),
-    );
-    fanout.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'EncryptForTopics',
-        // What SNS needs from a publisher to an encrypted topic; spelled out (Topic.grantPublish adds GenerateDataKey*).
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [notifications.key.keyArn],
-      }),
-    );
+    fanout.allow('NotificationLedger', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
+    fanout.allow('PublishOutcomes', ['sns:Publish'], [notifications.succeededTopic.topicArn, notifications.failedTopic.topicArn]);
+    // What SNS needs from a publisher to an encrypted topic, spelled out (Topic.grantPublish adds kms:GenerateDataKey*).
+    fanout.allow('EncryptForTopics', ['kms:GenerateDataKey', 'kms:Decrypt'], [notifications.key.keyArn]);
+    // Stream read (GetRecords etc.) and sqs:SendMessage to the on-failure queue are granted by the event source below.
 
     const httpApi = new WebhookHttpApi(this, 'Http', {
       receiver: receiver.function,
       throttleRateLimit: config.throttleRateLimit,
       throttleBurstLimit: config.throttleBurstLimit,
-      logRetention,
-      logRemovalPolicy: removalPolicy,
+      ...logs,
     });
     const fanoutSource = new FanoutSource(this, 'FanoutSource', { table: table.table, fanout: fanout.function });
     const monitoring = new Monitoring(this, 'Monitoring', {

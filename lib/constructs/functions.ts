@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -96,5 +96,9 @@ export class WebhookFunction extends Construct {
     for (const name of Object.keys(props.environment)) {
       if (!known.has(name)) throw new Error(`${id}: environment variable ${name} is not in lambda/config/env.ts envNames`);
     }
+  }
+  /** Grants exactly `actions` on exactly `resources` (named statement; never a wildcard action). */
+  allow(sid: string, actions: readonly string[], resources: readonly string[]): void {
+    this.role.addToPolicy(new PolicyStatement({ sid, actions: [...actions], resources: [...resources] }));
   }
 }
