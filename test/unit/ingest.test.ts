@@ -1,0 +1,42 @@
+import { decodeBody, normaliseHeaders } from '../../lambda/core/ingest';
+import { PayloadTooLargeError } from '../../lambda/core/errors';
+import { readReceiverEnv } from '../../lambda/config/receiver-env';
+import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../lambda/core/providers/panjaya';
+
+describe('normaliseHeaders', () => {
+  it('lower-cases names and joins names that differ only in case', () => {
+    expect(normaliseHeaders({ 'X-Signature': 'a', 'x-signature': 'b', Other: undefined })).toEqual({ 'x-signature': 'a, b' });
+  });
+});
+
+describe('decodeBody', () => {
+  const delivery = (body: string, isBase64Encoded: boolean) => ({ providerName: 'p', body, isBase64Encoded, headers: {} });
+
+  it('returns the exact bytes of a plain body, multi-byte characters included', () => {
+    expect(decodeBody(delivery('{"a":"é"}', false), 100)).toEqual(Buffer.from('{"a":"é"}', 'utf8'));
+  });
+  it('decodes a base64 body to the bytes that were signed', () => {
+    const bytes = Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]);
+    expect(decodeBody(delivery(bytes.toString('base64'), true), 100)).toEqual(bytes);
+  });
+  it('counts the limit in bytes, not characters', () => {
+    expect(() => decodeBody(delivery('é'.repeat(60), false), 100)).toThrow(PayloadTooLargeError);
+    expect(decodeBody(delivery('é'.repeat(50), false), 100)).toHaveLength(100);
+  });
+  it('accepts a base64 body exactly at the limit and refuses one byte more', () => {
+    expect(decodeBody(delivery(Buffer.alloc(99).toString('base64'), true), 99)).toHaveLength(99);
+    expect(() => decodeBody(delivery(Buffer.alloc(100).toString('base64'), true), 99)).toThrow(PayloadTooLargeError);
+  });
+});
+
+describe('receiver environment', () => {
+  const base = { TABLE_NAME: 't', PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM };
+  it('needs exactly one Contentor secret source', () => {
+    expect(() => readReceiverEnv(base)).toThrow(/exactly one of CONTENTOR_SECRET_ARN/);
+    expect(() => readReceiverEnv({ ...base, CONTENTOR_SECRET_ARN: 'arn', CONTENTOR_WEBHOOK_SECRETS: 's' })).toThrow(/exactly one/);
+    expect(readReceiverEnv({ ...base, CONTENTOR_SECRET_ARN: 'arn' }).MAX_BODY_BYTES).toBe(262144);
+  });
+  it('names a missing variable', () => {
+    expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, CONTENTOR_SECRET_ARN: 'arn' })).toThrow(/TABLE_NAME/);
+  });
+});
