@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'local-stack-'));
 const outputsFile = path.join(stateDir, 'outputs.json');
-const env = { ...process.env, LOCAL_STATE_DIR: stateDir, PORT: '0', LOCAL_STREAM_POLL_MS: '100' };
+const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_STATE_DIR: stateDir, PORT: '0', LOCAL_STREAM_POLL_MS: '100' };
 delete env.CONTENTOR_WEBHOOK_SECRETS;
 delete env.PANJAYA_PUBLIC_KEYS;
 delete env.LOCAL_OUTPUTS_FILE;
