@@ -6,7 +6,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventItemSchema, type EventItem } from '../../lambda/core/items';
-import { topicFor, type NormalisedStatus } from '../../lambda/core/model';
+import { topicFor, type NormalisedStatus, type NotificationDocument } from '../../lambda/core/model';
 import { keys, PENDING_PARTITION } from '../../lambda/core/table-schema';
 
 let sequence = 0;
@@ -84,4 +84,18 @@ export function contentorItem(status: string, uuid: string = randomUUID(), commo
 /** Writes the item as the store would (one PutItem). */
 export async function putItem(doc: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>): Promise<void> {
   await doc.send(new PutCommand({ TableName: tableName, Item: item }));
+}
+
+/** The contract document (DESIGN.md fan-out) subscribers must receive for an item, spelled out field by field. */
+export function expectedDocument(item: EventItem): NotificationDocument {
+  return {
+    provider: item.provider,
+    jobId: item.jobId,
+    status: item.status,
+    eventType: item.eventType,
+    eventId: item.eventId,
+    occurredAt: item.occurredAt,
+    receivedAt: item.receivedAt,
+    payload: item.payload,
+  };
 }

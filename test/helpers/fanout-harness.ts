@@ -12,7 +12,7 @@ import type { NotificationDocument } from '../../lambda/core/model';
 import type { NotificationPublisher, OutgoingNotification } from '../../lambda/core/ports';
 import { makeHandler } from '../../lambda/handlers/fanout';
 import { parseEnvelope, subscribeQueue, unwrapFauxqsStructure, type SnsEnvelope } from '../../local/console-subscriber';
-import { StreamPoller, type StreamPollerOptions } from '../../local/stream-poller';
+import { StreamPoller, type StreamFailureRecord, type StreamPollerOptions } from '../../local/stream-poller';
 import { createTestTable, localDocClient, localSns, localSqs, localStreams, uniqueName } from './aws-local';
 
 export const JOBS_HINT = 'npm run --silent jobs -- get';
@@ -36,23 +36,31 @@ export interface Received {
   envelope: SnsEnvelope;
   /** What an SQS subscriber gets from real SNS: the `sqs` entry (fauxqs hands over the whole structure). */
   document: NotificationDocument;
-  receivedAtMs: number;
 }
 
-/** Takes every message currently in the queue (fauxqs enqueues during Publish, so nothing is in flight). */
-export async function takeAll(sqs: SQSClient, queueUrl: string): Promise<Received[]> {
-  const all: Received[] = [];
+/** Takes (and deletes) every message currently in the queue; fauxqs enqueues during Publish, so none is in flight. */
+export async function drainQueue<T>(sqs: SQSClient, queueUrl: string, read: (body: string) => T): Promise<T[]> {
+  const all: T[] = [];
   for (;;) {
     const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     const messages = out.Messages ?? [];
     if (messages.length === 0) return all;
-    const receivedAtMs = Date.now();
-    for (const m of messages) {
-      const envelope = parseEnvelope(m.Body ?? '');
-      all.push({ envelope, document: JSON.parse(unwrapFauxqsStructure(envelope.Message, 'sqs')) as NotificationDocument, receivedAtMs });
-    }
+    all.push(...messages.map((m) => read(m.Body ?? '')));
     await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
   }
+}
+
+/** Notifications delivered to a subscribed queue. */
+export function takeAll(sqs: SQSClient, queueUrl: string): Promise<Received[]> {
+  return drainQueue(sqs, queueUrl, (body) => {
+    const envelope = parseEnvelope(body);
+    return { envelope, document: JSON.parse(unwrapFauxqsStructure(envelope.Message, 'sqs')) as NotificationDocument };
+  });
+}
+
+/** On-failure records in the dead-letter queue. */
+export function takeDeadLetters(sqs: SQSClient, queueUrl: string): Promise<StreamFailureRecord[]> {
+  return drainQueue(sqs, queueUrl, (body) => JSON.parse(body) as StreamFailureRecord);
 }
 
 export async function fanoutHarness(pollerOptions: Partial<StreamPollerOptions> = {}) {

@@ -2,9 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoNotificationLedger } from '../../lambda/adapters/notification-ledger';
 import type { EventItem } from '../../lambda/core/items';
 import { runRedrive } from '../../tools/redrive';
-import { contentorItem, panjayaItem, putItem } from '../helpers/event-item-fixtures';
-import { fanoutHarness, JOBS_HINT, takeAll } from '../helpers/fanout-harness';
-import { takeDeadLetters } from '../helpers/fanout-dlq';
+import { contentorItem, expectedDocument, panjayaItem, putItem } from '../helpers/event-item-fixtures';
+import { fanoutHarness, JOBS_HINT, takeAll, takeDeadLetters } from '../helpers/fanout-harness';
 
 let h: Awaited<ReturnType<typeof fanoutHarness>>;
 
@@ -60,16 +59,7 @@ describe('fan-out: DynamoDB Local stream -> poller -> handler -> fauxqs', () => 
     expect(ids(received)).toEqual(terminal.map((t) => t.eventId).sort());
     for (const item of terminal) {
       const message = received.find((r) => r.document.eventId === item.eventId);
-      expect(message?.document).toEqual({
-        provider: item.provider,
-        jobId: item.jobId,
-        status: item.status,
-        eventType: item.eventType,
-        eventId: item.eventId,
-        occurredAt: item.occurredAt,
-        receivedAt: item.receivedAt,
-        payload: item.payload,
-      });
+      expect(message?.document).toEqual(expectedDocument(item));
       expect(message?.envelope.TopicArn).toBe(h.topics[item.notifyTopic ?? 'failed']);
       expect(message?.envelope.Subject).toMatch(/^\[(SUCCEEDED|FAILED)\] /);
       expect(message?.envelope.MessageAttributes).toEqual({
