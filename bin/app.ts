@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { configFromContext } from '../lib/config';
+import { ConfigError, configFromContext, type DeployConfig } from '../lib/config';
 import { JobWebhookReceiverStack, STACK_ID } from '../lib/stack';
 
 const app = new App();
+
 // Context from cdk.json or `-c key=value`, validated before anything is built; a bad value stops synth with its name.
-const config = configFromContext((key) => app.node.tryGetContext(key));
-new JobWebhookReceiverStack(app, STACK_ID, {
-  receiver: config,
-  // Environment-agnostic on purpose: deployable to whichever account/region the CLI credentials point at.
-});
+let config: DeployConfig;
+try {
+  config = configFromContext((key) => app.node.tryGetContext(key));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+// Environment-agnostic on purpose: deploys to whichever account/region the CLI credentials point at.
+new JobWebhookReceiverStack(app, STACK_ID, { receiver: config });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
