@@ -12,7 +12,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { envNames } from '../lambda/config/env';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
-import { listPendingEvents } from '../lambda/adapters/pending-events';
+import { DynamoJobQueries } from '../lambda/adapters/dynamo-job-queries';
 import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
 import { publishIfPending, type NotificationLedger } from '../lambda/core/fanout';
 import type { NotificationPublisher } from '../lambda/core/ports';
@@ -120,7 +120,10 @@ export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise
 export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Promise<RedriveReport> {
   const now = deps.now?.() ?? new Date();
   const beforeIso = new Date(now.getTime() - options.olderThanMs).toISOString();
-  const { items, invalid } = await listPendingEvents(deps.doc, deps.tableName, { beforeIso, limit: options.limit });
+  const { items, invalid } = await new DynamoJobQueries({ client: deps.doc, tableName: deps.tableName }).pendingNotificationsReport(
+    beforeIso,
+    options.limit ?? Number.POSITIVE_INFINITY,
+  );
   const report: RedriveReport = {
     beforeIso,
     executed: options.execute,

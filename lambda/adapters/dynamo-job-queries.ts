@@ -29,6 +29,12 @@ function keyOf(item: Record<string, unknown>): Key {
   return { pk, sk };
 }
 
+/** Pending events, and the keys of pending items that are not valid event items (reported, never published). */
+export interface PendingReport {
+  items: EventItem[];
+  invalid: Array<{ pk: string; sk: string; reason: string }>;
+}
+
 export class DynamoJobQueries implements JobQueries {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -88,10 +94,20 @@ export class DynamoJobQueries implements JobQueries {
    * left out, because the index lags the table.
    */
   async pendingNotifications(beforeIso: string, limit = DEFAULT_LIMIT): Promise<EventItem[]> {
+    return (await this.pendingNotificationsReport(beforeIso, limit)).items;
+  }
+
+  /**
+   * Pending events plus the keys of pending items that do not parse as event items: the re-drive reports those
+   * instead of failing the whole run on one bad item. The index is KEYS_ONLY, so hits are read back (consistent
+   * batch reads) and dropped when marked notified in the meantime.
+   */
+  async pendingNotificationsReport(beforeIso: string, limit = DEFAULT_LIMIT): Promise<PendingReport> {
     const index = tableSchema.pendingIndex;
     const indexed = await this.queryAll(
       {
         IndexName: index.name,
+        // gsi2sk = <receivedAt>#<eventId>: everything sorting below the bare timestamp was received before it.
         KeyConditionExpression: '#pk = :pending AND #sk < :before',
         ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
         ExpressionAttributeValues: { ':pending': PENDING_PARTITION, ':before': beforeIso },
@@ -102,14 +118,15 @@ export class DynamoJobQueries implements JobQueries {
     const keyList = indexed.map(keyOf);
     const fetched = await this.batchGet(keyList);
     const byKey = new Map(fetched.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
-    const result: EventItem[] = [];
+    const report: PendingReport = { items: [], invalid: [] };
     for (const key of keyList) {
       const item = byKey.get(`${key.pk}\u0000${key.sk}`);
-      if (item === undefined) continue;
-      const event = EventItemSchema.parse(item);
-      if (event.gsi2pk === PENDING_PARTITION) result.push(event);
+      if (item === undefined || item[index.partitionKey] !== PENDING_PARTITION) continue;
+      const parsed = EventItemSchema.safeParse(item);
+      if (parsed.success) report.items.push(parsed.data);
+      else report.invalid.push({ ...key, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     }
-    return result;
+    return report;
   }
 
   /** Runs a Query through all its pages, stopping once `limit` items are in hand. */
