@@ -2,13 +2,31 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { envNames, metricsNamespace } from '../../lambda/config/env';
 
 /** Repository root: the esbuild project root and the lock file location (fixed, not guessed from the cwd). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * esbuild options of every function, exported so `npm run bench` measures exactly what the stack deploys.
+ */
+export const bundlingOptions = {
+  forceDockerBundling: false,
+  // The AWS SDK is bundled rather than taken from the runtime: versions pinned by our lock file (the runtime's
+  // copy changes under us), and esbuild keeps only the clients and commands we import.
+  externalModules: [],
+  // Prefer the SDK's ES-module builds: esbuild can only tree-shake ESM (about -20% bundle size measured here).
+  mainFields: ['module', 'main'],
+  format: OutputFormat.CJS,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  // Stack traces map back to TypeScript without shipping the sources themselves.
+  sourcesContent: false,
+} as const satisfies BundlingOptions;
 
 /** Props of {@link WebhookFunction}. */
 export interface WebhookFunctionProps {
@@ -78,20 +96,7 @@ export class WebhookFunction extends Construct {
         // The bundle ships a source map; Node only applies it to stack traces when asked.
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        forceDockerBundling: false,
-        // The AWS SDK is bundled rather than taken from the runtime: versions pinned by our lock file (the runtime's
-        // copy changes under us), and esbuild keeps only the clients and commands we import.
-        externalModules: [],
-        // Prefer the SDK's ES-module builds: esbuild can only tree-shake ESM (about -20% bundle size measured here).
-        mainFields: ['module', 'main'],
-        format: OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces map back to TypeScript without shipping the sources themselves.
-        sourcesContent: false,
-      },
+      bundling: bundlingOptions,
     });
     // Names of what we set must come from envNames; this guards against a typo'd literal slipping in.
     const known = new Set<string>(Object.values(envNames));
