@@ -1,17 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES } from '../lambda/config/env';
+import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 
 /**
- * Panjaya's callback-signing public key as published in their callbacks document (seeds/000_*). Public material:
- * the default trusted key, replaced by the `panjayaPublicKeys` context value.
+ * Panjaya's callback-signing public key as published in their callbacks document (seeds/000_*), defined once beside
+ * the verifier. Public material: the default trusted key, replaced by the `panjayaPublicKeys` context value.
  */
-export const PANJAYA_DOCUMENTED_PUBLIC_KEY = [
-  '-----BEGIN PUBLIC KEY-----',
-  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZbUzbbuVyzSv7zVmH6rKypr6ojSS',
-  '/86W9dU6mwbdfAtUAx+QI7GNxl/4H1QV2BuBrysabh56O/YXhnFJMh7Lng==',
-  '-----END PUBLIC KEY-----',
-].join('\n');
+export const PANJAYA_DOCUMENTED_PUBLIC_KEY = PANJAYA_DEFAULT_PUBLIC_KEY_PEM.trim();
 
 /** Retention values CloudWatch Logs accepts (never-expire is left out on purpose: logs cost money forever). */
 export const LOG_RETENTION_DAYS = [
