@@ -13,6 +13,8 @@ export const outputNames = {
   succeededTopicArn: 'SucceededTopicArn',
   failedTopicArn: 'FailedTopicArn',
   contentorSecretArn: 'ContentorSecretArn',
+  /** Not in the contract: lets `npm run redrive` report on the fan-out's failure records without a flag. */
+  deadLetterQueueUrl: 'DeadLetterQueueUrl',
 } as const;
 
 /** Props of {@link JobWebhookReceiverStack}. */
@@ -43,6 +45,10 @@ export class JobWebhookReceiverStack extends Stack {
     new CfnOutput(this, outputNames.contentorSecretArn, {
       value: r.contentorSecret.secretArn,
       description: 'Put the Contentor webhook secret(s) here as a JSON array of strings',
+    });
+    new CfnOutput(this, outputNames.deadLetterQueueUrl, {
+      value: r.deadLetterQueue.queueUrl,
+      description: 'Fan-out failure records (stream batches that exhausted their retries); npm run redrive reports on them',
     });
     acknowledgeNagFindings(this.receiver);
   }

@@ -381,6 +381,7 @@ describe('outputs (contract)', () => {
     template.hasOutput(outputNames.succeededTopicArn, { Value: { Ref: Match.stringLikeRegexp('SucceededTopic') } });
     template.hasOutput(outputNames.failedTopicArn, { Value: { Ref: Match.stringLikeRegexp('FailedTopic') } });
     template.hasOutput(outputNames.contentorSecretArn, { Value: { Ref: Match.stringLikeRegexp('ContentorSecret') } });
+    template.hasOutput(outputNames.deadLetterQueueUrl, { Value: { Ref: Match.stringLikeRegexp('DeadLetter|Dlq|FailureQueue|Queue') } });
     expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual(Object.values(outputNames).sort());
   });
 });
