@@ -87,7 +87,7 @@ export interface JobWebhookReceiverProps {
   readonly secretCacheTtlSeconds?: number;
   /**
    * How notifications tell readers to look a job up.
-   * @default 'npm run jobs -- get'
+   * @default 'npm run --silent jobs -- --outputs outputs.json get' (run in a checkout of this repo, with the deploy's outputs file)
    */
   readonly jobsCommandHint?: string;
 }
@@ -133,7 +133,7 @@ export class JobWebhookReceiver extends Construct {
 
   constructor(scope: Construct, id: string, props: JobWebhookReceiverProps = {}) {
     super(scope, id);
-    const { jobsCommandHint = 'npm run jobs -- get', ...configInput } = props;
+    const { jobsCommandHint = 'npm run --silent jobs -- --outputs outputs.json get', ...configInput } = props;
     const config = parseDeployConfig(configInput);
     this.config = config;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;

@@ -142,7 +142,7 @@ describe('functions', () => {
           [envNames.tableName]: { Ref: Match.stringLikeRegexp('Table') },
           [envNames.succeededTopicArn]: { Ref: Match.stringLikeRegexp('SucceededTopic') },
           [envNames.failedTopicArn]: { Ref: Match.stringLikeRegexp('FailedTopic') },
-          [envNames.jobsCommandHint]: 'npm run jobs -- get',
+          [envNames.jobsCommandHint]: 'npm run --silent jobs -- --outputs outputs.json get',
         }),
       },
     });
