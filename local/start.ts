@@ -19,7 +19,7 @@ import { ensureDevCredentials } from './dev-credentials';
 import { startDynamoDbLocal, startFauxqs } from './emulators';
 import { createLocalApi, listen } from './http-server';
 import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME } from './resources';
-import { supervise } from './supervisor';
+import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
 import { STACK_NAME } from '../tools/lib/outputs';
 
@@ -34,7 +34,13 @@ function panjayaKeys(config: LocalConfig, devPublicKeyFile: string): string {
   return config.panjayaPublicKeys ?? `${PANJAYA_DEFAULT_PUBLIC_KEY_PEM.trim()}\n${readFileSync(devPublicKeyFile, 'utf8').trim()}\n`;
 }
 
-export async function startLocalStack(config: LocalConfig = readLocalConfig()) {
+/** Optional hooks for tools driving the stack in-process (the load/fault driver). */
+export interface LocalStackHooks {
+  /** After fauxqs restarted and topics were re-created, before the fan-out resumes: re-subscribe observers here. */
+  readonly afterMessagingRestart?: (topics: { succeeded: string; failed: string }) => Promise<void>;
+}
+
+export async function startLocalStack(config: LocalConfig = readLocalConfig(), hooks: LocalStackHooks = {}) {
   mkdirSync(config.stateDir, { recursive: true });
   // A stale outputs file would tell tools the stack is ready before it is.
   rmSync(config.outputsFile, { force: true });
@@ -85,9 +91,16 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig()) {
   const fauxqsSupervisor = supervise(fauxqsFirst, (p) => startFauxqs({ port: p }), {
     log,
     // fauxqs keeps state in memory: re-create topics, queue and subscriptions (same names, same ARNs).
+    // The fan-out pauses meanwhile: a notification published before the subscriptions exist again would reach no one.
     afterRestart: async () => {
-      messaging = await createMessaging();
-      await fanout.resubscribe();
+      await fanout.poller.stop();
+      try {
+        messaging = await createMessaging();
+        await fanout.resubscribe();
+        await hooks.afterMessagingRestart?.(messaging.topics);
+      } finally {
+        fanout.poller.start();
+      }
     },
   });
 
@@ -119,7 +132,9 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig()) {
     await Promise.all([dynamoSupervisor.stop(), fauxqsSupervisor.stop()]);
     rmSync(config.outputsFile, { force: true });
   };
-  return { apiUrl, outputs, outputsFile: config.outputsFile, stop };
+  const emulators: { readonly dynamo: SupervisedEmulator; readonly fauxqs: SupervisedEmulator } = { dynamo: dynamoSupervisor, fauxqs: fauxqsSupervisor };
+  // emulators and poller: for fault injection and draining by the load driver (tools/load.ts).
+  return { apiUrl, outputs, outputsFile: config.outputsFile, stop, emulators, poller: fanout.poller };
 }
 
 if (require.main === module) {
