@@ -17,6 +17,8 @@ export const envNames = {
   failedTopicArn: 'FAILED_TOPIC_ARN',
   /** Shown in notifications as the way to look a job up, e.g. "npm run jobs -- get". */
   jobsCommandHint: 'JOBS_COMMAND_HINT',
+  /** Watchdog: resolved stall deadlines, JSON `{provider: {providerStatus: minutes | null}}` (lambda/core/watchdog). */
+  stallDeadlines: 'STALL_DEADLINES',
   /** Custom endpoints, set only by the local stack and tests. */
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   snsEndpoint: 'SNS_ENDPOINT',
@@ -33,6 +35,10 @@ export const metricNames = {
   unknownEvent: 'UnknownEventType',
   notified: 'NotificationPublished',
   notifyFailed: 'NotificationFailed',
+  /** Watchdog: one per job marked stalled. */
+  stalled: 'JobStalled',
+  /** Watchdog: one per stall write that failed (the sweep then fails, which the alarm watches). */
+  stallWriteFailed: 'StallWriteFailed',
 } as const;
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;

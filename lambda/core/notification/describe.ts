@@ -4,6 +4,7 @@
  */
 import type { EventItem } from '../items';
 import type { ProviderName } from '../model';
+import { stallDetails, stallExplanation, stallOutcome, stallPayloadOf } from './stall';
 
 /** A piece of a headline: our own words, or a provider-controlled value. */
 export type Segment = string | { value: string };
@@ -47,8 +48,11 @@ export function describeEvent(item: EventItem): EventDescription {
   const id = { value: item.jobId };
   const label = providerLabel[item.provider];
   if (item.status === 'stalled') {
+    const stall = stallPayloadOf(item);
+    const kind = item.provider === 'panjaya' ? (panjayaVersionId(item) === undefined ? 'asset' : 'version') : 'job';
+    if (stall) return { headline: [`${label} ${kind} `, id, ` ${stallOutcome(stall)}`], explanation: stallExplanation(stall, label) };
     return {
-      headline: [`${label} job `, id, ' stalled'],
+      headline: [`${label} ${kind} `, id, ' stalled'],
       explanation: 'No newer event arrived before the configured deadline (marked by the watchdog); a later real event still wins.',
     };
   }
@@ -65,6 +69,8 @@ export function describeEvent(item: EventItem): EventDescription {
 
 /** Optional extra lines from the payload: Panjaya's version locale and a provider error message when one is sent. */
 export function payloadDetails(item: EventItem): Array<{ label: string; value: string }> {
+  const stall = stallPayloadOf(item);
+  if (stall) return stallDetails(stall);
   const details: Array<{ label: string; value: string }> = [];
   const str = (key: string) => {
     const value = item.payload[key];

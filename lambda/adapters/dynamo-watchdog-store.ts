@@ -1,0 +1,84 @@
+/**
+ * WatchdogStore on DynamoDB: a Query of the byStatus index (never a Scan) and one TransactWriteItems per stall
+ * (Put of the stall event if absent + conditional Update of the state). IAM-wise a transaction needs nothing but
+ * PutItem and UpdateItem on the table. It costs twice the write units of plain writes, which for a rare event buys
+ * the guarantee that no stall notifies for a job whose state a real event moved meanwhile.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StateUpdate } from '../core/event-items';
+import { StateItemSchema, type EventItem, type StateItem } from '../core/items';
+import { keys, tableSchema } from '../core/table-schema';
+import type { StallWriteOutcome, SweepableStatus, WatchdogStore } from '../core/watchdog';
+import { storageUnavailable } from './dynamo-client';
+
+export class DynamoWatchdogStore implements WatchdogStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async statesBefore(status: SweepableStatus, sortKeyBefore: string, limit: number): Promise<{ states: StateItem[]; invalid: number }> {
+    const index = tableSchema.statusIndex;
+    const states: StateItem[] = [];
+    let invalid = 0;
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index.name,
+            KeyConditionExpression: '#pk = :status AND #sk < :before',
+            ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+            ExpressionAttributeValues: { ':status': keys.status(status), ':before': sortKeyBefore },
+            // Oldest first: when more are due than one sweep takes, the longest-waiting go first.
+            ScanIndexForward: true,
+            Limit: limit - states.length - invalid,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const parsed = StateItemSchema.safeParse(item);
+          if (parsed.success) states.push(parsed.data);
+          else invalid += 1;
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined && states.length + invalid < limit);
+    } catch (error) {
+      throw storageUnavailable('Query', error);
+    }
+    return { states, invalid };
+  }
+
+  async writeStall(event: EventItem, stateUpdate: StateUpdate): Promise<StallWriteOutcome> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: event, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Update: { TableName: this.tableName, ...stateUpdate } },
+          ],
+        }),
+      );
+      return 'stalled';
+    } catch (error) {
+      const outcome = cancelledOutcome(error);
+      if (outcome !== undefined) return outcome;
+      throw storageUnavailable('TransactWriteItems', error);
+    }
+  }
+}
+
+/**
+ * A cancelled transaction whose reasons are only lost conditions or conflicts is an answer, not a failure: the stall
+ * exists already (another sweep, or the index lagging our own write), or the state moved on. Anything else throws.
+ */
+function cancelledOutcome(error: unknown): StallWriteOutcome | undefined {
+  if (!(error instanceof TransactionCanceledException) && !(error instanceof Error && error.name === 'TransactionCanceledException')) return undefined;
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  const codes = reasons.map((reason) => reason.Code ?? 'None');
+  const benign = codes.every((code) => code === 'None' || code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
+  if (!benign || codes.length === 0) return undefined;
+  return codes[0] === 'ConditionalCheckFailed' ? 'already' : 'superseded';
+}

@@ -1,0 +1,149 @@
+/**
+ * Stall deadlines: how long a job may sit in one non-terminal provider status with no newer event before the
+ * watchdog calls it stalled. One schema for the CDK context (`stallDeadlines`), the watchdog's environment and the
+ * local stack (`LOCAL_STALL_DEADLINES`), so the three cannot disagree. Pure: no clock, no I/O.
+ */
+import { z } from 'zod';
+import { contentorStatusFor, panjayaStatusFor } from '../lifecycle';
+import { providerNames, type NormalisedStatus, type ProviderName } from '../model';
+
+/** Normalised statuses the watchdog may sweep: the non-terminal ones a provider event can put a job in. */
+export const sweepableStatuses = ['in_progress', 'ready'] as const;
+export type SweepableStatus = (typeof sweepableStatuses)[number];
+
+/**
+ * Defaults, in minutes. Contentor's stages and Panjaya's generation are machine work: 2 h and 3 h without news
+ * means something was lost. `version_ready` waits on a person (QC / editing), so only a late reminder.
+ */
+export const defaultStallDeadlineMinutes: Readonly<Record<ProviderName, Readonly<Record<string, number>>>> = {
+  contentor: { downloading: 120, processing: 120, uploading: 120 },
+  panjaya: { version_generating: 180, version_ready: 48 * 60 },
+};
+
+const statusOf: Record<ProviderName, (eventType: string) => NormalisedStatus> = {
+  contentor: contentorStatusFor,
+  panjaya: panjayaStatusFor,
+};
+
+/** Same spelling rule as the lifecycle mapping: providers may drift in case or whitespace. */
+export const eventTypeKey = (eventType: string): string => eventType.trim().toLowerCase();
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/i;
+const UNIT_MINUTES: Record<string, number> = { m: 1, min: 1, h: 60, d: 1440 };
+const durationHelp = 'a duration such as "90m", "2h" or "2d", a number of minutes, or "off"';
+
+/** `"2h"` → 120, `90` → 90, `"off"`/`null`/`false` → null (no deadline for that status). */
+const DeadlineValueSchema = z.union([z.string(), z.number(), z.null(), z.literal(false)]).transform((value, ctx): number | null => {
+  if (value === null || value === false) return null;
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'off') return null;
+  const match = typeof value === 'string' ? DURATION.exec(value.trim()) : null;
+  const minutes = typeof value === 'number' ? value : match ? Number(match[1]) * (UNIT_MINUTES[(match[2] ?? 'm').toLowerCase()] ?? 1) : Number.NaN;
+  if (!Number.isFinite(minutes) || minutes < 1 || !Number.isInteger(minutes)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not ${durationHelp} (whole minutes, at least 1)` });
+    return z.NEVER;
+  }
+  return minutes;
+});
+
+/** One provider's deadlines, keyed by the provider's own status/event name. */
+const ProviderDeadlinesSchema = z.record(z.string(), DeadlineValueSchema);
+
+/**
+ * `{"contentor": {"processing": "2h"}, "panjaya": {"version_ready": "off"}}`, merged over the defaults: name only
+ * what you change. A JSON string of that object is accepted too (`-c stallDeadlines='…'`, environment variables).
+ */
+export const StallDeadlinesSchema = z
+  .preprocess(
+    (value) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    },
+    z.partialRecord(z.enum(providerNames), ProviderDeadlinesSchema, {
+      error: `stallDeadlines must be a JSON object by provider, e.g. {"contentor":{"processing":"2h"},"panjaya":{"version_ready":"off"}}`,
+    }),
+  )
+  .superRefine((value, ctx) => {
+    for (const provider of providerNames) {
+      for (const eventType of Object.keys(value[provider] ?? {})) {
+        const status = statusOf[provider](eventType);
+        if (!(sweepableStatuses as readonly string[]).includes(status)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [provider, eventType],
+            message: `${provider} "${eventType}" is ${status === 'unknown' ? 'not a status this receiver knows' : `${status}, not a waiting status`}; deadlines apply to ${describeKnown(provider)}`,
+          });
+        }
+      }
+    }
+  })
+  .transform((value) => resolveDeadlines(value));
+
+function describeKnown(provider: ProviderName): string {
+  const known = provider === 'contentor' ? ['downloading', 'processing', 'uploading'] : ['version_generating', 'version_ready'];
+  return known.join(', ');
+}
+
+/** One resolved deadline: jobs whose state is `eventType` of `provider` stall after `minutes` without news. */
+export interface DeadlineRule {
+  readonly provider: ProviderName;
+  /** The provider's status/event name, in {@link eventTypeKey} form. */
+  readonly eventType: string;
+  /** The normalised status that event type maps to (which byStatus partition to sweep). */
+  readonly status: SweepableStatus;
+  readonly minutes: number;
+}
+
+/** Deadlines after merging the configuration over the defaults; disabled entries are gone. */
+export type StallDeadlines = readonly DeadlineRule[];
+
+function resolveDeadlines(overrides: Partial<Record<ProviderName, Record<string, number | null>>>): StallDeadlines {
+  const rules: DeadlineRule[] = [];
+  for (const provider of providerNames) {
+    const merged = new Map<string, number | null>(Object.entries(defaultStallDeadlineMinutes[provider]));
+    for (const [eventType, minutes] of Object.entries(overrides[provider] ?? {})) merged.set(eventTypeKey(eventType), minutes);
+    for (const [eventType, minutes] of merged) {
+      const status = statusOf[provider](eventType) as SweepableStatus;
+      if (minutes !== null) rules.push({ provider, eventType, status, minutes });
+    }
+  }
+  return rules;
+}
+
+/** Thrown by {@link parseStallDeadlines}; the message names each bad entry and what would be accepted. */
+export class StallDeadlinesError extends Error {
+  override readonly name = 'StallDeadlinesError';
+}
+
+/** Validates and resolves a deadline configuration (object or JSON text; undefined = the defaults). */
+export function parseStallDeadlines(input: unknown, source = 'stallDeadlines'): StallDeadlines {
+  const result = StallDeadlinesSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => (issue.path.length > 0 ? `${source}.${issue.path.join('.')}: ${issue.message}` : `${source}: ${issue.message}`));
+  throw new StallDeadlinesError(lines.join('; '));
+}
+
+/** The resolved rules as the compact JSON the watchdog function gets in its environment (minutes per status). */
+export function serialiseStallDeadlines(rules: StallDeadlines): string {
+  const out: Partial<Record<ProviderName, Record<string, number | null>>> = {};
+  for (const rule of rules) (out[rule.provider] ??= {})[rule.eventType] = rule.minutes;
+  // Statuses whose default was switched off must stay off when the function re-applies the defaults.
+  for (const provider of providerNames) {
+    for (const eventType of Object.keys(defaultStallDeadlineMinutes[provider])) {
+      const entry = (out[provider] ??= {});
+      if (!(eventType in entry)) entry[eventType] = null;
+    }
+  }
+  return JSON.stringify(out);
+}
+
+/** `120` → "2 h", `90` → "1 h 30 min", `2880` → "48 h", `45` → "45 min": how notifications and logs say it. */
+export function formatMinutes(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `${rest} min`;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
