@@ -1,0 +1,94 @@
+/**
+ * The receiver's ingest and the fan-out handler, in this process, against a bench table: the same code and wiring
+ * as in Lambda, with DynamoDB capacity metered (the store reports it; the ledger's client gets a middleware that
+ * asks for ReturnConsumedCapacity on every request) and SNS publishes counted.
+ */
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { envNames } from '../lambda/config/env';
+import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
+import { DynamoEventStore, type DynamoStoreOutcome } from '../lambda/adapters/dynamo-event-store';
+import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
+import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
+import { makeTelemetry } from '../lambda/adapters/telemetry';
+import { ingest, type IngestResult } from '../lambda/core/ingest';
+import { receiverDepsFromEnv } from '../lambda/handlers/receiver-deps';
+import { DEFAULT_JOBS_COMMAND_HINT, makeHandler } from '../lambda/handlers/fanout';
+import type { BenchStack } from './stack';
+import type { BenchTrust, Delivery } from './fixtures';
+
+/** Read and write units a client consumed. */
+export interface CapacityCount {
+  writeUnits: number;
+  readUnits: number;
+}
+
+/** Adds ReturnConsumedCapacity=TOTAL to every request of `client` and sums what comes back into `count`. */
+export function meterCapacity(client: DynamoDBDocumentClient, count: CapacityCount): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const units = (result.output as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity?.CapacityUnits ?? 0;
+      if (/^(Get|Query|Scan|BatchGet)/.test(context.commandName ?? '')) count.readUnits += units;
+      else count.writeUnits += units;
+      return result;
+    },
+    { step: 'initialize', name: 'benchCapacityMeter' },
+  );
+}
+
+/** One stored delivery with what it cost in the table. */
+export interface DirectIngestResult {
+  readonly result: IngestResult;
+  readonly stored?: DynamoStoreOutcome;
+}
+
+/** The receiver's environment for a bench table (local secrets instead of Secrets Manager). */
+export function receiverEnv(stack: BenchStack, trust: BenchTrust, tableName: string): NodeJS.ProcessEnv {
+  return {
+    [envNames.tableName]: tableName,
+    [envNames.dynamoDbEndpoint]: stack.dynamoEndpoint,
+    [envNames.panjayaPublicKeys]: trust.panjayaPublicKeyPem,
+    [envNames.contentorSecrets]: trust.contentorSecret,
+  };
+}
+
+/** `ingest` exactly as the receiver runs it, with the store's own capacity report kept. */
+export function directIngest(stack: BenchStack, trust: BenchTrust, tableName: string): (delivery: Delivery) => Promise<DirectIngestResult> {
+  const deps = receiverDepsFromEnv(receiverEnv(stack, trust, tableName));
+  const store = new DynamoEventStore({ client: makeDocumentClient({ endpoint: stack.dynamoEndpoint }), tableName, retentionDays: 90 });
+  return async (delivery) => {
+    let stored: DynamoStoreOutcome | undefined;
+    const result = await ingest(
+      { providerName: delivery.provider, body: delivery.body, isBase64Encoded: false, headers: delivery.headers },
+      { ...deps, store: { store: async (event, receivedAt) => (stored = await store.store(event, receivedAt)) } },
+    );
+    return { result, stored };
+  };
+}
+
+/** The fan-out handler wired to a bench table, its ledger metered and its publishes counted. */
+export function directFanout(stack: BenchStack, tableName: string) {
+  const capacity: CapacityCount = { writeUnits: 0, readUnits: 0 };
+  const doc = makeDocumentClient({ endpoint: stack.dynamoEndpoint });
+  meterCapacity(doc, capacity);
+  const sns = new SnsNotificationPublisher(stack.sns, stack.topics);
+  const counts = { publishes: 0, invocations: 0 };
+  const handler = makeHandler({
+    publisher: { publish: async (notification) => { counts.publishes += 1; await sns.publish(notification); } },
+    ledger: new DynamoNotificationLedger(doc, tableName),
+    jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,
+    telemetry: makeTelemetry('fanout'),
+  });
+  return {
+    capacity,
+    counts,
+    /** One invocation per record (the low-traffic case: a batch of one). */
+    async invoke(record: DynamoDBRecord) {
+      counts.invocations += 1;
+      return handler({ Records: [record] });
+    },
+  };
+}
