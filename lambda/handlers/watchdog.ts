@@ -37,16 +37,14 @@ export function makeHandler(deps: WatchdogHandlerDeps) {
   };
   return async (): Promise<SweepResult> => {
     deps.ready?.();
-    try {
-      const result = await sweep({ ...deps, now: deps.now ?? (() => new Date()), log });
-      for (const job of result.stalled) deps.telemetry.count(metricNames.stalled, { provider: job.provider });
-      for (let i = 0; i < result.failures.length; i++) deps.telemetry.count(metricNames.stallWriteFailed);
-      logger.info('sweep done', { examined: result.examined, stalled: result.stalled.length, skipped: result.skipped, invalid: result.invalid, failed: result.failures.length });
-      if (result.failures.length > 0) throw new SweepFailedError(result);
-      return result;
-    } finally {
-      deps.telemetry.flush();
-    }
+    const result = await sweep({ ...deps, now: deps.now ?? (() => new Date()), log });
+    for (const job of result.stalled) deps.telemetry.count(metricNames.stalled, { provider: job.provider });
+    for (const _ of result.failures) deps.telemetry.count(metricNames.stallWriteFailed);
+    // Most sweeps find nothing: no metrics to flush (Powertools would log a warning every few minutes).
+    if (result.stalled.length + result.failures.length > 0) deps.telemetry.flush();
+    logger.info('sweep done', { examined: result.examined, stalled: result.stalled.length, skipped: result.skipped, invalid: result.invalid, failed: result.failures.length });
+    if (result.failures.length > 0) throw new SweepFailedError(result);
+    return result;
   };
 }
 
