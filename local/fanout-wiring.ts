@@ -10,6 +10,7 @@ import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
 import { SnsNotificationPublisher, type TopicArns } from '../lambda/adapters/sns-publisher';
 import { makeTelemetry } from '../lambda/adapters/telemetry';
+import { DEFAULT_MARK_RETRY_DELAYS_MS } from '../lambda/core/fanout';
 import { DEFAULT_JOBS_COMMAND_HINT, makeHandler } from '../lambda/handlers/fanout';
 import { startConsoleSubscriber } from './console-subscriber';
 import { StreamPoller } from './stream-poller';
@@ -35,6 +36,7 @@ export async function startFanoutHalf(options: FanoutHalfOptions) {
     ledger: new DynamoNotificationLedger(makeDocumentClient({ endpoint: options.dynamoEndpoint }), options.tableName),
     jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,
     telemetry: makeTelemetry('fanout'),
+    markRetryDelaysMs: DEFAULT_MARK_RETRY_DELAYS_MS,
   });
   const poller = new StreamPoller({
     streams: options.streams,

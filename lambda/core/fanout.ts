@@ -44,7 +44,15 @@ export interface FanoutDeps {
   readonly jobsCommandHint: string;
   readonly log: FanoutLog;
   readonly now?: () => Date;
+  /**
+   * Pauses before re-trying a failed mark after a successful publish (none by default). A mark lost there means the
+   * event is published again later, so a short storage blip is worth waiting out.
+   */
+  readonly markRetryDelaysMs?: readonly number[];
 }
+
+/** Mark retries the deployed and local fan-out use: about 3 s in all, well inside the function timeout. */
+export const DEFAULT_MARK_RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
 
 export type RecordOutcome = 'published' | 'skipped' | 'failed' | 'not_attempted';
 
@@ -65,8 +73,15 @@ export async function publishIfPending(item: EventItem, deps: Omit<FanoutDeps, '
   if (!(await deps.ledger.isPending(key))) return { outcome: 'skipped' };
   const notification = buildNotification(item, { jobsCommandHint: deps.jobsCommandHint });
   await deps.publisher.publish(notification);
-  const marked = await deps.ledger.markNotified(key, (deps.now?.() ?? new Date()).toISOString());
-  return { outcome: 'published', marked };
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  for (const delayMs of deps.markRetryDelaysMs ?? []) {
+    try {
+      return { outcome: 'published', marked: await deps.ledger.markNotified(key, at) };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+  return { outcome: 'published', marked: await deps.ledger.markNotified(key, at) };
 }
 
 function describeError(error: unknown): string {

@@ -10,7 +10,7 @@ import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoNotificationLedger } from '../adapters/notification-ledger';
 import { makeSnsClient, SnsNotificationPublisher, topicArnsFromEnv } from '../adapters/sns-publisher';
 import { makeTelemetry, type Telemetry } from '../adapters/telemetry';
-import { fanOut, type FanoutRecord, type NotificationLedger } from '../core/fanout';
+import { DEFAULT_MARK_RETRY_DELAYS_MS, fanOut, type FanoutRecord, type NotificationLedger } from '../core/fanout';
 import type { NotificationPublisher } from '../core/ports';
 
 /** What the handler needs; tests and the local stack pass real local clients or fault-injecting wrappers. */
@@ -22,6 +22,8 @@ export interface FanoutHandlerDeps {
   readonly telemetry: Telemetry;
   /** Called at the start of every invocation; throws when required configuration is missing. */
   readonly ready?: () => void;
+  /** See FanoutDeps.markRetryDelaysMs. */
+  readonly markRetryDelaysMs?: readonly number[];
 }
 
 export const DEFAULT_JOBS_COMMAND_HINT = 'npm run --silent jobs -- get';
@@ -80,6 +82,7 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): FanoutHandler
     jobsCommandHint: env[envNames.jobsCommandHint] || DEFAULT_JOBS_COMMAND_HINT,
     telemetry: makeTelemetry('fanout'),
     ready: () => void wire(),
+    markRetryDelaysMs: DEFAULT_MARK_RETRY_DELAYS_MS,
   };
 }
 

@@ -93,6 +93,24 @@ describe('fan-out orchestration', () => {
     expect(new Set(eventIds(publisher)).size).toBe(1);
   });
 
+  it('waits out a short storage blip between publish and mark instead of publishing again', async () => {
+    const items = [contentorItem('failed')];
+    const { publisher, ledger, deps, records } = setup(items);
+    ledger.failMarks = 2;
+    const result = await fanOut(records, { ...deps, markRetryDelaysMs: [1, 1] });
+    expect(result.failures).toEqual([]);
+    expect(publisher.published).toHaveLength(1);
+    expect(ledger.pending.size).toBe(0);
+  });
+
+  it('still fails the record when the mark keeps failing after its retries (the event stays pending)', async () => {
+    const { publisher, ledger, deps, records } = setup([contentorItem('failed')]);
+    ledger.failMarks = 3;
+    expect((await fanOut(records, { ...deps, markRetryDelaysMs: [1, 1] })).failures).toEqual(['100']);
+    expect(publisher.published).toHaveLength(1);
+    expect(ledger.pending.size).toBe(1);
+  });
+
   it('reports a poison record (not an event item) and stops there', async () => {
     const good = contentorItem('failed');
     const { publisher, deps } = setup([good]);
