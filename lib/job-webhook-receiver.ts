@@ -11,7 +11,7 @@ import { envNames } from '../lambda/config/env';
 import { parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
 import { ContentorSecret } from './constructs/contentor-secret';
 import { FanoutSource } from './constructs/fanout-source';
-import { WebhookFunction } from './constructs/functions';
+import { functionMemoryMb, WebhookFunction } from './constructs/functions';
 import { WebhookHttpApi } from './constructs/http-api';
 import { Monitoring } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
@@ -155,7 +155,7 @@ export class JobWebhookReceiver extends Construct {
       serviceName: serviceNames.receiver,
       // Init (SDK clients, key parsing) and ECDSA verification are CPU-bound; Lambda CPU scales with memory and 512 MB
       // roughly halves cold start against 128 MB for little more cost per (short) invocation. Issue 6 measures.
-      memorySize: 512,
+      memorySize: functionMemoryMb.receiver,
       // Verify + 2-3 DynamoDB calls take tens of ms; 10 s leaves room for SDK retries against a throttled table yet
       // ends well before API Gateway's 30 s integration limit, so the provider sees our 5xx rather than a 504.
       timeout: Duration.seconds(10),
@@ -178,7 +178,7 @@ export class JobWebhookReceiver extends Construct {
       serviceName: serviceNames.fanout,
       // I/O-bound (one SNS publish and one DynamoDB update per record): 256 MB is plenty of memory, and enough CPU for
       // JSON formatting of up to 10 records.
-      memorySize: 256,
+      memorySize: functionMemoryMb.fanout,
       // Batch of up to 10 records, each a publish plus an update with SDK retries: normally well under a second; 30 s
       // bounds a stuck batch so the mapping retries or bisects it soon.
       timeout: Duration.seconds(30),

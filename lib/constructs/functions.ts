@@ -28,6 +28,12 @@ export const bundlingOptions = {
   sourcesContent: false,
 } as const satisfies BundlingOptions;
 
+/**
+ * Memory per function (MB), shared by the stack and the bench's cost model; the reasons are in bench/results.json
+ * and the README's performance section.
+ */
+export const functionMemoryMb = { receiver: 512, fanout: 256 } as const;
+
 /** Props of {@link WebhookFunction}. */
 export interface WebhookFunctionProps {
   /** Handler file under `lambda/handlers/`, without extension (e.g. `receiver`); it exports `handler`. */
