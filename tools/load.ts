@@ -527,8 +527,9 @@ async function verify(jobs: PlannedJob[], observer: NotificationObserver, querie
   }
   const unexpected = [...notifiedByJob.values()].reduce((n, ids) => n + ids.length, 0);
   if (unexpected > 0) note(`${unexpected} notification(s) for events no job planned`);
-  const doubled = [...observer.byEventId.values()].filter((s) => s.count > 1).length;
-  if (doubled > 0) note(`${doubled} terminal event(s) notified more than once`);
+  const doubledIds = [...observer.byEventId].filter(([, s]) => s.count > 1).map(([eventId]) => eventId);
+  const doubled = doubledIds.length;
+  if (doubled > 0) note(`${doubled} terminal event(s) notified more than once: ${doubledIds.slice(0, 5).join(', ')}`);
   if (wrongStates > 0 || logLost > 0 || logDoubled > 0 || lost > 0) note(`totals: ${wrongStates} wrong states, ${logLost} events lost, ${logDoubled} doubled, ${lost} notifications lost`);
   return {
     problems,

@@ -51,8 +51,11 @@ export interface FanoutDeps {
   readonly markRetryDelaysMs?: readonly number[];
 }
 
-/** Mark retries the deployed and local fan-out use: about 3 s in all, well inside the function timeout. */
-export const DEFAULT_MARK_RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
+/**
+ * Mark retries the deployed and local fan-out use: about 12.5 s in all (a restarted DynamoDB Local takes ~6 s),
+ * inside the fan-out function's 30 s timeout; only a record whose publish succeeded ever waits.
+ */
+export const DEFAULT_MARK_RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600, 3200, 3200, 3200];
 
 export type RecordOutcome = 'published' | 'skipped' | 'failed' | 'not_attempted';
 
