@@ -116,7 +116,9 @@ describe('alternate canonical forms', () => {
   });
   it('js-top-level-replacer equals JSON.stringify(payload, Object.keys(payload).sort()) on any object', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()), (payload) => {
+      // A top-level key `__proto__` is left out: JSON.stringify's allow-list then reads the *inherited*
+      // Object.prototype from every nested object, which no sender's payload relies on and no text form carries.
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }).filter((k) => k !== '__proto__'), fc.jsonValue()), (payload) => {
         const text = JSON.stringify(payload);
         const parsed = JSON.parse(text) as Record<string, unknown>;
         expect(serialiseAs(parseJson(text), 'js-top-level-replacer')).toBe(JSON.stringify(parsed, Object.keys(parsed).sort()));
