@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES } from '../lambda/config/env';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
+import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';
 
 /**
  * Panjaya's callback-signing public key as published in their callbacks document (seeds/000_*), defined once beside
@@ -32,6 +33,8 @@ export const contextKeys = [
   'logRetentionDays',
   'maxBodyBytes',
   'secretCacheTtlSeconds',
+  'stallDeadlines',
+  'watchdogIntervalMinutes',
 ] as const;
 export type ContextKey = (typeof contextKeys)[number];
 
@@ -161,6 +164,25 @@ export const DeployConfigSchema = z
     maxBodyBytes: positiveInt('maxBodyBytes', 'e.g. -c maxBodyBytes=262144').default(DEFAULT_MAX_BODY_BYTES),
     /** How long the receiver caches the Contentor secret; a rotated secret is picked up within this time. */
     secretCacheTtlSeconds: positiveInt('secretCacheTtlSeconds', 'e.g. -c secretCacheTtlSeconds=60').default(60),
+    /**
+     * Watchdog deadlines per provider status, merged over the defaults (lambda/core/watchdog/deadlines.ts), e.g.
+     * `{"contentor":{"processing":"3h"},"panjaya":{"version_ready":"off"}}`; messages name the bad entry.
+     */
+    stallDeadlines: z.unknown().transform((value, ctx) => {
+      try {
+        return parseStallDeadlines(value, 'stallDeadlines');
+      } catch (error) {
+        if (!(error instanceof StallDeadlinesError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    })
+      // Absent: parse `{}` (= the defaults) rather than skip the transform.
+      .prefault({}),
+    /** Minutes between watchdog sweeps (a stall is reported at most this long after its deadline). */
+    watchdogIntervalMinutes: positiveInt('watchdogIntervalMinutes', 'e.g. -c watchdogIntervalMinutes=5')
+      .refine((minutes) => (minutes as number) <= 1440, 'watchdogIntervalMinutes must be at most 1440 (one day)')
+      .default(5),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -16,9 +16,11 @@ import { WebhookHttpApi } from './constructs/http-api';
 import { Monitoring } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
 import { WebhookTable } from './constructs/table';
+import { Watchdog } from './constructs/watchdog';
+import type { StallDeadlinesInput } from '../lambda/core/watchdog';
 
 /** `service` dimension / POWERTOOLS_SERVICE_NAME of each function. */
-export const serviceNames = { receiver: 'receiver', fanout: 'fanout' } as const;
+export const serviceNames = { receiver: 'receiver', fanout: 'fanout', watchdog: 'watchdog' } as const;
 
 /**
  * Props of {@link JobWebhookReceiver}. Validated by the same zod schema as the app's context (lib/config.ts), so a
@@ -86,6 +88,18 @@ export interface JobWebhookReceiverProps {
    */
   readonly secretCacheTtlSeconds?: number;
   /**
+   * Stalled-job deadlines per provider status, merged over the defaults (Contentor downloading/processing/uploading
+   * 2 h, Panjaya version_generating 3 h, version_ready 48 h); a duration such as "90m"/"2h"/"2d", minutes, or "off".
+   * An object by provider, or its JSON text.
+   * @default - the defaults above
+   */
+  readonly stallDeadlines?: StallDeadlinesInput;
+  /**
+   * Minutes between watchdog sweeps.
+   * @default 5
+   */
+  readonly watchdogIntervalMinutes?: number;
+  /**
    * How notifications tell readers to look a job up.
    * @default 'npm run --silent jobs -- --outputs outputs.json get' (run in a checkout of this repo, with the deploy's outputs file)
    */
@@ -129,6 +143,7 @@ export class JobWebhookReceiver extends Construct {
     readonly notifications: Notifications;
     readonly fanoutSource: FanoutSource;
     readonly monitoring: Monitoring;
+    readonly watchdog: Watchdog;
   };
 
   constructor(scope: Construct, id: string, props: JobWebhookReceiverProps = {}) {
@@ -213,6 +228,17 @@ export class JobWebhookReceiver extends Construct {
       fanoutService: serviceNames.fanout,
     });
 
+    const watchdog = new Watchdog(this, 'Watchdog', {
+      table: table.table,
+      deadlines: config.stallDeadlines,
+      intervalMinutes: config.watchdogIntervalMinutes,
+      eventRetentionDays: config.eventRetentionDays,
+      alarmTopic: notifications.alarmTopic,
+      serviceName: serviceNames.watchdog,
+      dashboard: monitoring.dashboard,
+      ...logs,
+    });
+
     this.table = table.table;
     this.receiver = receiver.function;
     this.fanout = fanout.function;
@@ -223,6 +249,6 @@ export class JobWebhookReceiver extends Construct {
     this.failedTopic = notifications.failedTopic;
     this.alarmTopic = notifications.alarmTopic;
     this.deadLetterQueue = fanoutSource.deadLetterQueue;
-    this.parts = { table, receiver, fanout, httpApi, secret, notifications, fanoutSource, monitoring };
+    this.parts = { table, receiver, fanout, httpApi, secret, notifications, fanoutSource, monitoring, watchdog };
   }
 }

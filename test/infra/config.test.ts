@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { parseStallDeadlines } from '../../lambda/core/watchdog';
 import {
   configFromContext,
   ConfigError,
@@ -24,6 +25,8 @@ describe('deploy configuration', () => {
       logRetentionDays: 30,
       maxBodyBytes: 262144,
       secretCacheTtlSeconds: 60,
+      stallDeadlines: parseStallDeadlines(undefined),
+      watchdogIntervalMinutes: 5,
     });
   });
 

@@ -81,9 +81,9 @@ describe('DynamoDB table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the receiver and the fan-out, on Node.js 24, arm64, with JSON logs', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2);
-    for (const service of ['receiver', 'fanout']) {
+  it('are exactly the receiver, the fan-out and the watchdog, on Node.js 24, arm64, with JSON logs', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    for (const service of ['receiver', 'fanout', 'watchdog']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -357,8 +357,8 @@ describe('alarms and dashboard', () => {
     });
   });
 
-  it('has six alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it('has seven alarms (six here, the watchdog sweep alarm in its own construct)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   it('shows the webhook counts and every alarm on one dashboard', () => {

@@ -55,6 +55,9 @@ const ProviderDeadlinesSchema = z.record(z.string(), DeadlineValueSchema);
 export const StallDeadlinesSchema = z
   .preprocess(
     (value) => {
+      // Already resolved rules (a parsed configuration handed on, e.g. bin/app.ts -> the construct) parse again.
+      const resolved = z.array(DeadlineRuleSchema).safeParse(value);
+      if (resolved.success) return rulesToObject(resolved.data);
       if (typeof value !== 'string') return value;
       try {
         return JSON.parse(value) as unknown;
@@ -97,6 +100,11 @@ export interface DeadlineRule {
   readonly minutes: number;
 }
 
+const DeadlineRuleSchema = z.object({ provider: z.enum(providerNames), eventType: z.string(), status: z.enum(sweepableStatuses), minutes: z.number() });
+
+/** What the configuration accepts: an object by provider, its JSON text, or rules resolved before. */
+export type StallDeadlinesInput = string | Readonly<Partial<Record<ProviderName, Readonly<Record<string, string | number | null | false>>>>> | StallDeadlines;
+
 /** Deadlines after merging the configuration over the defaults; disabled entries are gone. */
 export type StallDeadlines = readonly DeadlineRule[];
 
@@ -128,16 +136,20 @@ export function parseStallDeadlines(input: unknown, source = 'stallDeadlines'): 
 
 /** The resolved rules as the compact JSON the watchdog function gets in its environment (minutes per status). */
 export function serialiseStallDeadlines(rules: StallDeadlines): string {
+  return JSON.stringify(rulesToObject(rules));
+}
+
+/** Rules back in configuration form; defaults that were switched off are spelled out as null so they stay off. */
+function rulesToObject(rules: StallDeadlines): Partial<Record<ProviderName, Record<string, number | null>>> {
   const out: Partial<Record<ProviderName, Record<string, number | null>>> = {};
   for (const rule of rules) (out[rule.provider] ??= {})[rule.eventType] = rule.minutes;
-  // Statuses whose default was switched off must stay off when the function re-applies the defaults.
   for (const provider of providerNames) {
     for (const eventType of Object.keys(defaultStallDeadlineMinutes[provider])) {
       const entry = (out[provider] ??= {});
       if (!(eventType in entry)) entry[eventType] = null;
     }
   }
-  return JSON.stringify(out);
+  return out;
 }
 
 /** `120` → "2 h", `90` → "1 h 30 min", `2880` → "48 h", `45` → "45 min": how notifications and logs say it. */
