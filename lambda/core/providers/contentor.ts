@@ -126,7 +126,8 @@ export function normaliseIsoTimestamp(text: string): string | undefined {
 const ContentorPayloadSchema = z.looseObject({
   uuid: requiredString().min(1, 'must not be empty'),
   status: requiredString(),
-  timestamp: requiredString().refine((value) => normaliseIsoTimestamp(value) !== undefined, 'not an ISO-8601 date-time'),
+  // Checked after parsing, where it is normalised anyway (once per event rather than twice: npm run bench, cpu).
+  timestamp: requiredString(),
 });
 
 /** A parsed node as a plain value for storage; non-finite numbers (Python's NaN/Infinity) cannot be stored, so null. */
@@ -159,13 +160,15 @@ function normalise(request: RawRequest): NormalisedEvent {
   const envelope = envelopeOf(root, request.body);
   const signed = envelope ? envelope.data : root;
   const payload = parsePayload(ContentorPayloadSchema, toPlain(signed));
+  const occurredAt = normaliseIsoTimestamp(payload.timestamp);
+  if (occurredAt === undefined) throw new ValidationError('timestamp: not an ISO-8601 date-time');
   return {
     provider: 'contentor',
     jobId: payload.uuid,
     partitionId: payload.uuid,
     status: contentorStatusFor(payload.status),
     eventType: payload.status,
-    occurredAt: normaliseIsoTimestamp(payload.timestamp),
+    occurredAt,
     payload,
     contentHash: createHash('sha256').update(`contentor\n${serialiseAs(signed, 'python')}`).digest('hex'),
     ordering: 'provider-timestamp',
