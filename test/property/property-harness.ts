@@ -6,6 +6,7 @@
 import { request } from 'node:http';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
+import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import type { EventStore } from '../../lambda/core/ports';
 import type { ReceiverDeps } from '../../lambda/handlers/receiver-handler';
 import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
@@ -19,7 +20,8 @@ export interface CountingHarness extends ReceiverHarness {
 /** The receiver harness with a write-counting store on its own fresh table. */
 export async function countingHarness(overrides: Partial<ReceiverDeps> = {}): Promise<CountingHarness> {
   const table = await createTestTable();
-  const real = new DynamoEventStore({ client: makeDocumentClient({ endpoint: dynamoEndpoint() }), tableName: table.tableName, retentionDays: 30 });
+  const client = makeDocumentClient({ endpoint: dynamoEndpoint() });
+  const real = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: 30 });
   let writes = 0;
   const store: EventStore = {
     store: (event, receivedAt) => {
@@ -30,6 +32,8 @@ export async function countingHarness(overrides: Partial<ReceiverDeps> = {}): Pr
   const h = await receiverHarness({ store, ...overrides });
   return {
     ...h,
+    // Queries read the table this store writes (the harness's own table stays empty).
+    queries: new DynamoJobQueries({ client, tableName: table.tableName }),
     writes: () => writes,
     stop: async () => {
       await h.stop();
