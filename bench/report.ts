@@ -1,0 +1,54 @@
+/** Renders bench results as the markdown tables the README's performance section shows. */
+import type { ColdInitResult } from './cold-init';
+import type { CostResult } from './cost';
+import type { CpuResult } from './cpu';
+import type { LocalResult } from './local-load';
+
+/** What the report needs from results.json. */
+export interface ReportInput {
+  readonly date: string;
+  readonly commit: string;
+  readonly node: string;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly platform: string };
+  readonly bundle: Record<string, { readonly bytes: number; readonly gzipBytes: number }>;
+  readonly coldInit: { readonly receiver: ColdInitResult; readonly fanout: ColdInitResult };
+  readonly cpu: CpuResult;
+  readonly local: LocalResult;
+  readonly cost: CostResult;
+  readonly memoryMb: { readonly receiver: number; readonly fanout: number };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const money = (value: number) => `$${value.toFixed(2)}`;
+
+export function renderReport(r: ReportInput): string {
+  const lines: string[] = [];
+  const add = (...rows: string[]) => lines.push(...rows);
+  add(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.platform}), Node ${r.node}, commit ${r.commit.slice(0, 12)}.`, '');
+  add('| function | memory | bundle (gzip) | cold init median | empty-handler floor | SDK-only baseline | vs SDK-only | without source maps |', '|---|---|---|---|---|---|---|---|');
+  for (const fn of ['receiver', 'fanout'] as const) {
+    const c = r.coldInit[fn];
+    const b = r.bundle[fn];
+    add(`| ${fn} | ${r.memoryMb[fn]} MB | ${b ? `${kb(b.bytes)} (${kb(b.gzipBytes)})` : '?'} | ${c.medianMs} ms | ${c.floorMs} ms | ${c.sdkOnlyMs} ms | ${c.vsSdkOnly}× | ${c.withoutSourceMapsMs} ms |`);
+  }
+  add('', '| per-event CPU (warm) | µs | crypto floor | target (1.5 × floor + 20) |', '|---|---|---|---|');
+  for (const [style, s] of Object.entries(r.cpu.styles)) {
+    add(`| ${style} | ${s.perEventUs} | ${s.floorUs} | ${s.targetUs} ${s.withinTarget ? '✓' : '✗'} |`);
+  }
+  add('', `| local stack (1 process + DynamoDB Local + fauxqs) | value |`, '|---|---|');
+  for (const c of r.local.byConcurrency) add(`| concurrency ${c.concurrency}: events/s, p50 / p99 | ${c.eventsPerSecond}, ${c.p50Ms} / ${c.p99Ms} ms |`);
+  add(`| notification POST → SQS subscriber p50 / p99 (stream poll every ${r.local.streamPollMs} ms) | ${r.local.notifyP50Ms} / ${r.local.notifyP99Ms} ms |`);
+  const c = r.cost;
+  add('', `| cost per million deliveries (${c.prices.region}, prices of ${c.prices.checkedOn}) | this design | naive |`, '|---|---|---|');
+  const row = (name: string, key: keyof CostResult['breakdown']) => add(`| ${name} | ${money(c.breakdown[key])} | ${money(c.naive.breakdown[key])} |`);
+  row('API Gateway (HTTP API / REST API)', 'api');
+  row(`receiver Lambda (${c.receiver.memoryMb} MB × ${c.receiver.billedMs} ms)`, 'receiverLambda');
+  row(`DynamoDB writes (${c.writeUnitsPerEvent} / ${c.naive.writeUnitsPerEvent} WRU per delivery)`, 'dynamoWrites');
+  row(`DynamoDB reads (${c.readUnitsPerEvent} RRU per delivery)`, 'dynamoReads');
+  row(`fan-out Lambda (${c.fanoutInvocationsPerEvent} / ${c.naive.fanoutInvocationsPerEvent} invocations per delivery)`, 'fanoutLambda');
+  row(`SNS publishes (${c.snsPublishesPerEvent} per delivery)`, 'snsPublishes');
+  add(`| **total** | **${money(c.usdPerMillion)}** | **${money(c.naive.usdPerMillion)}** | `, `| this design vs naive | ${c.belowNaivePercent}% lower | |`);
+  add(`| e-mail, per subscribed address (failed topic) | +${money(c.emailUsdPerMillionPerSubscriber)} | same |`, '');
+  add(`Mix: ${c.mix}`, '');
+  return `${lines.join('\n')}\n`;
+}
