@@ -1,0 +1,170 @@
+/**
+ * Guards that must hold before any trust or storage work: unknown routes and providers do no I/O, oversize bodies
+ * are refused before any decoding, verification or parsing, a failing secret source is a 503 (retry) and never a
+ * 401, and every comparison of a secret-derived value is constant-time.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { bytesEqual } from '../../lambda/core/crypto/signatures';
+import type { EventStore, SecretSource } from '../../lambda/core/ports';
+import { getProvider } from '../../lambda/core/providers';
+import type { ProviderModule } from '../../lambda/core/providers/provider';
+import { createLocalApi, listen } from '../../local/http-server';
+import { signContentorHeader, signPanjaya } from '../helpers/signing';
+import { CONTENTOR_SECRET, receiverHarness, type ReceiverHarness } from '../helpers/receiver-harness';
+
+/** Every dependency call the receiver makes, counted. */
+function spies() {
+  const calls = { store: 0, secrets: 0, verify: 0, normalise: 0 };
+  const store: EventStore = {
+    store: async () => {
+      calls.store += 1;
+      throw new Error('the store must not be reached in these tests');
+    },
+  };
+  const secrets: SecretSource = {
+    contentorSecrets: async () => {
+      calls.secrets += 1;
+      return [CONTENTOR_SECRET];
+    },
+  };
+  const findProvider = (name: string): ProviderModule | undefined => {
+    const real = getProvider(name);
+    if (!real) return undefined;
+    return {
+      ...real,
+      verify: (request, trust) => {
+        calls.verify += 1;
+        real.verify(request, trust);
+      },
+      normalise: (request) => {
+        calls.normalise += 1;
+        return real.normalise(request);
+      },
+    };
+  };
+  return { calls, store, secrets, findProvider };
+}
+
+describe('no I/O for what is not a webhook', () => {
+  it('answers unknown routes and methods in the API layer without invoking the handler', async () => {
+    let invocations = 0;
+    const server = createLocalApi(async (_event: APIGatewayProxyEventV2) => {
+      invocations += 1;
+      return { statusCode: 200, body: '{}' };
+    });
+    const url = `http://127.0.0.1:${await listen(server, 0)}`;
+    try {
+      const answers = [];
+      for (const [method, route] of [['POST', '/'], ['POST', '/webhooks'], ['POST', '/webhooks/a/b'], ['GET', '/webhooks/contentor'], ['PUT', '/webhooks/panjaya'], ['POST', '/admin']]) {
+        answers.push((await fetch(`${url}${route}`, { method, body: method === 'GET' ? undefined : '{}' })).status);
+      }
+      expect(answers).toEqual([404, 404, 404, 404, 404, 404]);
+      expect(invocations).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('answers an unknown provider 404 without touching secrets, verifiers or the store', async () => {
+    const s = spies();
+    const h = await receiverHarness({ store: s.store, secrets: s.secrets, findProvider: s.findProvider });
+    try {
+      const res = await h.post('/webhooks/acme', '{"a":1}', { 'X-Webhook-Signature': 'ab'.repeat(32) });
+      expect(res.status).toBe(404);
+      expect(s.calls).toEqual({ store: 0, secrets: 0, verify: 0, normalise: 0 });
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('body size limit before any parsing', () => {
+  let h: ReceiverHarness;
+  let s: ReturnType<typeof spies>;
+  beforeAll(async () => {
+    s = spies();
+    h = await receiverHarness({ store: s.store, secrets: s.secrets, findProvider: s.findProvider });
+  });
+  afterAll(async () => h.stop());
+
+  it.each([
+    ['UTF-8 text', Buffer.from(`{"uuid":"${'x'.repeat(5000)}"}`)],
+    ['non-UTF-8 bytes (base64-encoded by the API layer)', Buffer.alloc(5000, 0xff)],
+  ])('refuses a %s body over maxBodyBytes with 413 before secrets, verification or parsing', async (_name, body) => {
+    const before = { ...s.calls };
+    const res = await h.post('/webhooks/contentor', body, { 'X-Webhook-Signature': signContentorHeader(body, CONTENTOR_SECRET) });
+    expect(res.status).toBe(413);
+    expect(s.calls).toEqual(before);
+  });
+});
+
+describe('secret source unavailable', () => {
+  it('answers a correctly signed Contentor delivery 503 (the provider retries), never 401; Panjaya is unaffected', async () => {
+    const h = await receiverHarness({
+      secrets: {
+        contentorSecrets: async () => {
+          throw new Error('AccessDeniedException: not authorized to perform secretsmanager:GetSecretValue');
+        },
+      },
+    });
+    try {
+      const body = JSON.stringify({ uuid: 'u-1', status: 'completed', timestamp: '2025-04-09T15:30:45Z' });
+      const res = await h.post('/webhooks/contentor', body, { 'X-Webhook-Signature': signContentorHeader(body, CONTENTOR_SECRET) });
+      expect(res.status).toBe(503);
+      const unsigned = await h.post('/webhooks/contentor', body, {});
+      expect(unsigned.status).toBe(503); // without the secrets nothing can be judged, not even "unsigned"
+      const panjaya = JSON.stringify({ event: 'version_generated', asset_id: 'a-1', version_id: 'v1' });
+      expect((await h.post('/webhooks/panjaya', panjaya, { 'X-Signature': signPanjaya(panjaya, h.privateKey) })).status).toBe(200);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('constant-time comparison of secret-derived values', () => {
+  it('bytesEqual: true only for identical bytes, false (no throw) for any length', () => {
+    const a = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    expect(bytesEqual(a, Buffer.from(a))).toBe(true);
+    const flipped = Buffer.from(a);
+    flipped[15] = (flipped[15] ?? 0) ^ 1;
+    expect(bytesEqual(a, flipped)).toBe(false);
+    expect(bytesEqual(a, a.subarray(0, 31 - 16))).toBe(false);
+    expect(bytesEqual(Buffer.alloc(0), a)).toBe(false);
+  });
+
+  /** Every source file of the deployed functions. */
+  function sources(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const file = path.join(dir, name);
+      return statSync(file).isDirectory() ? sources(file) : file.endsWith('.ts') ? [file] : [];
+    });
+  }
+  const lambdaDir = path.join(__dirname, '../../lambda');
+
+  it('every HMAC digest in lambda/ is compared with bytesEqual, never with ===, Buffer.equals or Buffer.compare', () => {
+    const offending: string[] = [];
+    const hmacFiles: string[] = [];
+    for (const file of sources(lambdaDir)) {
+      const text = readFileSync(file, 'utf8');
+      text.split('\n').forEach((line, i) => {
+        if (/\.equals\(|Buffer\.compare\(|\.compare\(/.test(line)) offending.push(`${path.relative(lambdaDir, file)}:${i + 1}: ${line.trim()}`);
+        if (/(digest|hmac|signature|secret)\w*\s*(===|!==|==|!=)\s*\w/i.test(line) && !/(===|!==)\s*(undefined|0|'')/.test(line)) {
+          offending.push(`${path.relative(lambdaDir, file)}:${i + 1}: ${line.trim()}`);
+        }
+      });
+      if (text.includes('createHmac(')) {
+        hmacFiles.push(path.relative(lambdaDir, file));
+        if (!/bytesEqual\(createHmac\(/.test(text)) offending.push(`${path.relative(lambdaDir, file)}: computes an HMAC but does not compare it with bytesEqual`);
+      }
+    }
+    expect(hmacFiles.length).toBeGreaterThan(0);
+    expect(offending).toEqual([]);
+  });
+
+  it('timingSafeEqual is reached only through bytesEqual (one reviewed place)', () => {
+    const users = sources(lambdaDir).filter((file) => readFileSync(file, 'utf8').includes('timingSafeEqual'));
+    expect(users.map((f) => path.relative(lambdaDir, f))).toEqual([path.join('core', 'crypto', 'signatures.ts')]);
+  });
+});
