@@ -21,6 +21,7 @@ import { createLocalApi, listen } from './http-server';
 import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME } from './resources';
 import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
+import { startWatchdog } from './watchdog-wiring';
 import { STACK_NAME } from '../tools/lib/outputs';
 
 // Metrics go to CloudWatch through EMF in Lambda; locally those blobs would only drown the console.
@@ -87,6 +88,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
     log,
   });
 
+  const watchdog = startWatchdog({ dynamoEndpoint, tableName: table.tableName, log });
   const dynamoSupervisor = supervise(dynamoFirst, (p) => startDynamoDbLocal({ dataDir: dynamoDir, port: p }), { log });
   const fauxqsSupervisor = supervise(fauxqsFirst, (p) => startFauxqs({ port: p }), {
     log,
@@ -128,7 +130,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
     stopped = true;
     log('stopping…');
     await new Promise<void>((resolve) => api.close(() => resolve()));
-    await fanout.stop();
+    await Promise.all([fanout.stop(), watchdog.stop()]);
     await Promise.all([dynamoSupervisor.stop(), fauxqsSupervisor.stop()]);
     rmSync(config.outputsFile, { force: true });
   };
