@@ -18,7 +18,8 @@ export interface BuiltBundle {
 }
 
 /** esbuild options equal to what NodejsFunction runs for `bundlingOptions`. */
-export function deployedEsbuildOptions(entry: string, outfile: string): BuildOptions {
+/** `withSourceMap` builds the variant with a map (as the stack did before), to measure what it costs. */
+export function deployedEsbuildOptions(entry: string, outfile: string, withSourceMap = false): BuildOptions {
   return {
     entryPoints: [entry],
     outfile,
@@ -27,8 +28,8 @@ export function deployedEsbuildOptions(entry: string, outfile: string): BuildOpt
     format: bundlingOptions.format,
     target: bundlingOptions.target,
     minify: bundlingOptions.minify,
-    sourcemap: bundlingOptions.sourceMap,
-    sourcesContent: bundlingOptions.sourcesContent,
+    sourcemap: withSourceMap || bundlingOptions.sourceMap,
+    sourcesContent: false,
     mainFields: [...bundlingOptions.mainFields],
     external: [...bundlingOptions.externalModules],
     absWorkingDir: PROJECT_ROOT,
@@ -37,9 +38,9 @@ export function deployedEsbuildOptions(entry: string, outfile: string): BuildOpt
 }
 
 /** Builds `entry` (absolute, or relative to the repository root) into `outDir/<name>/index.js`. */
-export async function buildBundle(name: string, entry: string, outDir: string): Promise<BuiltBundle> {
+export async function buildBundle(name: string, entry: string, outDir: string, withSourceMap = false): Promise<BuiltBundle> {
   const file = path.join(outDir, name, 'index.js');
-  await build(deployedEsbuildOptions(path.resolve(PROJECT_ROOT, entry), file));
+  await build(deployedEsbuildOptions(path.resolve(PROJECT_ROOT, entry), file, withSourceMap));
   const code = readFileSync(file);
   let mapBytes = 0;
   try {
@@ -57,6 +58,8 @@ export const bundleEntries = {
   empty: 'bench/baselines/empty.ts',
   receiverSdkOnly: 'bench/baselines/receiver-sdk-only.ts',
   fanoutSdkOnly: 'bench/baselines/fanout-sdk-only.ts',
+  receiverWithMaps: 'lambda/handlers/receiver.ts',
+  fanoutWithMaps: 'lambda/handlers/fanout.ts',
 } as const;
 
 export type BundleName = keyof typeof bundleEntries;
@@ -64,6 +67,6 @@ export type BundleName = keyof typeof bundleEntries;
 /** Builds every entry in {@link bundleEntries}. */
 export async function buildAll(outDir: string): Promise<Record<BundleName, BuiltBundle>> {
   const names = Object.keys(bundleEntries) as BundleName[];
-  const built = await Promise.all(names.map((name) => buildBundle(name, bundleEntries[name], outDir)));
+  const built = await Promise.all(names.map((name) => buildBundle(name, bundleEntries[name], outDir, name.endsWith('WithMaps'))));
   return Object.fromEntries(names.map((name, i) => [name, built[i]])) as Record<BundleName, BuiltBundle>;
 }

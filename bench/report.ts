@@ -25,11 +25,11 @@ export function renderReport(r: ReportInput): string {
   const lines: string[] = [];
   const add = (...rows: string[]) => lines.push(...rows);
   add(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.platform}), Node ${r.node}, commit ${r.commit.slice(0, 12)}.`, '');
-  add('| function | memory | bundle (gzip) | cold init median | empty-handler floor | SDK-only baseline | vs SDK-only | without source maps |', '|---|---|---|---|---|---|---|---|');
+  add('| function | memory | bundle (gzip) | cold init median | empty-handler floor | SDK-only baseline | vs SDK-only | with source maps (earlier) |', '|---|---|---|---|---|---|---|---|');
   for (const fn of ['receiver', 'fanout'] as const) {
     const c = r.coldInit[fn];
     const b = r.bundle[fn];
-    add(`| ${fn} | ${r.memoryMb[fn]} MB | ${b ? `${kb(b.bytes)} (${kb(b.gzipBytes)})` : '?'} | ${c.medianMs} ms | ${c.floorMs} ms | ${c.sdkOnlyMs} ms | ${c.vsSdkOnly}× | ${c.withoutSourceMapsMs} ms |`);
+    add(`| ${fn} | ${r.memoryMb[fn]} MB | ${b ? `${kb(b.bytes)} (${kb(b.gzipBytes)})` : '?'} | ${c.medianMs} ms | ${c.floorMs} ms | ${c.sdkOnlyMs} ms | ${c.vsSdkOnly}× | ${c.withSourceMapsMs} ms |`);
   }
   add('', '| per-event CPU (warm) | µs | crypto floor | target (1.5 × floor + 20) |', '|---|---|---|---|');
   for (const [style, s] of Object.entries(r.cpu.styles)) {

@@ -23,9 +23,10 @@ export const bundlingOptions = {
   format: OutputFormat.CJS,
   target: 'node24',
   minify: true,
-  sourceMap: true,
-  // Stack traces map back to TypeScript without shipping the sources themselves.
-  sourcesContent: false,
+  // No source map: Node applies one only with NODE_OPTIONS=--enable-source-maps, and that flag cost 33 ms of the
+  // receiver's 189 ms cold init (fan-out: 25 of 169) in `npm run bench`, for nicer stack traces only. Errors are logged
+  // with their name, message and context fields, which is what the alarms and runbooks use.
+  sourceMap: false,
 } as const satisfies BundlingOptions;
 
 /**
@@ -99,8 +100,6 @@ export class WebhookFunction extends Construct {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-        // The bundle ships a source map; Node only applies it to stack traces when asked.
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: bundlingOptions,
     });
