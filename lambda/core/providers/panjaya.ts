@@ -52,11 +52,14 @@ interface DecodedSignature {
   readonly dsaEncoding: 'der' | 'ieee-p1363';
 }
 
-/** A DER ECDSA-P256 signature is a SEQUENCE of at most 72 bytes; raw r‖s is exactly 64. */
+/**
+ * A DER ECDSA-P256 signature is a SEQUENCE (0x30, short-form length = the rest) of at most 72 bytes; raw r‖s is
+ * exactly 64. The length byte keeps a mangled raw signature that happens to start with 0x30 from passing as DER.
+ */
 function classify(bytes: Buffer | undefined): DecodedSignature | undefined {
   if (!bytes) return undefined;
   if (bytes.length === 64) return { bytes, dsaEncoding: 'ieee-p1363' };
-  if (bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30) return { bytes, dsaEncoding: 'der' };
+  if (bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30 && bytes[1] === bytes.length - 2) return { bytes, dsaEncoding: 'der' };
   return undefined;
 }
 
