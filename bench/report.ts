@@ -38,6 +38,7 @@ export function renderReport(r: ReportInput): string {
   add('', `| local stack (1 process + DynamoDB Local + fauxqs) | value |`, '|---|---|');
   for (const c of r.local.byConcurrency) add(`| concurrency ${c.concurrency}: events/s, p50 / p99 | ${c.eventsPerSecond}, ${c.p50Ms} / ${c.p99Ms} ms |`);
   add(`| notification POST → SQS subscriber p50 / p99 (stream poll every ${r.local.streamPollMs} ms) | ${r.local.notifyP50Ms} / ${r.local.notifyP99Ms} ms |`);
+  add(`| notifications arrived / missing | ${r.local.notifications} / ${r.local.notificationsMissing.length} |`);
   const c = r.cost;
   add('', `| cost per million deliveries (${c.prices.region}, prices of ${c.prices.checkedOn}) | this design | naive |`, '|---|---|---|');
   const row = (name: string, key: keyof CostResult['breakdown']) => add(`| ${name} | ${money(c.breakdown[key])} | ${money(c.naive.breakdown[key])} |`);
