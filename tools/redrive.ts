@@ -5,6 +5,7 @@
  * fan-out function. Also reads the fan-out dead-letter queue (without consuming it) and reports the shards and
  * sequence ranges its failure records point at.
  */
+import './lib/quiet-node-warning';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
