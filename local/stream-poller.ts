@@ -11,6 +11,7 @@ import {
   DescribeStreamCommand,
   ExpiredIteratorException,
   GetRecordsCommand,
+  TrimmedDataAccessException,
   GetShardIteratorCommand,
   type _Record as StreamsRecord,
   type AttributeValue as StreamsAttributeValue,
@@ -204,10 +205,25 @@ export class StreamPoller {
   }
 
   private async iterator(shardId: string, type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER', sequenceNumber?: string): Promise<string | undefined> {
-    const out = await this.options.streams.send(
-      new GetShardIteratorCommand({ StreamArn: this.options.streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }),
-    );
-    return out.ShardIterator;
+    try {
+      const out = await this.options.streams.send(
+        new GetShardIteratorCommand({ StreamArn: this.options.streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }),
+      );
+      return out.ShardIterator;
+    } catch (error) {
+      if (!(error instanceof TrimmedDataAccessException) || type === 'TRIM_HORIZON') throw error;
+      return this.fromTrimHorizon(shardId);
+    }
+  }
+
+  /**
+   * The position asked for is older than what the stream still holds (DynamoDB Local reports this after a restart
+   * over persisted data, as AWS does past 24 h): carry on from the oldest record there is, as Lambda does, rather
+   * than asking for the same gone position forever.
+   */
+  private async fromTrimHorizon(shardId: string): Promise<string | undefined> {
+    this.log('warn', 'stream position trimmed; continuing from the oldest available record', { shardId });
+    return this.iterator(shardId, 'TRIM_HORIZON');
   }
 
   private async readShard(shard: ShardState): Promise<number> {
@@ -220,6 +236,10 @@ export class StreamPoller {
     try {
       out = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.batchSize ?? 100 }));
     } catch (error) {
+      if (error instanceof TrimmedDataAccessException) {
+        shard.iterator = await this.fromTrimHorizon(shard.id);
+        return 0;
+      }
       if (!(error instanceof ExpiredIteratorException)) throw error;
       // Iterators expire after 15 minutes: continue right after the last record handled.
       shard.iterator = shard.lastSequenceNumber
