@@ -10,6 +10,11 @@ import { timingSafeEqual } from 'node:crypto';
  */
 export function headerCandidates(value: string | undefined): string[] {
   if (value === undefined) return [];
+  if (!value.includes(',')) {
+    // The usual single value: no split/map/filter arrays per request.
+    const only = value.trim();
+    return only.length > 0 ? [only] : [];
+  }
   return value
     .split(',')
     .map((part) => part.trim())

@@ -22,10 +22,13 @@ export function parsePayload<S extends z.ZodType>(schema: S, value: unknown): z.
   return result.data;
 }
 
+// One decoder for every call: a non-streaming decode keeps no state, and constructing one costs more than decoding.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Strict UTF-8 decode of a body, as a ValidationError when it is not text. */
 export function bodyText(body: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return STRICT_UTF8.decode(body);
   } catch {
     throw new ValidationError('body: not valid UTF-8');
   }

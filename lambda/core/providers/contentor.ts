@@ -5,10 +5,10 @@
  *   what the document's other-language samples produce (see canonical-json.ts), or over `data` exactly as sent.
  * The same event in either style gets the same content hash, so it is one event, not two.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { z } from 'zod';
 import { SignatureError, ValidationError } from '../errors';
-import { canonicalForms, CanonicalJsonError, memberOf, parseJsonBytes, serialiseAs, type JsonNode } from '../canonical-json';
+import { canonicalForms, CanonicalJsonError, decodeJsonText, memberOf, parseJson, serialiseAs, type JsonNode } from '../canonical-json';
 import { bytesEqual, decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
 import { contentorRank, contentorStatusFor } from '../lifecycle';
 import type { NormalisedEvent } from '../model';
@@ -16,10 +16,11 @@ import { parsePayload, requiredString } from './body';
 import type { ProviderModule, RawRequest, TrustMaterial } from './provider';
 
 const DIGEST_BYTES = 32;
+const SHA256_PREFIX_RE = /^sha256=/i;
 
 /** A signature value: hex (either case) or base64 of a 32-byte digest, optionally prefixed `sha256=`. */
 function decodeDigest(candidate: string): Buffer | undefined {
-  const value = candidate.replace(/^sha256=/i, '');
+  const value = candidate.replace(SHA256_PREFIX_RE, '');
   const bytes = decodeHex(value) ?? decodeBase64(value);
   return bytes?.length === DIGEST_BYTES ? bytes : undefined;
 }
@@ -32,28 +33,52 @@ interface Envelope {
   readonly signature: string;
 }
 
-function parseBody(body: Buffer): JsonNode | undefined {
-  try {
-    return parseJsonBytes(body);
-  } catch (error) {
-    if (error instanceof CanonicalJsonError) return undefined;
-    throw error;
-  }
+/** One body parsed: its tree (undefined when it is not JSON), its envelope parts, and the signed object's Python form. */
+interface ParsedBody {
+  readonly root: JsonNode | undefined;
+  readonly envelope: Envelope | undefined;
+  /** `serialiseAs(signed, 'python')`, computed at most once: the envelope check and the content hash both need it. */
+  python: string | undefined;
 }
 
-function envelopeOf(root: JsonNode | undefined, body: Buffer): Envelope | undefined {
-  if (!root) return undefined;
+function parseBody(body: Buffer): ParsedBody {
+  let text: string;
+  let root: JsonNode;
+  try {
+    text = decodeJsonText(body);
+    root = parseJson(text);
+  } catch (error) {
+    if (error instanceof CanonicalJsonError) return { root: undefined, envelope: undefined, python: undefined };
+    throw error;
+  }
+  return { root, envelope: envelopeOf(root, text), python: undefined };
+}
+
+function envelopeOf(root: JsonNode, text: string): Envelope | undefined {
   const data = memberOf(root, 'data');
   const signature = memberOf(root, 'signature');
   if (data?.value.kind !== 'object' || signature?.value.kind !== 'string') return undefined;
   // Offsets index the decoded text; slicing the text keeps multi-byte characters whole.
-  const text = new TextDecoder().decode(body);
   return { data: data.value, rawData: text.slice(data.start, data.end), signature: signature.value.value };
 }
 
+/**
+ * Bodies that `verify` parsed, for `normalise` of the same request: the body is parsed once per event, and normalise
+ * reads the very tree whose signature was checked. Only `verify` writes (it always parses afresh, never trusting an
+ * entry), only `normalise` reads, and it removes the entry; weak keys, so an unnormalised request leaks nothing.
+ */
+const verifiedBodies = new WeakMap<Buffer, ParsedBody>();
+
+/** The Python form of the signed object (the envelope's `data`, else the whole body), computed once per parse. */
+function pythonFormOf(parsed: ParsedBody, signed: JsonNode): string {
+  parsed.python ??= serialiseAs(signed, 'python');
+  return parsed.python;
+}
+
 /** Serialisations of `data` a sender may have signed, most likely first; computed one at a time, only if needed. */
-function* signedForms(envelope: Envelope): Generator<string> {
-  for (const form of canonicalForms) yield serialiseAs(envelope.data, form);
+function* signedForms(parsed: ParsedBody, envelope: Envelope): Generator<string> {
+  yield pythonFormOf(parsed, envelope.data);
+  for (const form of canonicalForms) if (form !== 'python') yield serialiseAs(envelope.data, form);
   yield envelope.rawData;
 }
 
@@ -77,11 +102,15 @@ function verify(request: RawRequest, trust: TrustMaterial): void {
     if (matchesAnySecret(request.body, digest, secrets)) return;
   }
 
-  const envelope = envelopeOf(parseBody(request.body), request.body);
+  const parsed = parseBody(request.body);
+  const envelope = parsed.envelope;
   const envelopeDigest = envelope ? decodeDigest(envelope.signature) : undefined;
   if (envelope && envelopeDigest) {
-    for (const message of signedForms(envelope)) {
-      if (matchesAnySecret(message, envelopeDigest, secrets)) return;
+    for (const message of signedForms(parsed, envelope)) {
+      if (matchesAnySecret(message, envelopeDigest, secrets)) {
+        verifiedBodies.set(request.body, parsed);
+        return;
+      }
     }
   }
 
@@ -95,11 +124,31 @@ function verify(request: RawRequest, trust: TrustMaterial): void {
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 
+const CANONICAL_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const digitsAt = (text: string, start: number, end: number): number => Number(text.slice(start, end));
+
+/**
+ * Whether `text` is already what `toISOString()` would give for it (`YYYY-MM-DDTHH:MM:SS.sssZ`, a real calendar
+ * date): the form senders mostly use, checked without building Dates. Years below 100 are left to the general path,
+ * which refuses them (Date.UTC reads them as 19xx).
+ */
+function isCanonicalUtc(text: string): boolean {
+  if (text.length !== 24 || !CANONICAL_UTC_RE.test(text)) return false;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= daysInMonth && digitsAt(text, 11, 13) <= 23 && digitsAt(text, 14, 16) <= 59 && digitsAt(text, 17, 19) <= 59;
+}
+
 /**
  * An ISO-8601 date-time as UTC `toISOString()`, or undefined. Without an offset the time is taken as UTC (Python's
  * `datetime.utcnow().isoformat()` omits it); `Date.parse` would read it as local time. Fractions beyond ms are cut.
  */
 export function normaliseIsoTimestamp(text: string): string | undefined {
+  if (isCanonicalUtc(text)) return text;
   const m = ISO_RE.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
@@ -146,7 +195,10 @@ function toPlain(node: JsonNode): unknown {
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const member of node.members) {
-        Object.defineProperty(out, member.key, { value: toPlain(member.value), enumerable: true, writable: true, configurable: true });
+        const value = toPlain(member.value);
+        // Assignment to `__proto__` would set the prototype instead of storing the member; it alone takes the slow path.
+        if (member.key === '__proto__') Object.defineProperty(out, member.key, { value, enumerable: true, writable: true, configurable: true });
+        else out[member.key] = value;
       }
       return out;
     }
@@ -154,10 +206,11 @@ function toPlain(node: JsonNode): unknown {
 }
 
 function normalise(request: RawRequest): NormalisedEvent {
-  const root = parseBody(request.body);
+  const parsed = verifiedBodies.get(request.body) ?? parseBody(request.body);
+  verifiedBodies.delete(request.body);
+  const { root, envelope } = parsed;
   if (!root) throw new ValidationError('body: not valid JSON');
   if (root.kind !== 'object') throw new ValidationError('body: expected a JSON object');
-  const envelope = envelopeOf(root, request.body);
   const signed = envelope ? envelope.data : root;
   const payload = parsePayload(ContentorPayloadSchema, toPlain(signed));
   const occurredAt = normaliseIsoTimestamp(payload.timestamp);
@@ -170,7 +223,7 @@ function normalise(request: RawRequest): NormalisedEvent {
     eventType: payload.status,
     occurredAt,
     payload,
-    contentHash: createHash('sha256').update(`contentor\n${serialiseAs(signed, 'python')}`).digest('hex'),
+    contentHash: hash('sha256', `contentor\n${pythonFormOf(parsed, signed)}`, 'hex'),
     ordering: 'provider-timestamp',
     rank: contentorRank(payload.status),
   };

@@ -3,7 +3,7 @@
  * The provider's document shows hex of DER (Python `cryptography`); hex or base64 of raw r‖s and base64 of DER are
  * accepted too. Bodies carry no event id and no timestamp, so ordering is by arrival.
  */
-import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createPublicKey, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { SignatureError } from '../errors';
 import { panjayaRank, panjayaStatusFor } from '../lifecycle';
@@ -129,7 +129,7 @@ function normalise(request: RawRequest): NormalisedEvent {
     status: panjayaStatusFor(eventType),
     eventType,
     payload,
-    contentHash: createHash('sha256').update(request.body).digest('hex'),
+    contentHash: hash('sha256', request.body, 'hex'),
     ordering: 'arrival-sequence',
     rank: panjayaRank(eventType),
   };
