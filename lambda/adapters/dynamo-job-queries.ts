@@ -21,7 +21,8 @@ const BATCH_GET_MAX = 100;
 /** Rounds of retrying UnprocessedKeys (throttling) before giving up with a 503-style error. */
 const BATCH_GET_ROUNDS = 5;
 
-type Key = { pk: string; sk: string };
+/** A table item's primary key. */
+export type Key = { pk: string; sk: string };
 
 function keyOf(item: Record<string, unknown>): Key {
   const { pk, sk } = item;
@@ -72,10 +73,14 @@ export class DynamoJobQueries implements JobQueries {
     return items.map((item) => EventItemSchema.parse(item));
   }
 
-  /** Jobs now in `status` whose state changed at or after `sinceIso`, newest first, at most `limit`. */
+  /**
+   * Jobs now in `status` that ENTERED it at or after `sinceIso` (`statusSince`; events that keep the status do not
+   * move it), newest entry first, at most `limit`. The byStatus index holds keys only, so the states are read back
+   * (consistent batch reads); a state that left `status` since the index was read is left out (the index lags).
+   */
   async byStatusSince(status: string, sinceIso: string, limit = DEFAULT_LIMIT): Promise<StateItem[]> {
     const index = tableSchema.statusIndex;
-    const items = await this.queryAll(
+    const indexed = await this.queryAll(
       {
         IndexName: index.name,
         KeyConditionExpression: '#pk = :status AND #sk >= :since',
@@ -85,7 +90,8 @@ export class DynamoJobQueries implements JobQueries {
       },
       limit,
     );
-    return items.map((item) => StateItemSchema.parse(item));
+    const states = (await this.readBack(indexed)).map((item) => StateItemSchema.parse(item));
+    return states.filter((state) => state.status === status);
   }
 
   /**
@@ -115,16 +121,13 @@ export class DynamoJobQueries implements JobQueries {
       },
       limit,
     );
-    const keyList = indexed.map(keyOf);
-    const fetched = await this.batchGet(keyList);
-    const byKey = new Map(fetched.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
+    const fetched = await this.readBack(indexed);
     const report: PendingReport = { items: [], invalid: [] };
-    for (const key of keyList) {
-      const item = byKey.get(`${key.pk}\u0000${key.sk}`);
-      if (item === undefined || item[index.partitionKey] !== PENDING_PARTITION) continue;
+    for (const item of fetched) {
+      if (item[index.partitionKey] !== PENDING_PARTITION) continue;
       const parsed = EventItemSchema.safeParse(item);
       if (parsed.success) report.items.push(parsed.data);
-      else report.invalid.push({ ...key, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      else report.invalid.push({ ...keyOf(item), reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     }
     return report;
   }
@@ -153,23 +156,35 @@ export class DynamoJobQueries implements JobQueries {
     return items;
   }
 
-  /** Fetches items by key in batches of 100 (consistent), retrying unprocessed keys a few rounds. */
-  private async batchGet(keyList: Key[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    try {
-      for (let start = 0; start < keyList.length; start += BATCH_GET_MAX) {
-        let pending: Record<string, unknown>[] = keyList.slice(start, start + BATCH_GET_MAX);
-        for (let round = 0; pending.length > 0; round++) {
-          if (round === BATCH_GET_ROUNDS) throw new DependencyError('storage_unavailable', 'storage is throttling reads, retry later', { unprocessed: pending.length });
-          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-          const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-          found.push(...(out.Responses?.[this.tableName] ?? []));
-          pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        }
-      }
-    } catch (error) {
-      throw storageUnavailable('BatchGetItem', error);
-    }
-    return found;
+  /** The table items behind index hits, in the index's order; hits whose item is gone are left out. */
+  private readBack(indexed: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    return readItemsByKey(this.client, this.tableName, indexed.map(keyOf));
   }
+}
+
+/**
+ * Consistent batch reads of `keyList` (batches of 100, unprocessed keys retried a few rounds), returned in the order
+ * of `keyList`; keys with no item are left out. For readers of the KEYS_ONLY indexes (also the watchdog store).
+ */
+export async function readItemsByKey(client: DynamoDBDocumentClient, tableName: string, keyList: readonly Key[]): Promise<Record<string, unknown>[]> {
+  const found = new Map<string, Record<string, unknown>>();
+  const id = (key: Record<string, unknown>) => `${String(key.pk)}\u0000${String(key.sk)}`;
+  try {
+    for (let start = 0; start < keyList.length; start += BATCH_GET_MAX) {
+      let pending: Record<string, unknown>[] = keyList.slice(start, start + BATCH_GET_MAX);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round === BATCH_GET_ROUNDS) throw new DependencyError('storage_unavailable', 'storage is throttling reads, retry later', { unprocessed: pending.length });
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[tableName] ?? []) found.set(id(item), item);
+        pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+    }
+  } catch (error) {
+    throw storageUnavailable('BatchGetItem', error);
+  }
+  return keyList.flatMap((key): Record<string, unknown>[] => {
+    const item = found.get(id(key));
+    return item === undefined ? [] : [item];
+  });
 }

@@ -1,5 +1,6 @@
 /**
- * WatchdogStore on DynamoDB: a Query of the byStatus index (never a Scan) and one TransactWriteItems per stall
+ * WatchdogStore on DynamoDB: a Query of the byStatus index (never a Scan; KEYS_ONLY, so the states it names are read
+ * back with consistent BatchGetItem) and one TransactWriteItems per stall
  * (Put of the stall event if absent + conditional Update of the state). IAM-wise a transaction needs nothing but
  * PutItem and UpdateItem on the table. It costs twice the write units of plain writes, which for a rare event buys
  * the guarantee that no stall notifies for a job whose state a real event moved meanwhile.
@@ -11,6 +12,7 @@ import { StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import { keys, tableSchema } from '../core/table-schema';
 import type { StallWriteOutcome, SweepableStatus, WatchdogStore } from '../core/watchdog';
 import { storageUnavailable } from './dynamo-client';
+import { readItemsByKey, type Key } from './dynamo-job-queries';
 
 export class DynamoWatchdogStore implements WatchdogStore {
   constructor(
@@ -18,10 +20,13 @@ export class DynamoWatchdogStore implements WatchdogStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * States that entered `status` before `sortKeyBefore`, oldest entry first. The index lags the table and holds keys
+   * only: each hit is read back, and one that left `status` meanwhile is dropped (it is not in `status` any more).
+   */
   async statesBefore(status: SweepableStatus, sortKeyBefore: string, limit: number): Promise<{ states: StateItem[]; invalid: number }> {
     const index = tableSchema.statusIndex;
-    const states: StateItem[] = [];
-    let invalid = 0;
+    const hits: Key[] = [];
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
@@ -34,19 +39,22 @@ export class DynamoWatchdogStore implements WatchdogStore {
             ExpressionAttributeValues: { ':status': keys.status(status), ':before': sortKeyBefore },
             // Oldest first: when more are due than one sweep takes, the longest-waiting go first.
             ScanIndexForward: true,
-            Limit: limit - states.length - invalid,
+            Limit: limit - hits.length,
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         );
-        for (const item of out.Items ?? []) {
-          const parsed = StateItemSchema.safeParse(item);
-          if (parsed.success) states.push(parsed.data);
-          else invalid += 1;
-        }
+        for (const item of out.Items ?? []) hits.push({ pk: String(item.pk), sk: String(item.sk) });
         startKey = out.LastEvaluatedKey;
-      } while (startKey !== undefined && states.length + invalid < limit);
+      } while (startKey !== undefined && hits.length < limit);
     } catch (error) {
       throw storageUnavailable('Query', error);
+    }
+    const states: StateItem[] = [];
+    let invalid = 0;
+    for (const item of await readItemsByKey(this.doc, this.tableName, hits)) {
+      const parsed = StateItemSchema.safeParse(item);
+      if (!parsed.success) invalid += 1;
+      else if (parsed.data.status === status) states.push(parsed.data);
     }
     return { states, invalid };
   }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ValidationError } from './errors';
-import type { EventItem } from './items';
+import type { EventItem, StateItem } from './items';
 import { topicFor, type NormalisedEvent } from './model';
 import { itemTypes, keys, PENDING_PARTITION } from './table-schema';
 
@@ -135,35 +135,63 @@ export interface StateUpdate {
   ExpressionAttributeValues: Record<string, string | number>;
 }
 
-/** State attributes set from the event item; names and the SET clause are fixed, so they are built once. */
-const STATE_FIELDS = [
-  'itemType', 'provider', 'jobId', 'partitionId', 'status', 'eventType', 'eventId', 'occurredAt', 'receivedAt',
-  'updatedAt', 'orderKey', 'lastContentHash', 'gsi1pk', 'gsi1sk',
-] as const;
-const STATE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
-  ['#pk', 'pk'],
-  ['#seq', 'seq'],
-  ...STATE_FIELDS.map((name) => [`#${name}`, name]),
-]);
-const STATE_SETS = STATE_FIELDS.map((name) => `#${name} = :${name}`).join(', ');
-// Per ordering: the SET clause (with how `seq` moves) and the newer-than condition. Built per call before, it was
-// the largest single CPU cost of item building (npm run bench, cpu).
-const STATE_EXPRESSIONS = {
-  'arrival-sequence': { update: `SET ${STATE_SETS}, #seq = :seq`, condition: 'attribute_not_exists(#pk) OR #seq < :seq' },
-  'provider-timestamp': {
-    update: `SET ${STATE_SETS}, #seq = if_not_exists(#seq, :zero) + :one`,
-    condition: 'attribute_not_exists(#pk) OR #orderKey < :orderKey',
-  },
-} as const;
+/** What the state writer knows of the state item it is about to replace (read just before). */
+export type StateSnapshot = Pick<StateItem, 'orderKey' | 'status' | 'seq'>;
 
 /**
- * The conditional update that moves a job's state item to `item`, derived from the stored event item alone so that
- * a retry, or another writer helping, can re-apply it. It only applies when the event is newer than the state:
- * - provider-timestamp: `orderKey` greater (a late `processing` never overwrites `completed`; equal = same event);
- *   `seq` then counts the state's moves.
- * - arrival-sequence: `seq` greater; `seq` is the event's position in the job's history.
+ * Whether `item` is newer than the state: Contentor by order key (timestamp#rank#id, so equal = the same event),
+ * Panjaya by arrival sequence. Both only ever grow on a state item, so an older read that already says "not newer"
+ * stays true.
  */
-export function stateUpdateFor(item: EventItem, ordering: NormalisedEvent['ordering']): StateUpdate {
+export function isNewerThanState(item: Pick<EventItem, 'orderKey'>, state: StateSnapshot, ordering: NormalisedEvent['ordering']): boolean {
+  return ordering === 'arrival-sequence' ? seqFromOrderKey(item.orderKey) > state.seq : item.orderKey > state.orderKey;
+}
+
+/** State attributes every state write sets from the event item. */
+const STATE_FIELDS = [
+  'itemType', 'provider', 'jobId', 'partitionId', 'status', 'eventType', 'eventId', 'occurredAt', 'receivedAt',
+  'updatedAt', 'orderKey', 'lastContentHash',
+] as const;
+/** Set only when the status changes (or the state is new): writing them moves the status index entry (2 units). */
+const STATUS_INDEX_FIELDS = ['statusSince', 'gsi1pk', 'gsi1sk'] as const;
+
+type StateWriteKind = 'create' | 'change' | 'keep';
+interface StateExpressions {
+  readonly update: string;
+  readonly condition: string;
+  readonly names: Readonly<Record<string, string>>;
+}
+
+function buildExpressions(ordering: NormalisedEvent['ordering'], kind: StateWriteKind): StateExpressions {
+  const fields = kind === 'keep' ? STATE_FIELDS : [...STATE_FIELDS, ...STATUS_INDEX_FIELDS];
+  const seqSet = ordering === 'arrival-sequence' ? '#seq = :seq' : '#seq = if_not_exists(#seq, :zero) + :one';
+  const names = Object.fromEntries([...fields.map((name) => [`#${name}`, name]), ['#seq', 'seq'], ...(kind === 'create' ? [['#pk', 'pk']] : [])]);
+  return {
+    update: `SET ${fields.map((name) => `#${name} = :${name}`).join(', ')}, ${seqSet}`,
+    // Compare-and-set on what was read: any other write in between (a newer event, a stall) fails it.
+    condition: kind === 'create' ? 'attribute_not_exists(#pk)' : '#orderKey = :readOrderKey AND #status = :readStatus',
+    names,
+  };
+}
+
+// Fixed per ordering and kind, so built once: building them per call was the largest CPU cost of item building.
+const STATE_EXPRESSIONS = Object.fromEntries(
+  (['arrival-sequence', 'provider-timestamp'] as const).map((ordering) => [
+    ordering,
+    { create: buildExpressions(ordering, 'create'), change: buildExpressions(ordering, 'change'), keep: buildExpressions(ordering, 'keep') },
+  ]),
+) as Record<NormalisedEvent['ordering'], Record<StateWriteKind, StateExpressions>>;
+
+/**
+ * The update that moves a job's state item from `current` (as just read; undefined = no state yet) to `item`,
+ * derived from the stored event item so that a retry, or another writer helping, can re-apply it. It is a
+ * compare-and-set: it applies only while the state is still `current` (same order key and status; absent for a
+ * new job), so the caller decides "is it newer?" ({@link isNewerThanState}) from its read and re-reads on a lost
+ * race. When the status stays the same, `statusSince` and the status index keys are left alone (no index write).
+ * Contentor: `seq` counts the state's moves; Panjaya: `seq` is the event's position in the job's history.
+ */
+export function stateUpdateFor(item: EventItem, ordering: NormalisedEvent['ordering'], current?: StateSnapshot): StateUpdate {
+  const kind: StateWriteKind = current === undefined ? 'create' : current.status === item.status ? 'keep' : 'change';
   const values: Record<string, string | number> = {
     ':itemType': itemTypes.state,
     ':provider': item.provider,
@@ -177,21 +205,28 @@ export function stateUpdateFor(item: EventItem, ordering: NormalisedEvent['order
     ':updatedAt': item.receivedAt,
     ':orderKey': item.orderKey,
     ':lastContentHash': item.contentHash,
-    ':gsi1pk': keys.status(item.status),
-    ':gsi1sk': keys.statusSort(item.receivedAt, item.provider, item.jobId),
   };
+  if (kind !== 'keep') {
+    values[':statusSince'] = item.receivedAt;
+    values[':gsi1pk'] = keys.status(item.status);
+    values[':gsi1sk'] = keys.statusSort(item.receivedAt, item.provider, item.jobId);
+  }
+  if (current !== undefined) {
+    values[':readOrderKey'] = current.orderKey;
+    values[':readStatus'] = current.status;
+  }
   if (ordering === 'arrival-sequence') {
     values[':seq'] = seqFromOrderKey(item.orderKey);
   } else {
     values[':zero'] = 0;
     values[':one'] = 1;
   }
-  const expressions = STATE_EXPRESSIONS[ordering];
+  const expressions = STATE_EXPRESSIONS[ordering][kind];
   return {
     Key: { pk: item.pk, sk: keys.state(item.jobId) },
     UpdateExpression: expressions.update,
     ConditionExpression: expressions.condition,
-    ExpressionAttributeNames: { ...STATE_NAMES },
+    ExpressionAttributeNames: { ...expressions.names },
     ExpressionAttributeValues: values,
   };
 }

@@ -48,6 +48,11 @@ export const StateItemSchema = z.object({
   receivedAt: z.string(),
   /** When the state item last changed (ISO). */
   updatedAt: z.string(),
+  /**
+   * When the job entered its current `status` (ISO; the status index sort key starts with it). Absent on state items
+   * written before it existed: their index sort key holds the update time of their last index move instead.
+   */
+  statusSince: z.string().optional(),
   orderKey: z.string(),
   /** Number of distinct events stored for the job (Panjaya arrival sequence). */
   seq: z.number(),

@@ -5,7 +5,9 @@
  * Items (one table, single-table design):
  * - job state   pk = JOB#<provider>#<partitionId>  sk = STATE#<jobId>
  *   One per job. A Panjaya asset's state and all its versions share a partition: one Query (begins_with STATE#).
- *   Carries the status index keys (gsi1pk = STATUS#<status>, gsi1sk = <updatedAt>#<provider>#<jobId>).
+ *   Carries the status index keys (gsi1pk = STATUS#<status>, gsi1sk = <statusSince>#<provider>#<jobId>): keyed on
+ *   when the job ENTERED its status, so an event that keeps the status leaves the index entry alone (0 index write
+ *   units instead of a delete + insert).
  * - event       pk = JOB#<provider>#<partitionId>  sk = EVENT#<jobId>#<orderKey>
  *   One per distinct event; a job's history is begins_with(EVENT#<jobId>#) in time order. TTL attribute `expiresAt`.
  *   Terminal events carry `notifyTopic` and the sparse pending index keys (gsi2pk = PENDING, gsi2sk = <receivedAt>#<eventId>)
@@ -15,8 +17,11 @@ export const tableSchema = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  /** Jobs by normalised status and last update time: "all failed jobs since T", the watchdog's sweep. */
-  statusIndex: { name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+  /**
+   * Jobs by normalised status and the time they entered it: "all jobs that failed since T", the watchdog's sweep.
+   * Keys only, so an update that keeps the keys costs the index nothing; readers fetch the state items by key.
+   */
+  statusIndex: { name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' },
   /** Sparse: terminal events not yet notified. Only keys projected (cheap); the re-drive reads the item itself. */
   pendingIndex: { name: 'pendingNotifications', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'KEYS_ONLY' },
   /** New images only would do for the fan-out; OLD too lets operators audit overwrites of state items. */
@@ -33,7 +38,8 @@ export const keys = {
   event: (jobId: string, orderKey: string) => `EVENT#${jobId}#${orderKey}`,
   eventPrefix: (jobId: string) => `EVENT#${jobId}#`,
   status: (status: string) => `STATUS#${status}`,
-  statusSort: (updatedAt: string, provider: string, jobId: string) => `${updatedAt}#${provider}#${jobId}`,
+  /** Status index sort key: `statusSince` (when the job entered its current status) first. */
+  statusSort: (statusSince: string, provider: string, jobId: string) => `${statusSince}#${provider}#${jobId}`,
   pendingSort: (receivedAt: string, eventId: string) => `${receivedAt}#${eventId}`,
 };
 

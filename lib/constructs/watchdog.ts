@@ -73,6 +73,8 @@ export class Watchdog extends Construct {
     });
     const statusIndexArn = `${props.table.tableArn}/index/${tableSchema.statusIndex.name}`;
     this.function.allow('FindOverdueJobs', ['dynamodb:Query'], [statusIndexArn]);
+    // The index is KEYS_ONLY: the states it names are read back from the table.
+    this.function.allow('ReadOverdueStates', ['dynamodb:BatchGetItem'], [props.table.tableArn]);
     // TransactWriteItems is authorised per contained action: these two, on the table itself.
     this.function.allow('WriteStalls', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [props.table.tableArn]);
 

@@ -43,7 +43,7 @@ describe('DynamoDB table', () => {
     });
   });
 
-  it('has the byStatus (ALL) and pendingNotifications (KEYS_ONLY) indexes from the shared schema', () => {
+  it('has the byStatus and pendingNotifications indexes from the shared schema, both KEYS_ONLY', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: Match.arrayWith([
         {
@@ -52,7 +52,7 @@ describe('DynamoDB table', () => {
             { AttributeName: tableSchema.statusIndex.partitionKey, KeyType: 'HASH' },
             { AttributeName: tableSchema.statusIndex.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
           IndexName: tableSchema.pendingIndex.name,

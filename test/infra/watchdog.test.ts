@@ -65,7 +65,7 @@ describe('watchdog infrastructure', () => {
     });
   });
 
-  it('may only Query the byStatus index and put/update items in the table', () => {
+  it('may only Query the byStatus index, read states back and put/update items in the table', () => {
     const table = tableId();
     expect(watchdogStatements(template).filter((s) => s.Sid !== undefined)).toEqual([
       {
@@ -74,10 +74,11 @@ describe('watchdog infrastructure', () => {
         Action: 'dynamodb:Query',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, `/index/${tableSchema.statusIndex.name}`]] },
       },
+      { Sid: 'ReadOverdueStates', Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
       { Sid: 'WriteStalls', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
     ]);
     const actions = watchdogStatements(template).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    expect(actions.filter((a) => !a.startsWith('logs:')).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actions.filter((a) => !a.startsWith('logs:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
   it('alarms to the alarm topic when a sweep fails', () => {

@@ -217,18 +217,44 @@ describe('storage failures', () => {
 
 /**
  * Write units per event, as DynamoDB Local reports them (it counts GSI writes: 1 per index insert, 2 when an index
- * key changes), plus 1 estimated unit per failed condition (AWS bills it but reports nothing with the error).
+ * key changes, none when an update leaves the KEYS_ONLY index's keys alone), plus 1 estimated unit per failed
+ * condition (AWS bills it but reports nothing with the error).
  */
 describe('write units', () => {
-  it('costs 3 for a first non-terminal event, 5 for a terminal one that changes status, 2 for a duplicate', async () => {
+  /** Write and read units of each delivery of one Contentor job, in order (timestamps a minute apart). */
+  async function contentorUnits(statuses: string[]): Promise<Array<[number, number]>> {
     const uuid = randomUUID();
-    const processing = contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' });
-    const completed = contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:31:00Z' });
-    const first = await store.store(processing, at(0));
-    const terminal = await store.store(completed, at(1));
-    const duplicate = await store.store(completed, at(2));
-    expect([first.writeUnits, terminal.writeUnits, duplicate.writeUnits]).toEqual([3, 5, 2]);
-    expect([first.readUnits, terminal.readUnits, duplicate.readUnits]).toEqual([0, 0, 0]);
+    const units: Array<[number, number]> = [];
+    for (const [i, status] of statuses.entries()) {
+      const out = await store.store(contentorEvent({ uuid, status, timestamp: `2025-04-09T15:3${i}:00Z` }), at(i));
+      units.push([out.writeUnits, out.readUnits]);
+    }
+    return units;
+  }
+
+  it('costs a Contentor job 3 for its first event, 2 for one that keeps the status, 4 for a status change', async () => {
+    // downloading → processing → uploading are all in_progress; unknown is another status.
+    expect((await contentorUnits(['downloading', 'processing', 'uploading', 'teleporting'])).map(([w]) => w)).toEqual([3, 2, 2, 4]);
+  });
+
+  it('costs 5 for a terminal event that changes status (pending index entry), and reads the state once per delivery', async () => {
+    expect(await contentorUnits(['processing', 'completed'])).toEqual([
+      [3, 1],
+      [5, 1],
+    ]);
+  });
+
+  it('costs nothing but the state read for a Contentor duplicate the state already reflects', async () => {
+    const event = contentorEvent({ status: 'completed' });
+    await store.store(event, at(0));
+    expect(await store.store(event, at(1))).toMatchObject({ outcome: 'duplicate', writeUnits: 0, readUnits: 1 });
+  });
+
+  it('costs a late Contentor event only its event item (no state write, no failed condition)', async () => {
+    const uuid = randomUUID();
+    await store.store(contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:40:00Z' }), at(0));
+    const late = await store.store(contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:35:00Z' }), at(1));
+    expect(late).toMatchObject({ outcome: 'accepted', writeUnits: 1, readUnits: 1 });
   });
 
   it('costs Panjaya the same writes plus one consistent state read', async () => {
@@ -238,5 +264,13 @@ describe('write units', () => {
     const duplicate = await store.store(panjayaEvent({ ...job, event: 'version_generated' }), at(2));
     expect([generating.writeUnits, generated.writeUnits, duplicate.writeUnits]).toEqual([3, 5, 0]);
     expect([generating.readUnits, generated.readUnits, duplicate.readUnits]).toEqual([1, 1, 1]);
+  });
+
+  it('costs a Panjaya event that keeps the status no index move (version_failed after version_generate_failed)', async () => {
+    const job = version();
+    await store.store(panjayaEvent({ ...job, event: 'version_generate_failed' }), at(0));
+    const again = await store.store(panjayaEvent({ ...job, event: 'version_failed' }), at(1));
+    // Both failed: the event item and its pending entry (2) + the state (1), no index move.
+    expect(again.writeUnits).toBe(3);
   });
 });

@@ -114,6 +114,7 @@ describe('history', () => {
 
 describe('byStatusSince', () => {
   const failedJobs: string[] = [];
+  const stillFailed: string[] = [];
   beforeAll(async () => {
     // Failed in 2030, 2031 and 2032; one more failed in 2031 but completed in 2032 (no longer failed).
     for (const year of [2030, 2031, 2032]) {
@@ -124,12 +125,26 @@ describe('byStatusSince', () => {
     const uuid = randomUUID();
     await store.store(contentorEvent({ uuid, status: 'failed', timestamp: '2025-04-09T15:30:00Z' }), inYear(2031, 5));
     await store.store(contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:31:00Z' }), inYear(2032, 5));
+    // Failed in 2030 and again (a newer failed event, same status) in 2031: it entered failed in 2030.
+    const again = randomUUID();
+    stillFailed.push(again);
+    await store.store(contentorEvent({ uuid: again, status: 'failed', timestamp: '2025-04-09T15:30:00Z' }), inYear(2030, 10));
+    await store.store(contentorEvent({ uuid: again, status: 'failed', timestamp: '2025-04-09T15:31:00Z', extra: { error: 'again' } }), inYear(2031, 10));
   });
 
   it('finds jobs failed since T, newest first, through the status index', async () => {
     const jobs = await queries.byStatusSince('failed', inYear(2031));
     expect(jobs.map((j) => j.jobId)).toEqual([failedJobs[2], failedJobs[1]]);
-    expect(sent).toEqual(['QueryCommand']);
+    // The index holds keys only: the states are read back in one batch.
+    expect(sent).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+  });
+
+  it('lists a job by when it entered the status, not by its last update', async () => {
+    const since2030 = await queries.byStatusSince('failed', inYear(2030, 10));
+    expect(since2030.map((j) => j.jobId)).toContain(stillFailed[0]);
+    const entered = since2030.find((j) => j.jobId === stillFailed[0]);
+    expect(entered).toMatchObject({ statusSince: inYear(2030, 10), updatedAt: inYear(2031, 10) });
+    expect((await queries.byStatusSince('failed', inYear(2031))).map((j) => j.jobId)).not.toContain(stillFailed[0]);
   });
 
   it('returns at most `limit` jobs, the newest', async () => {

@@ -85,6 +85,19 @@ describe('watchdog: sweeps against DynamoDB Local, notifications through the fan
     expect((await queries.history('contentor', uuid, uuid)).map((e) => e.status)).toEqual(['in_progress', 'stalled']);
   });
 
+  it('finds a job by when it entered in_progress but judges it by its last event', async () => {
+    const uuid = await processingJob();
+    // Same status: the index entry stays at 0, the state's updatedAt moves to 1.5 h.
+    await events.store(contentorEvent({ uuid, status: 'uploading', timestamp: iso(1.5 * HOUR) }), iso(1.5 * HOUR));
+
+    const early = await sweepAt(2 * HOUR + 5000);
+    expect(early).toMatchObject({ examined: 1, stalled: [] });
+    const late = await sweepAt(3.5 * HOUR);
+    expect(late.stalled.map((j) => j.jobId)).toEqual([uuid]);
+    const [stall] = await delivered();
+    expect(StallPayloadSchema.parse(stall?.document.payload)).toMatchObject({ stalledEventType: 'uploading', waitingSince: iso(1.5 * HOUR) });
+  });
+
   it('lets a late completed win over the stall and notify as usual', async () => {
     const uuid = await processingJob();
     await sweepAt(2 * HOUR);

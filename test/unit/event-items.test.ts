@@ -2,6 +2,7 @@ import {
   buildEventItem,
   contentorEventId,
   expiresAtFor,
+  isNewerThanState,
   normaliseTimestamp,
   padSeq,
   panjayaEventId,
@@ -13,6 +14,7 @@ import {
 } from '../../lambda/core/event-items';
 import { ValidationError } from '../../lambda/core/errors';
 import { EventItemSchema } from '../../lambda/core/items';
+import type { NormalisedStatus } from '../../lambda/core/model';
 import { PENDING_PARTITION } from '../../lambda/core/table-schema';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
@@ -100,44 +102,87 @@ describe('buildEventItem', () => {
 });
 
 describe('stateUpdateFor', () => {
-  it('moves a Contentor state only to a later order key and counts the move', () => {
-    const event = contentorEvent({ status: 'completed' });
-    const item = buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, 30);
-    const update = stateUpdateFor(item, 'provider-timestamp');
-    expect(update.Key).toEqual({ pk: item.pk, sk: `STATE#${event.jobId}` });
-    expect(update.ConditionExpression).toBe('attribute_not_exists(#pk) OR #orderKey < :orderKey');
+  const completed = contentorEvent({ status: 'completed' });
+  const completedItem = buildEventItem(completed, placeByTimestamp(completed, receivedAt), receivedAt, 30);
+  /** The state as read before the write: another event of the job, in `status`. */
+  const read = (status: NormalisedStatus, orderKey = '2025-04-09T15:00:00.000Z#01#x', seq = 1) => ({ status, orderKey, seq });
+
+  it('creates a new job state only if none exists, keyed in the status index on when it entered its status', () => {
+    const update = stateUpdateFor(completedItem, 'provider-timestamp', undefined);
+    expect(update.Key).toEqual({ pk: completedItem.pk, sk: `STATE#${completed.jobId}` });
+    expect(update.ConditionExpression).toBe('attribute_not_exists(#pk)');
     expect(update.UpdateExpression).toContain('#seq = if_not_exists(#seq, :zero) + :one');
     expect(update.ExpressionAttributeValues).toMatchObject({
-      ':orderKey': item.orderKey,
+      ':orderKey': completedItem.orderKey,
       ':status': 'succeeded',
       ':updatedAt': receivedAt,
-      ':lastContentHash': event.contentHash,
+      ':statusSince': receivedAt,
+      ':lastContentHash': completed.contentHash,
       ':gsi1pk': 'STATUS#succeeded',
-      ':gsi1sk': `${receivedAt}#contentor#${event.jobId}`,
+      ':gsi1sk': `${receivedAt}#contentor#${completed.jobId}`,
       ':itemType': 'state',
     });
   });
 
-  it('moves a Panjaya state only to a higher sequence, taken from the item', () => {
+  it('moves an existing state only while it is still the one read (compare-and-set on order key and status)', () => {
+    const update = stateUpdateFor(completedItem, 'provider-timestamp', read('in_progress'));
+    expect(update.ConditionExpression).toBe('#orderKey = :readOrderKey AND #status = :readStatus');
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':readOrderKey': read('in_progress').orderKey, ':readStatus': 'in_progress' });
+  });
+
+  it('moves statusSince and the status index keys when the status changes', () => {
+    const update = stateUpdateFor(completedItem, 'provider-timestamp', read('in_progress'));
+    expect(update.UpdateExpression).toMatch(/#statusSince = :statusSince, #gsi1pk = :gsi1pk, #gsi1sk = :gsi1sk/);
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':statusSince': receivedAt, ':gsi1pk': 'STATUS#succeeded' });
+  });
+
+  it('leaves statusSince and the status index keys alone when the status stays (no index write)', () => {
+    const processing = contentorEvent({ status: 'processing' });
+    const item = buildEventItem(processing, placeByTimestamp(processing, receivedAt), receivedAt, 30);
+    const update = stateUpdateFor(item, 'provider-timestamp', read('in_progress'));
+    expect(update.UpdateExpression).not.toMatch(/statusSince|gsi1/);
+    expect(Object.keys(update.ExpressionAttributeValues).filter((name) => /statusSince|gsi1/.test(name))).toEqual([]);
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':updatedAt': receivedAt, ':eventType': 'processing' });
+  });
+
+  it('sets a Panjaya state to the sequence taken from the item', () => {
     const event = panjayaEvent({ assetId: 'a1', event: 'asset_failed' });
     const item = buildEventItem(event, placeBySequence(event, receivedAt, 5), receivedAt, 30);
-    const update = stateUpdateFor(item, 'arrival-sequence');
-    expect(update.ConditionExpression).toBe('attribute_not_exists(#pk) OR #seq < :seq');
+    const update = stateUpdateFor(item, 'arrival-sequence', read('in_progress', padSeq(4), 4));
     expect(update.ExpressionAttributeValues[':seq']).toBe(5);
     expect(update.UpdateExpression).toContain('#seq = :seq');
   });
 
-  it('names every value and attribute the expressions use', () => {
-    const event = contentorEvent();
-    const update = stateUpdateFor(buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, 1), 'provider-timestamp');
-    const expressions = `${update.UpdateExpression} ${update.ConditionExpression}`;
-    const undefinedTokens = (expressions.match(/[#:][A-Za-z0-9]+/g) ?? []).filter((token) =>
-      token.startsWith('#') ? update.ExpressionAttributeNames[token] === undefined : update.ExpressionAttributeValues[token] === undefined,
-    );
-    expect(undefinedTokens).toEqual([]);
-    // DynamoDB rejects unused names/values, so every one must appear.
-    for (const token of [...Object.keys(update.ExpressionAttributeNames), ...Object.keys(update.ExpressionAttributeValues)]) {
-      expect(expressions).toMatch(new RegExp(`${token}\\b`));
+  it.each([
+    ['a new job', undefined],
+    ['a status change', read('in_progress')],
+    ['the same status', read('succeeded')],
+  ])('names every value and attribute the expressions use (%s)', (_name, current) => {
+    for (const ordering of ['provider-timestamp', 'arrival-sequence'] as const) {
+      const event = ordering === 'arrival-sequence' ? panjayaEvent({ assetId: 'a1', event: 'version_generated', versionId: 'v' }) : completed;
+      const placement = ordering === 'arrival-sequence' ? placeBySequence(event, receivedAt, 2) : placeByTimestamp(event, receivedAt);
+      const update = stateUpdateFor(buildEventItem(event, placement, receivedAt, 1), ordering, current);
+      const expressions = `${update.UpdateExpression} ${update.ConditionExpression}`;
+      const undefinedTokens = (expressions.match(/[#:][A-Za-z0-9]+/g) ?? []).filter((token) =>
+        token.startsWith('#') ? update.ExpressionAttributeNames[token] === undefined : update.ExpressionAttributeValues[token] === undefined,
+      );
+      expect(undefinedTokens).toEqual([]);
+      // DynamoDB rejects unused names/values, so every one must appear.
+      for (const token of [...Object.keys(update.ExpressionAttributeNames), ...Object.keys(update.ExpressionAttributeValues)]) {
+        expect(expressions).toMatch(new RegExp(`${token}\\b`));
+      }
     }
+  });
+});
+
+describe('isNewerThanState', () => {
+  it('compares Contentor events by order key: equal is not newer (the same event)', () => {
+    const state = { status: 'in_progress' as const, orderKey: 'b', seq: 7 };
+    expect([isNewerThanState({ orderKey: 'c' }, state, 'provider-timestamp'), isNewerThanState({ orderKey: 'b' }, state, 'provider-timestamp')]).toEqual([true, false]);
+  });
+
+  it('compares Panjaya events by arrival sequence', () => {
+    const state = { status: 'ready' as const, orderKey: padSeq(3), seq: 3 };
+    expect([isNewerThanState({ orderKey: padSeq(4) }, state, 'arrival-sequence'), isNewerThanState({ orderKey: padSeq(3) }, state, 'arrival-sequence')]).toEqual([true, false]);
   });
 });

@@ -69,12 +69,16 @@ export function judgeStall(state: StateItem, rules: StallDeadlines, now: Date): 
   return now.getTime() >= due ? { rule, dueAt: new Date(due).toISOString() } : undefined;
 }
 
-/** One Query of the byStatus index: states in `status` last changed at or before `cutoff`. */
+/**
+ * One Query of the byStatus index: states that entered `status` at or before `cutoff`. That is every state whose
+ * last change is that old (a state enters its status no later than it last changes), plus some that are still
+ * active; {@link judgeStall} tells them apart by `updatedAt`.
+ */
 export interface SweepQuery {
   readonly status: SweepableStatus;
   /** ISO instant: now minus the shortest deadline of the status. */
   readonly cutoff: string;
-  /** Exclusive upper bound for `gsi1sk` (`<updatedAt>#<provider>#<jobId>`) that includes `updatedAt == cutoff`. */
+  /** Exclusive upper bound for `gsi1sk` (`<statusSince>#<provider>#<jobId>`) that includes `statusSince == cutoff`. */
   readonly sortKeyBefore: string;
 }
 
@@ -150,14 +154,22 @@ export function buildStall(state: StateItem, judgement: StallJudgement, now: Dat
 /**
  * Moves the state to `stalled` only while it is still the state judged. `orderKey`, `seq`, `eventId` and
  * `lastContentHash` stay: later real events still compare against the last real event, and a provider retry of
- * that event is still a duplicate. `updatedAt` and the index keys move, so `jobs stalled --since` lists it.
+ * that event is still a duplicate. `updatedAt`, `statusSince` and the index keys move (the job entered `stalled`
+ * now), so `jobs stalled --since` lists it.
  */
 export function stallStateUpdate(state: StateItem, detectedAt: string): StateUpdate {
   return {
     Key: { pk: state.pk, sk: keys.state(state.jobId) },
-    UpdateExpression: 'SET #status = :stalled, #updatedAt = :now, #gsi1pk = :gsi1pk, #gsi1sk = :gsi1sk',
+    UpdateExpression: 'SET #status = :stalled, #updatedAt = :now, #statusSince = :now, #gsi1pk = :gsi1pk, #gsi1sk = :gsi1sk',
     ConditionExpression: '#eventId = :judgedEventId AND #status = :judgedStatus',
-    ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk', '#eventId': 'eventId' },
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      '#updatedAt': 'updatedAt',
+      '#statusSince': 'statusSince',
+      '#gsi1pk': 'gsi1pk',
+      '#gsi1sk': 'gsi1sk',
+      '#eventId': 'eventId',
+    },
     ExpressionAttributeValues: {
       ':stalled': 'stalled',
       ':now': detectedAt,
