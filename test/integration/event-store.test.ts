@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
@@ -126,6 +126,64 @@ describe('Contentor events (provider timestamp)', () => {
     expect(retry.outcome).toBe('duplicate');
     expect(await queries.getJob('contentor', event.jobId, event.jobId)).toMatchObject({ status: 'succeeded', eventId: retry.eventId });
     expect(await queries.history('contentor', event.jobId, event.jobId)).toHaveLength(1);
+  });
+});
+
+describe('Contentor state writes (compare-and-set on the state read)', () => {
+  it('ends at the newest of 12 concurrent different events, each stored once', async () => {
+    const uuid = randomUUID();
+    const statuses = ['downloading', 'processing', 'uploading', 'failed', 'processing', 'completed'];
+    const events = Array.from({ length: 12 }, (_, i) => contentorEvent({ uuid, status: statuses[i % statuses.length], timestamp: `2025-04-09T15:${String(10 + i)}:00Z` }));
+    const outcomes = await Promise.all([...events].reverse().map((event) => store.store(event, at(0))));
+    expect(outcomes.every((o) => o.outcome === 'accepted')).toBe(true);
+    expect(await queries.history('contentor', uuid, uuid)).toHaveLength(12);
+    const newest = events[11];
+    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ eventType: newest?.eventType, status: newest?.status });
+    expect(await queries.byStatusSince(newest?.status ?? '', at(0))).toEqual(expect.arrayContaining([expect.objectContaining({ jobId: uuid })]));
+  });
+
+  it('re-reads and moves the index when the status changed between its read and its write (a stall)', async () => {
+    const uuid = randomUUID();
+    await store.store(contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' }), at(0));
+    // The watchdog's write lands between this store's state read and its state write.
+    const racing = makeDocumentClient({ endpoint: dynamoEndpoint() });
+    let raced = false;
+    racing.middlewareStack.add(
+      (next) => async (args) => {
+        if (!raced && (args.input as { UpdateExpression?: unknown }).UpdateExpression !== undefined) {
+          raced = true;
+          await client.send(new UpdateCommand({ TableName: table.tableName, Key: { pk: `JOB#contentor#${uuid}`, sk: `STATE#${uuid}` }, UpdateExpression: 'SET #s = :s, gsi1pk = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'stalled', ':p': 'STATUS#stalled' } }));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'stallBeforeStateWrite' },
+    );
+    const racingStore = new DynamoEventStore({ client: racing, tableName: table.tableName, retentionDays: RETENTION_DAYS });
+    const out = await racingStore.store(contentorEvent({ uuid, status: 'uploading', timestamp: '2025-04-09T15:31:00Z' }), at(1));
+    // 1 (event) + 1 estimated (lost condition) + 1 (state) + 2 (index: stalled → in_progress); 2 state reads.
+    expect(out).toMatchObject({ outcome: 'accepted', writeUnits: 5, readUnits: 2 });
+    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'in_progress', eventType: 'uploading', statusSince: at(1), gsi1pk: 'STATUS#in_progress' });
+    racing.destroy();
+  });
+
+  it('gives up with DependencyError (503) when the state keeps changing under it', async () => {
+    const event = contentorEvent({ status: 'completed' });
+    const losing = makeDocumentClient({ endpoint: dynamoEndpoint(), maxAttempts: 1 });
+    losing.middlewareStack.add(
+      (next) => async (args) => {
+        if ((args.input as { UpdateExpression?: unknown }).UpdateExpression !== undefined) {
+          throw Object.assign(new Error('injected lost race'), { name: 'ConditionalCheckFailedException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'alwaysLoseTheRace' },
+    );
+    const losingStore = new DynamoEventStore({ client: losing, tableName: table.tableName, retentionDays: RETENTION_DAYS, maxStateAttempts: 3 });
+    await expect(losingStore.store(event, at(0))).rejects.toMatchObject({ name: 'DependencyError', httpStatus: 503 });
+    // The event is stored; a retry completes the state.
+    expect((await store.store(event, at(1))).outcome).toBe('duplicate');
+    expect(await queries.getJob('contentor', event.jobId, event.jobId)).toMatchObject({ status: 'succeeded' });
+    losing.destroy();
   });
 });
 
