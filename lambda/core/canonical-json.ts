@@ -216,6 +216,7 @@ export function canonicalDataOf(rawBody: string): string | undefined {
 
 /** Object members with duplicates resolved: last value wins, kept at the first occurrence's position. */
 function dedupe(members: readonly JsonMember[]): JsonMember[] {
+  if (members.length <= 16 && !hasDuplicateKey(members)) return members.slice();
   const index = new Map<string, number>();
   const out: JsonMember[] = [];
   for (const m of members) {
@@ -230,10 +231,29 @@ function dedupe(members: readonly JsonMember[]): JsonMember[] {
   return out;
 }
 
+/** Pairwise check: for the few members webhook objects have, cheaper than building a Map. */
+function hasDuplicateKey(members: readonly JsonMember[]): boolean {
+  for (let i = 1; i < members.length; i++) {
+    const key = (members[i] as JsonMember).key;
+    for (let j = 0; j < i; j++) if ((members[j] as JsonMember).key === key) return true;
+  }
+  return false;
+}
+
+const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
+
 /** Orders strings by Unicode code point, as Python compares `str` (JS `<` compares UTF-16 units, which differs for astral characters). */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
+  // Up to the first differing unit the strings agree; if neither unit there is a surrogate, the units are the code
+  // points (a pair straddling that index would put a low surrogate in one of them) and decide the order.
+  let first = 0;
+  while (first < n && a.charCodeAt(first) === b.charCodeAt(first)) first++;
+  if (first === n) return a.length - b.length;
+  const ua = a.charCodeAt(first);
+  const ub = b.charCodeAt(first);
+  if (!isSurrogate(ua) && !isSurrogate(ub)) return ua - ub;
   let i = 0;
   while (i < n) {
     const ca = a.codePointAt(i) ?? 0;
@@ -428,15 +448,22 @@ function serialise(node: JsonNode, d: Dialect, depth: number): string {
       return d.num(node.lexeme, node.isInteger);
     case 'literal':
       return node.value;
-    case 'array':
-      return '[' + node.items.map((item) => serialise(item, d, depth + 1)).join(d.itemSep) + ']';
+    case 'array': {
+      let out = '[';
+      for (let i = 0; i < node.items.length; i++) out += (i > 0 ? d.itemSep : '') + serialise(node.items[i] as JsonNode, d, depth + 1);
+      return out + ']';
+    }
     case 'object': {
       let members = dedupe(node.members);
       if (d.sortDepth === 'all' || depth === 0) members = members.sort(d.compare);
-      if (d.phpArrays && isPhpList(members)) {
-        return '[' + members.map((m) => serialise(m.value, d, depth + 1)).join(d.itemSep) + ']';
+      const asList = d.phpArrays && isPhpList(members);
+      // Concatenation rather than map/join: no intermediate arrays (this runs for every Contentor event's hash).
+      let out = asList ? '[' : '{';
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i] as JsonMember;
+        out += (i > 0 ? d.itemSep : '') + (asList ? '' : d.str(m.key) + d.keySep) + serialise(m.value, d, depth + 1);
       }
-      return '{' + members.map((m) => d.str(m.key) + d.keySep + serialise(m.value, d, depth + 1)).join(d.itemSep) + '}';
+      return out + (asList ? ']' : '}');
     }
   }
 }
