@@ -23,6 +23,7 @@ export function headerCandidates(value: string | undefined): string[] {
 
 const HEX_RE = /^(?:[0-9a-fA-F]{2})+$/;
 const BASE64_RE = /^[A-Za-z0-9+/]+$/;
+const URL_SAFE_RE = /[-_]/;
 
 /** Even-length hex, either case; undefined for anything else (Buffer.from would silently stop at a bad digit). */
 export function decodeHex(text: string): Buffer | undefined {
@@ -33,10 +34,13 @@ export function decodeHex(text: string): Buffer | undefined {
  * Standard or URL-safe base64, padding optional; undefined for anything else (Buffer.from would skip bad characters).
  */
 export function decodeBase64(text: string): Buffer | undefined {
-  const unpadded = text.replace(/={1,2}$/, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (!BASE64_RE.test(unpadded) || unpadded.length % 4 === 1) return undefined;
-  if (text.endsWith('=') && text.length % 4 !== 0) return undefined;
-  return Buffer.from(unpadded, 'base64');
+  const padded = text.endsWith('=');
+  if (padded && text.length % 4 !== 0) return undefined;
+  const unpadded = padded ? text.slice(0, text.endsWith('==') ? -2 : -1) : text;
+  // The URL-safe alphabet is rare: only then rewrite the string.
+  const standard = URL_SAFE_RE.test(unpadded) ? unpadded.replace(/-/g, '+').replace(/_/g, '/') : unpadded;
+  if (!BASE64_RE.test(standard) || standard.length % 4 === 1) return undefined;
+  return Buffer.from(standard, 'base64');
 }
 
 /**
