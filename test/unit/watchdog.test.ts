@@ -185,6 +185,8 @@ describe('the stall write', () => {
       ':gsi1pk': 'STATUS#stalled',
       ':gsi1sk': keys.statusSort(now.toISOString(), 'contentor', uuid),
     });
+    // The job entered `stalled` now: statusSince moves with the index sort key.
+    expect(stateUpdate.UpdateExpression).toContain('#statusSince = :now');
   });
 
   it('carries the watchdog payload the notification is worded from', () => {
