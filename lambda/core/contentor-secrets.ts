@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SecretListSchema = z.array(z.string().min(1, 'secret must not be empty')).min(1, 'at least one secret is required');
 

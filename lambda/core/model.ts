@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod'; // namespace import: esbuild tree-shakes it (the `z` object export would pull in all of zod, ~370 KB)
 
 /** Providers we receive callbacks from. Adding one: a module in `providers/` plus one line in `providers/index.ts`. */
 export const providerNames = ['panjaya', 'contentor'] as const;

@@ -3,7 +3,7 @@
  * telemetry and the outcome here. A sweep with any failure throws after finishing the other jobs, so the function's
  * Errors metric (and the alarm on it) sees it; the next scheduled sweep retries, the writes being idempotent.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { envNames, metricNames } from '../config/env';
 import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoWatchdogStore } from '../adapters/dynamo-watchdog-store';

@@ -1,5 +1,5 @@
 /** Helpers the provider modules share for turning a verified body into a validated payload. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors';
 
 /** A string field whose absence reads as "<field>: Required" rather than zod's generic type message. */

@@ -6,7 +6,7 @@
  * The same event in either style gets the same content hash, so it is one event, not two.
  */
 import { createHmac, hash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SignatureError, ValidationError } from '../errors';
 import { canonicalForms, CanonicalJsonError, decodeJsonText, memberOf, parseJson, serialiseAs, type JsonNode } from '../canonical-json';
 import { bytesEqual, decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';

@@ -4,7 +4,7 @@
  * accepted too. Bodies carry no event id and no timestamp, so ordering is by arrival.
  */
 import { createPublicKey, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SignatureError } from '../errors';
 import { panjayaRank, panjayaStatusFor } from '../lifecycle';
 import type { NormalisedEvent } from '../model';

@@ -3,7 +3,7 @@
  * watchdog calls it stalled. One schema for the CDK context (`stallDeadlines`), the watchdog's environment and the
  * local stack (`LOCAL_STALL_DEADLINES`), so the three cannot disagree. Pure: no clock, no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { contentorStatusFor, panjayaStatusFor } from '../lifecycle';
 import { providerNames, type NormalisedStatus, type ProviderName } from '../model';
 
