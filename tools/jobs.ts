@@ -18,7 +18,7 @@ Commands:
   asset <asset_id>                          a Panjaya asset and all its versions (one Query)
   history contentor <uuid>                  a job's events in time order
   history panjaya <asset_id> [<version_id>]
-  list --status <status> [--since 24h|ISO]  jobs whose current status is <status>, newest first
+  list --status <status> [--since 24h|ISO]  jobs now in <status> that entered it since then, newest first
                                             (in_progress, ready, succeeded, failed, unknown, stalled)
   stalled [--since 7d]                      jobs the watchdog marked stalled
 
