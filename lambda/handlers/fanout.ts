@@ -10,20 +10,14 @@ import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoNotificationLedger } from '../adapters/notification-ledger';
 import { makeSnsClient, SnsNotificationPublisher, topicArnsFromEnv } from '../adapters/sns-publisher';
 import { makeTelemetry, type Telemetry } from '../adapters/telemetry';
-import { DEFAULT_MARK_RETRY_DELAYS_MS, fanOut, type FanoutRecord, type NotificationLedger } from '../core/fanout';
+import { DEFAULT_MARK_RETRY_DELAYS_MS, fanOut, type FanoutDeps, type FanoutRecord, type NotificationLedger } from '../core/fanout';
 import type { NotificationPublisher } from '../core/ports';
 
 /** What the handler needs; tests and the local stack pass real local clients or fault-injecting wrappers. */
-export interface FanoutHandlerDeps {
-  readonly publisher: NotificationPublisher;
-  readonly ledger: NotificationLedger;
-  /** Shown in notifications, e.g. `npm run --silent jobs -- get`. */
-  readonly jobsCommandHint: string;
+export interface FanoutHandlerDeps extends Omit<FanoutDeps, 'log' | 'now'> {
   readonly telemetry: Telemetry;
   /** Called at the start of every invocation; throws when required configuration is missing. */
   readonly ready?: () => void;
-  /** See FanoutDeps.markRetryDelaysMs. */
-  readonly markRetryDelaysMs?: readonly number[];
 }
 
 export const DEFAULT_JOBS_COMMAND_HINT = 'npm run --silent jobs -- get';
