@@ -1,5 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-locale';
 import { DEFAULT_MAX_BODY_BYTES, envNames } from './env';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+/** An integer from its environment-variable text, with the given bound checks. */
+const coercedInt = (...checks: Parameters<ReturnType<typeof z.int>['check']>) => z.pipe(z.coerce.number(), z.int().check(...checks));
 
 /**
  * The receiver's environment, read once at cold start; a missing or bad value fails loudly naming the variable.
@@ -8,18 +13,20 @@ import { DEFAULT_MAX_BODY_BYTES, envNames } from './env';
  */
 export const ReceiverEnvSchema = z
   .object({
-    [envNames.tableName]: z.string().min(1),
-    [envNames.panjayaPublicKeys]: z.string().includes('BEGIN PUBLIC KEY', { message: 'must hold one or more PEM public keys' }),
-    [envNames.contentorSecretArn]: z.string().min(1).optional(),
-    [envNames.contentorSecrets]: z.string().min(1).optional(),
-    [envNames.secretCacheTtlSeconds]: z.coerce.number().int().min(0).default(60),
-    [envNames.maxBodyBytes]: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
-    [envNames.eventRetentionDays]: z.coerce.number().int().positive().default(90),
-    [envNames.dynamoDbEndpoint]: z.string().url().optional(),
+    [envNames.tableName]: nonEmpty(),
+    [envNames.panjayaPublicKeys]: z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must hold one or more PEM public keys' })),
+    [envNames.contentorSecretArn]: z.optional(nonEmpty()),
+    [envNames.contentorSecrets]: z.optional(nonEmpty()),
+    [envNames.secretCacheTtlSeconds]: z._default(coercedInt(z.nonnegative()), 60),
+    [envNames.maxBodyBytes]: z._default(coercedInt(z.positive()), DEFAULT_MAX_BODY_BYTES),
+    [envNames.eventRetentionDays]: z._default(coercedInt(z.positive()), 90),
+    [envNames.dynamoDbEndpoint]: z.optional(z.url()),
   })
-  .refine((env) => Boolean(env[envNames.contentorSecretArn]) !== Boolean(env[envNames.contentorSecrets]), {
-    message: `set exactly one of ${envNames.contentorSecretArn} (AWS) or ${envNames.contentorSecrets} (local stack)`,
-  });
+  .check(
+    z.refine((env) => Boolean(env[envNames.contentorSecretArn]) !== Boolean(env[envNames.contentorSecrets]), {
+      message: `set exactly one of ${envNames.contentorSecretArn} (AWS) or ${envNames.contentorSecrets} (local stack)`,
+    }),
+  );
 
 export type ReceiverEnv = z.infer<typeof ReceiverEnvSchema>;
 

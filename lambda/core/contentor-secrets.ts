@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const SecretListSchema = z.array(z.string().min(1, 'secret must not be empty')).min(1, 'at least one secret is required');
+const SecretListSchema = z.array(z.string().check(z.minLength(1, 'secret must not be empty'))).check(z.minLength(1, 'at least one secret is required'));
 
 /**
  * Parses the Contentor secret value: a JSON array of strings (several at once allow rotation). A bare string is

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NormalisedStatusSchema, ProviderNameSchema } from './model';
 
 /**
@@ -24,13 +24,13 @@ export const EventItemSchema = z.object({
   contentHash: z.string(),
   payload: z.record(z.string(), z.unknown()),
   /** Present only on events that notify (terminal, stalled). */
-  notifyTopic: z.enum(['succeeded', 'failed']).optional(),
+  notifyTopic: z.optional(z.enum(['succeeded', 'failed'])),
   /** Sparse pending-notification index keys, removed by the fan-out once published. */
-  gsi2pk: z.string().optional(),
-  gsi2sk: z.string().optional(),
-  notifiedAt: z.string().optional(),
+  gsi2pk: z.optional(z.string()),
+  gsi2sk: z.optional(z.string()),
+  notifiedAt: z.optional(z.string()),
   /** TTL, epoch seconds. */
-  expiresAt: z.number().optional(),
+  expiresAt: z.optional(z.number()),
 });
 export type EventItem = z.infer<typeof EventItemSchema>;
 
@@ -52,7 +52,7 @@ export const StateItemSchema = z.object({
    * When the job entered its current `status` (ISO; the status index sort key starts with it). Absent on state items
    * written before it existed: their index sort key holds the update time of their last index move instead.
    */
-  statusSince: z.string().optional(),
+  statusSince: z.optional(z.string()),
   orderKey: z.string(),
   /** Number of distinct events stored for the job (Panjaya arrival sequence). */
   seq: z.number(),

@@ -3,7 +3,7 @@
  * telemetry and the outcome here. A sweep with any failure throws after finishing the other jobs, so the function's
  * Errors metric (and the alarm on it) sees it; the next scheduled sweep retries, the writes being idempotent.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { envNames, metricNames } from '../config/env';
 import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoWatchdogStore } from '../adapters/dynamo-watchdog-store';
@@ -49,9 +49,9 @@ export function makeHandler(deps: WatchdogHandlerDeps) {
 }
 
 const WatchdogEnvSchema = z.object({
-  [envNames.tableName]: z.string().min(1),
-  [envNames.stallDeadlines]: z.string().optional(),
-  [envNames.eventRetentionDays]: z.coerce.number().int().positive().default(90),
+  [envNames.tableName]: z.string().check(z.minLength(1)),
+  [envNames.stallDeadlines]: z.optional(z.string()),
+  [envNames.eventRetentionDays]: z._default(z.pipe(z.coerce.number(), z.int().check(z.positive())), 90),
 });
 
 /**

@@ -1,14 +1,14 @@
 /** Helpers the provider modules share for turning a verified body into a validated payload. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
 
 /** A string field whose absence reads as "<field>: Required" rather than zod's generic type message. */
-export function requiredString(): z.ZodString {
+export function requiredString(): z.ZodMiniString {
   return z.string({ error: (issue) => (issue.input === undefined ? 'Required' : 'Expected a string') });
 }
 
 /** "<path>: <message>" for the first issue, e.g. `asset_id: Required`, so a 400 names the failing field. */
-export function describeZodError(error: z.ZodError): string {
+export function describeZodError(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'body: Invalid';
   const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
@@ -16,7 +16,7 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 /** Parses a payload with a schema, throwing ValidationError that names the failing field. */
-export function parsePayload<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+export function parsePayload<S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(describeZodError(result.error));
   return result.data;

@@ -6,7 +6,7 @@
  * The same event in either style gets the same content hash, so it is one event, not two.
  */
 import { createHmac, hash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SignatureError, ValidationError } from '../errors';
 import { canonicalForms, CanonicalJsonError, decodeJsonText, memberOf, parseJson, serialiseAs, type JsonNode } from '../canonical-json';
 import { bytesEqual, decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
@@ -173,7 +173,7 @@ export function normaliseIsoTimestamp(text: string): string | undefined {
 }
 
 const ContentorPayloadSchema = z.looseObject({
-  uuid: requiredString().min(1, 'must not be empty'),
+  uuid: requiredString().check(z.minLength(1, 'must not be empty')),
   status: requiredString(),
   // Checked after parsing, where it is normalised anyway (once per event rather than twice: npm run bench, cpu).
   timestamp: requiredString(),

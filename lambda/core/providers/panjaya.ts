@@ -4,7 +4,7 @@
  * accepted too. Bodies carry no event id and no timestamp, so ordering is by arrival.
  */
 import { createPublicKey, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SignatureError } from '../errors';
 import { panjayaRank, panjayaStatusFor } from '../lifecycle';
 import type { NormalisedEvent } from '../model';
@@ -94,15 +94,17 @@ function checkAlgorithm(header: string | undefined): void {
 
 const PanjayaPayloadSchema = z
   .looseObject({
-    asset_id: requiredString().min(1, 'must not be empty'),
-    version_id: z.string().nullish(),
-    version_locale: z.string().nullish(),
-    event: z.string().optional(),
-    event_type: z.string().optional(),
+    asset_id: requiredString().check(z.minLength(1, 'must not be empty')),
+    version_id: z.nullish(z.string()),
+    version_locale: z.nullish(z.string()),
+    event: z.optional(z.string()),
+    event_type: z.optional(z.string()),
   })
-  .superRefine((payload, ctx) => {
-    if (payload.event === undefined && payload.event_type === undefined) ctx.addIssue({ code: 'custom', path: ['event'], message: 'Required' });
-  });
+  .check(
+    z.superRefine((payload, ctx) => {
+      if (payload.event === undefined && payload.event_type === undefined) ctx.addIssue({ code: 'custom', path: ['event'], message: 'Required' });
+    }),
+  );
 
 function verify(request: RawRequest, trust: TrustMaterial): void {
   checkAlgorithm(request.headers['x-signature-algorithm']);

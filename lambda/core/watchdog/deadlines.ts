@@ -3,7 +3,7 @@
  * watchdog calls it stalled. One schema for the CDK context (`stallDeadlines`), the watchdog's environment and the
  * local stack (`LOCAL_STALL_DEADLINES`), so the three cannot disagree. Pure: no clock, no I/O.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contentorStatusFor, panjayaStatusFor } from '../lifecycle';
 import { providerNames, type NormalisedStatus, type ProviderName } from '../model';
 
@@ -33,57 +33,64 @@ const UNIT_MINUTES: Record<string, number> = { m: 1, min: 1, h: 60, d: 1440 };
 const durationHelp = 'a duration such as "90m", "2h" or "2d", a number of minutes, or "off"';
 
 /** `"2h"` → 120, `90` → 90, `"off"`/`null`/`false` → null (no deadline for that status). */
-const DeadlineValueSchema = z.union([z.string(), z.number(), z.null(), z.literal(false)]).transform((value, ctx): number | null => {
-  if (value === null || value === false) return null;
-  if (typeof value === 'string' && value.trim().toLowerCase() === 'off') return null;
-  const match = typeof value === 'string' ? DURATION.exec(value.trim()) : null;
-  const minutes = typeof value === 'number' ? value : match ? Number(match[1]) * (UNIT_MINUTES[(match[2] ?? 'm').toLowerCase()] ?? 1) : Number.NaN;
-  if (!Number.isFinite(minutes) || minutes < 1 || !Number.isInteger(minutes)) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not ${durationHelp} (whole minutes, at least 1)` });
-    return z.NEVER;
-  }
-  return minutes;
-});
+const DeadlineValueSchema = z.pipe(
+  z.union([z.string(), z.number(), z.null(), z.literal(false)]),
+  z.transform((value: string | number | null | false, ctx): number | null => {
+    if (value === null || value === false) return null;
+    if (typeof value === 'string' && value.trim().toLowerCase() === 'off') return null;
+    const match = typeof value === 'string' ? DURATION.exec(value.trim()) : null;
+    const minutes = typeof value === 'number' ? value : match ? Number(match[1]) * (UNIT_MINUTES[(match[2] ?? 'm').toLowerCase()] ?? 1) : Number.NaN;
+    if (!Number.isFinite(minutes) || minutes < 1 || !Number.isInteger(minutes)) {
+      // zod/mini hands a transform the raw parse payload (no addIssue helper).
+      ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(value)} is not ${durationHelp} (whole minutes, at least 1)` });
+      return z.NEVER;
+    }
+    return minutes;
+  }),
+);
 
 /** One provider's deadlines, keyed by the provider's own status/event name. */
 const ProviderDeadlinesSchema = z.record(z.string(), DeadlineValueSchema);
+
+/** Accepts resolved rules (a parsed configuration handed on, e.g. bin/app.ts -> the construct) and JSON text. */
+const toDeadlineObject = z.transform((value: unknown) => {
+  const resolved = z.array(DeadlineRuleSchema).safeParse(value);
+  if (resolved.success) return rulesToObject(resolved.data);
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+});
+
+const DeadlinesByProviderSchema = z.partialRecord(z.enum(providerNames), ProviderDeadlinesSchema, {
+  error: `stallDeadlines must be a JSON object by provider, e.g. {"contentor":{"processing":"2h"},"panjaya":{"version_ready":"off"}}`,
+});
+
+const onlyWaitingStatuses = z.superRefine((value: z.output<typeof DeadlinesByProviderSchema>, ctx) => {
+  for (const provider of providerNames) {
+    for (const eventType of Object.keys(value[provider] ?? {})) {
+      const status = statusOf[provider](eventType);
+      if (!(sweepableStatuses as readonly string[]).includes(status)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [provider, eventType],
+          message: `${provider} "${eventType}" is ${status === 'unknown' ? 'not a status this receiver knows' : `${status}, not a waiting status`}; deadlines apply to ${describeKnown(provider)}`,
+        });
+      }
+    }
+  }
+});
 
 /**
  * `{"contentor": {"processing": "2h"}, "panjaya": {"version_ready": "off"}}`, merged over the defaults: name only
  * what you change. A JSON string of that object is accepted too (`-c stallDeadlines='…'`, environment variables).
  */
-export const StallDeadlinesSchema = z
-  .preprocess(
-    (value) => {
-      // Already resolved rules (a parsed configuration handed on, e.g. bin/app.ts -> the construct) parse again.
-      const resolved = z.array(DeadlineRuleSchema).safeParse(value);
-      if (resolved.success) return rulesToObject(resolved.data);
-      if (typeof value !== 'string') return value;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
-      }
-    },
-    z.partialRecord(z.enum(providerNames), ProviderDeadlinesSchema, {
-      error: `stallDeadlines must be a JSON object by provider, e.g. {"contentor":{"processing":"2h"},"panjaya":{"version_ready":"off"}}`,
-    }),
-  )
-  .superRefine((value, ctx) => {
-    for (const provider of providerNames) {
-      for (const eventType of Object.keys(value[provider] ?? {})) {
-        const status = statusOf[provider](eventType);
-        if (!(sweepableStatuses as readonly string[]).includes(status)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [provider, eventType],
-            message: `${provider} "${eventType}" is ${status === 'unknown' ? 'not a status this receiver knows' : `${status}, not a waiting status`}; deadlines apply to ${describeKnown(provider)}`,
-          });
-        }
-      }
-    }
-  })
-  .transform((value) => resolveDeadlines(value));
+export const StallDeadlinesSchema = z.pipe(
+  z.pipe(toDeadlineObject, DeadlinesByProviderSchema).check(onlyWaitingStatuses),
+  z.transform((value: z.output<typeof DeadlinesByProviderSchema>) => resolveDeadlines(value)),
+);
 
 function describeKnown(provider: ProviderName): string {
   const known = provider === 'contentor' ? ['downloading', 'processing', 'uploading'] : ['version_generating', 'version_ready'];

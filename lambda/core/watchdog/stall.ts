@@ -11,7 +11,7 @@
  *   meanwhile is never overwritten. The adapter writes both in one transaction: neither happens without the other.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { buildEventItem, type StateUpdate } from '../event-items';
 import type { EventItem, StateItem } from '../items';
 import { NormalisedStatusSchema, type NormalisedEvent } from '../model';
