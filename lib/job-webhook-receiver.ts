@@ -185,7 +185,7 @@ export class JobWebhookReceiver extends Construct {
       },
     });
     // The table only: the receiver never reads the indexes.
-    receiver.allow('EventStore', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [table.table.tableArn]);
+    receiver.allow('EventStore', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
     receiver.allow('ContentorSecret', ['secretsmanager:GetSecretValue'], [secret.secret.secretArn]);
 
     const fanout = new WebhookFunction(this, 'Fanout', {

@@ -119,3 +119,45 @@ describe('IAM least privilege', () => {
     }
   });
 });
+
+describe('each function gets exactly the actions its job needs', () => {
+  /** Allowed actions of the inline policies attached to the role of the function with this service name. */
+  function actionsOf(template: Template, service: string): string[] {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const fn = Object.values(functions).find(
+      (f) => (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service,
+    ) as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } } | undefined;
+    const role = fn?.Properties.Role['Fn::GetAtt'][0];
+    const actions = new Set<string>();
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      const p = policy as { Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } } };
+      if (!p.Properties.Roles.some((r) => r.Ref === role)) continue;
+      for (const s of p.Properties.PolicyDocument.Statement) if (s.Effect === 'Allow') for (const a of list(s.Action)) actions.add(String(a));
+    }
+    return [...actions].filter((a) => !a.startsWith('logs:')).sort();
+  }
+
+  it('receiver: write the table (no index reads, no scans) and read the Contentor secret', () => {
+    expect(actionsOf(full.template, 'receiver')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue']);
+  });
+
+  it('fan-out: read the stream, mark events, publish to the encrypted topics, send failure records', () => {
+    expect(actionsOf(full.template, 'fanout')).toEqual([
+      // the event-source mapping's stream read (ListStreams has no resource-level permission)
+      'dynamodb:DescribeStream',
+      'dynamodb:GetItem',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:UpdateItem',
+      // SNS topics encrypted with the customer-managed key
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'sns:Publish',
+      // the on-failure destination (CDK's SqsDlq grant)
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+  });
+});
