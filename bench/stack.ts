@@ -17,6 +17,7 @@ import { startLocalStack } from '../local/start';
 import { toLambdaRecord } from '../local/stream-poller';
 import type { TopicArns } from '../lambda/adapters/sns-publisher';
 import type { BenchTrust } from './fixtures';
+import { clientConfig } from '../tools/lib/outputs';
 
 /** Endpoints and resources of the running local stack. */
 export interface BenchStack {
@@ -37,7 +38,6 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-const clientOptions = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
 export async function startBenchStack(trust: BenchTrust, streamPollMs: number): Promise<BenchStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'bench-local-'));
@@ -52,8 +52,8 @@ export async function startBenchStack(trust: BenchTrust, streamPollMs: number): 
   });
   const out = Object.values(stack.outputs)[0];
   if (!out) throw new Error('local stack wrote no outputs');
-  const dynamo = new DynamoDBClient(clientOptions(out.DynamoDbEndpoint));
-  const streams = new DynamoDBStreamsClient(clientOptions(out.DynamoDbEndpoint));
+  const dynamo = new DynamoDBClient(clientConfig(out.DynamoDbEndpoint));
+  const streams = new DynamoDBStreamsClient(clientConfig(out.DynamoDbEndpoint));
 
   async function readStream(streamArn: string): Promise<DynamoDBRecord[]> {
     const records: DynamoDBRecord[] = [];
@@ -82,8 +82,8 @@ export async function startBenchStack(trust: BenchTrust, streamPollMs: number): 
     stateDir,
     dynamo,
     streams,
-    sns: new SNSClient(clientOptions(out.SnsEndpoint)),
-    sqs: new SQSClient(clientOptions(out.SnsEndpoint)),
+    sns: new SNSClient(clientConfig(out.SnsEndpoint)),
+    sqs: new SQSClient(clientConfig(out.SnsEndpoint)),
     async createTable(prefix) {
       const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
       const created = await dynamo.send(new CreateTableCommand(createTableInput(tableName)));

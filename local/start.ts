@@ -13,7 +13,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { envNames } from '../lambda/config/env';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
-import { receiverDepsFromEnvForLocal } from './receiver-wiring';
+import { receiverDepsFromEnv } from '../lambda/handlers/receiver-deps';
+import { makeReceiverHandler } from '../lambda/handlers/receiver-handler';
 import { readLocalConfig, type LocalConfig } from './config';
 import { ensureDevCredentials } from './dev-credentials';
 import { startDynamoDbLocal, startFauxqs } from './emulators';
@@ -22,13 +23,12 @@ import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME } from './resour
 import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
 import { startWatchdog } from './watchdog-wiring';
-import { STACK_NAME } from '../tools/lib/outputs';
+import { clientConfig, STACK_NAME } from '../tools/lib/outputs';
 
 // Metrics go to CloudWatch through EMF in Lambda; locally those blobs would only drown the console.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const log = (message: string) => process.stdout.write(`[local] ${message}\n`);
-const clientOptions = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
 /** Trusted Panjaya keys: PANJAYA_PUBLIC_KEYS replaces the defaults (the documented key + the development key). */
 function panjayaKeys(config: LocalConfig, devPublicKeyFile: string): string {
@@ -55,9 +55,9 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
   const snsEndpoint = fauxqsFirst.endpoint;
   log(`DynamoDB Local on ${dynamoEndpoint} (data in ${dynamoDir}); fauxqs on ${snsEndpoint}`);
 
-  const dynamo = new DynamoDBClient(clientOptions(dynamoEndpoint));
-  const sns = new SNSClient(clientOptions(snsEndpoint));
-  const sqs = new SQSClient(clientOptions(snsEndpoint));
+  const dynamo = new DynamoDBClient(clientConfig(dynamoEndpoint));
+  const sns = new SNSClient(clientConfig(snsEndpoint));
+  const sqs = new SQSClient(clientConfig(snsEndpoint));
   const table = await ensureTable(dynamo);
   log(`table ${table.tableName} ${table.created ? 'created' : 'found (state kept from an earlier run)'}`);
   const createMessaging = async () => ({ topics: await ensureTopics(sns), dlq: await ensureQueue(sqs, LOCAL_DLQ_NAME) });
@@ -69,7 +69,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
     [envNames.panjayaPublicKeys]: panjayaKeys(config, dev.panjayaPublicKey),
     [envNames.contentorSecrets]: contentorSecrets,
   };
-  const api = createLocalApi(receiverDepsFromEnvForLocal(receiverEnv));
+  const api = createLocalApi(makeReceiverHandler(receiverDepsFromEnv(receiverEnv)));
   const port = await listen(api, config.port);
   const apiUrl = `http://127.0.0.1:${port}`;
 
@@ -82,7 +82,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
     deadLetterQueueUrl: messaging.dlq.url,
     pollIntervalMs: config.streamPollMs,
     consoleSubscriber: config.consoleSubscriber,
-    streams: new DynamoDBStreamsClient(clientOptions(dynamoEndpoint)),
+    streams: new DynamoDBStreamsClient(clientConfig(dynamoEndpoint)),
     sns,
     sqs,
     log,
