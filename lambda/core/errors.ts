@@ -15,7 +15,7 @@ export abstract class WebhookError extends Error {
 /** Missing, malformed or wrong signature, unknown key: 401. */
 export class SignatureError extends WebhookError {
   readonly httpStatus = 401;
-  constructor(readonly reason: 'missing_signature' | 'malformed_signature' | 'invalid_signature' | 'unsupported_algorithm', message: string, logDetail?: Record<string, unknown>) {
+  constructor(readonly reason: 'missing_signature' | 'malformed_signature' | 'invalid_signature' | 'unsupported_algorithm' | 'timestamp_too_old' | 'timestamp_too_new', message: string, logDetail?: Record<string, unknown>) {
     super(message, logDetail);
   }
 }
