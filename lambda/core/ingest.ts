@@ -25,7 +25,15 @@ export interface IncomingDelivery {
 
 export type IngestResult =
   | { readonly kind: 'stored'; readonly event: NormalisedEvent; readonly stored: StoreOutcome }
-  | { readonly kind: 'rejected'; readonly error: WebhookError; readonly event?: NormalisedEvent };
+  | {
+      readonly kind: 'rejected';
+      readonly error: WebhookError;
+      readonly event?: NormalisedEvent;
+      /** The decoded request, when decoding got that far: the receiver quarantines it on a 401/400. */
+      readonly request?: RawRequest;
+      /** When the refusal was decided (ISO), from `deps.now`. */
+      readonly receivedAt?: string;
+    };
 
 /** Header names are case-insensitive: lower-case them; repeated names are already comma-joined by API Gateway. */
 export function normaliseHeaders(headers: Readonly<Record<string, string | undefined>>): Record<string, string> {
@@ -70,15 +78,16 @@ export async function ingest(delivery: IncomingDelivery, deps: IngestDeps): Prom
   const provider = deps.findProvider(delivery.providerName);
   if (!provider) return { kind: 'rejected', error: new UnknownProviderError(`no webhook route for provider "${delivery.providerName}"`) };
   let event: NormalisedEvent | undefined;
+  let request: RawRequest | undefined;
   try {
-    const request: RawRequest = { body: decodeBody(delivery, deps.maxBodyBytes), headers: normaliseHeaders(delivery.headers) };
+    request = { body: decodeBody(delivery, deps.maxBodyBytes), headers: normaliseHeaders(delivery.headers) };
     const trust = await trustFor(provider, deps);
     provider.verify(request, trust);
     event = provider.normalise(request);
     const stored = await deps.store.store(event, deps.now().toISOString());
     return { kind: 'stored', event, stored };
   } catch (error) {
-    if (error instanceof WebhookError) return { kind: 'rejected', error, event };
+    if (error instanceof WebhookError) return { kind: 'rejected', error, event, request, receivedAt: deps.now().toISOString() };
     return {
       kind: 'rejected',
       event,

@@ -28,7 +28,7 @@ export const tableSchema = {
   streamViewType: 'NEW_AND_OLD_IMAGES',
 } as const;
 
-export const itemTypes = { state: 'state', event: 'event' } as const;
+export const itemTypes = { state: 'state', event: 'event', quarantine: 'quarantine' } as const;
 export const PENDING_PARTITION = 'PENDING';
 
 export const keys = {
@@ -41,6 +41,16 @@ export const keys = {
   /** Status index sort key: `statusSince` (when the job entered its current status) first. */
   statusSort: (statusSince: string, provider: string, jobId: string) => `${statusSince}#${provider}#${jobId}`,
   pendingSort: (receivedAt: string, eventId: string) => `${receivedAt}#${eventId}`,
+  /**
+   * Quarantine (refused deliveries, lambda/core/quarantine.ts): one partition per provider route and UTC day, so a
+   * listing is one Query per route and day (no Scan). In it, one item per distinct delivery (DELIVERY#<deliveryId>,
+   * TTL `expiresAt` at the quarantine's own retention) and one counter per hour (COUNT#<hour>). No index keys and no
+   * notifyTopic: the status index, the pending index and the fan-out's stream filter never see them.
+   */
+  quarantinePartition: (provider: string, day: string) => `QUARANTINE#${provider}#${day}`,
+  quarantineDelivery: (deliveryId: string) => `DELIVERY#${deliveryId}`,
+  quarantineDeliveryPrefix: 'DELIVERY#',
+  quarantineCounter: (hour: string) => `COUNT#${hour}`,
 };
 
 /** Attribute definitions and key schema in the DynamoDB API shape (used by the local stack's CreateTable). */
