@@ -1,10 +1,17 @@
 /**
  * The local stand-in for Lambda's DynamoDB event-source mapping: reads DynamoDB Local's real stream through the
  * DynamoDB Streams API, applies the same filter pattern as the CDK mapping (lambda/core/stream-filter.ts), batches,
- * and invokes the fan-out handler with Lambda-shaped `DynamoDBStreamEvent`s. Partial batch failures are retried
- * from the failed record (ReportBatchItemFailures); after `maxRetries` the rest of that batch is skipped and an
- * on-failure record — shaped like Lambda's for stream sources: shard, sequence range and stream ARN, not the
- * records — goes to an SQS dead-letter queue. Not emulated: bisect on error, parallelisation, record age limits.
+ * and invokes the fan-out handler with Lambda-shaped `DynamoDBStreamEvent`s (binary attributes as base64 strings,
+ * as Lambda's event JSON has them). Failures are handled as Lambda documents for stream sources with the settings
+ * of lambda/core/fanout-mapping.ts:
+ * - ReportBatchItemFailures: the records before the lowest reported sequence number are done; the rest is retried.
+ *   An empty or unknown item identifier fails the whole batch.
+ * - BisectBatchOnFunctionError: a batch whose invocation fails (the handler throws) is split in two halves, each
+ *   retried on its own; a split does not count as a retry, so a poison record ends up alone.
+ * - MaximumRetryAttempts: a batch that failed this many retries is given up on; an on-failure record shaped like
+ *   Lambda's (shard, sequence range and stream ARN, not the records) goes to the SQS on-failure queue and the shard
+ *   moves on with the next records.
+ * Not emulated: parallelisation, batching windows, record age limits.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,6 +27,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { fanoutMapping } from '../lambda/core/fanout-mapping';
 import { matchesStreamFilter } from '../lambda/core/stream-filter';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
@@ -29,12 +37,17 @@ export interface StreamPollerOptions {
   readonly streams: DynamoDBStreamsClient;
   readonly streamArn: string;
   readonly handler: StreamHandler;
-  /** @default 100 (Lambda's default for DynamoDB streams) */
+  /** Most records per invocation (after filtering). @default the fan-out mapping's (lambda/core/fanout-mapping.ts) */
   readonly batchSize?: number;
   /** Pause after a round that found no records. @default 200 */
   readonly pollIntervalMs?: number;
-  /** Retries of a failed batch (from its first failed record) before it goes to the dead-letter queue. @default 2 */
+  /**
+   * Retries of a failed batch (Lambda's MaximumRetryAttempts) before it goes to the on-failure queue; bisecting does
+   * not count. @default the fan-out mapping's (lambda/core/fanout-mapping.ts)
+   */
   readonly maxRetries?: number;
+  /** Split a batch in two when the handler throws (Lambda's BisectBatchOnFunctionError). @default the fan-out mapping's */
+  readonly bisectBatchOnError?: boolean;
   /** Where reading starts in shards that exist at start; shards found later are read from their start. @default TRIM_HORIZON */
   readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   /** The on-failure destination. Without one, exhausted records are logged and skipped, as Lambda does. */
@@ -63,6 +76,20 @@ export interface StreamFailureRecord {
     streamArn: string;
   };
 }
+
+/** Records on their way to the handler, with what they have been through so far. */
+interface PendingBatch {
+  readonly records: DynamoDBRecord[];
+  /** Failed invocations that counted as retries (bisecting does not). */
+  readonly retries: number;
+  /** Invocations that included these records: the on-failure record's approximateInvokeCount. */
+  readonly invocations: number;
+}
+
+type InvokeOutcome =
+  | { readonly kind: 'done' }
+  | { readonly kind: 'bisect'; readonly halves: PendingBatch[] }
+  | { readonly kind: 'retry'; readonly batch: PendingBatch; readonly functionError?: string };
 
 interface ShardState {
   readonly id: string;
@@ -108,6 +135,9 @@ export function toLambdaRecord(record: StreamsRecord, streamArn: string): Dynamo
     },
   };
 }
+
+/** Records per GetRecords call (the API's maximum); the filtered ones are then cut into batches of `batchSize`. */
+const GET_RECORDS_LIMIT = 1000;
 
 const arrival = (record: DynamoDBRecord | undefined) =>
   new Date((record?.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -234,7 +264,7 @@ export class StreamPoller {
     }
     let out;
     try {
-      out = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.batchSize ?? 100 }));
+      out = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }));
     } catch (error) {
       if (error instanceof TrimmedDataAccessException) {
         shard.iterator = await this.fromTrimHorizon(shard.id);
@@ -261,32 +291,58 @@ export class StreamPoller {
     return records.length;
   }
 
-  /** Invokes the handler; retries from the first reported failure; then the on-failure destination. */
+  /** Invokes the handler batch by batch: retries, bisects, and sends what exhausted its retries to the on-failure queue. */
   private async deliver(shardId: string, records: DynamoDBRecord[]): Promise<void> {
-    const maxRetries = this.options.maxRetries ?? 2;
-    let pending = records;
-    for (let attempt = 1; ; attempt += 1) {
-      let failedFrom: number;
-      let functionError: string | undefined;
-      try {
-        const response = await this.options.handler({ Records: pending });
-        const failures = response?.batchItemFailures ?? [];
-        if (failures.length === 0) return;
-        const indexes = failures.map((f) => pending.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier));
-        // Lambda checkpoints at the lowest failed sequence number; an unknown identifier fails the whole batch.
-        failedFrom = indexes.some((i) => i < 0) ? 0 : Math.min(...indexes);
-      } catch (error) {
-        failedFrom = 0;
-        functionError = 'Unhandled';
-        this.log('error', 'fan-out handler threw', { shardId, error: error instanceof Error ? error.message : String(error) });
+    const batchSize = Math.max(1, this.options.batchSize ?? fanoutMapping.batchSize);
+    // Oldest first; a bisected batch puts its two halves back in front, so records stay in stream order.
+    const work: PendingBatch[] = [];
+    for (let i = 0; i < records.length; i += batchSize) work.push({ records: records.slice(i, i + batchSize), retries: 0, invocations: 0 });
+    for (let batch = work.shift(); batch; batch = work.shift()) {
+      const next = await this.invoke(shardId, batch);
+      if (next.kind === 'done') continue;
+      if (next.kind === 'bisect') {
+        work.unshift(...next.halves);
+        continue;
       }
-      pending = pending.slice(failedFrom);
-      if (attempt > maxRetries) {
-        await this.sendFailure(shardId, pending, attempt, functionError);
-        return;
+      if (next.batch.retries > (this.options.maxRetries ?? fanoutMapping.retryAttempts)) {
+        await this.sendFailure(shardId, next.batch.records, next.batch.invocations, next.functionError);
+        continue;
       }
-      this.log('warn', 'retrying stream batch', { shardId, attempt, from: pending[0]?.dynamodb?.SequenceNumber, records: pending.length });
+      this.log('warn', 'retrying stream batch', {
+        shardId,
+        retry: next.batch.retries,
+        from: next.batch.records[0]?.dynamodb?.SequenceNumber,
+        records: next.batch.records.length,
+      });
+      work.unshift(next.batch);
     }
+  }
+
+  /** One invocation and what Lambda would do next with that batch. */
+  private async invoke(shardId: string, batch: PendingBatch): Promise<InvokeOutcome> {
+    const { records } = batch;
+    const invocations = batch.invocations + 1;
+    let response: DynamoDBBatchResponse | void;
+    try {
+      response = await this.options.handler({ Records: records });
+    } catch (error) {
+      this.log('error', 'fan-out handler threw', { shardId, records: records.length, error: error instanceof Error ? error.message : String(error) });
+      const bisect = this.options.bisectBatchOnError ?? fanoutMapping.bisectBatchOnError;
+      if (bisect && records.length > 1) {
+        const middle = Math.ceil(records.length / 2);
+        return {
+          kind: 'bisect',
+          halves: [records.slice(0, middle), records.slice(middle)].map((part) => ({ records: part, retries: batch.retries, invocations })),
+        };
+      }
+      return { kind: 'retry', batch: { records, retries: batch.retries + 1, invocations }, functionError: 'Unhandled' };
+    }
+    const failures = response?.batchItemFailures ?? [];
+    if (failures.length === 0) return { kind: 'done' };
+    const indexes = failures.map((f) => (f.itemIdentifier ? records.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier) : -1));
+    // Lambda checkpoints before the lowest failed sequence number; an empty or unknown identifier fails the whole batch.
+    const failedFrom = indexes.some((i) => i < 0) ? 0 : Math.min(...indexes);
+    return { kind: 'retry', batch: { records: records.slice(failedFrom), retries: batch.retries + 1, invocations } };
   }
 
   private async sendFailure(shardId: string, records: DynamoDBRecord[], invokeCount: number, functionError: string | undefined): Promise<void> {

@@ -4,6 +4,7 @@ import { FilterCriteria, StartingPosition, type IFunction } from 'aws-cdk-lib/aw
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { fanoutMapping } from '../../lambda/core/fanout-mapping';
 import { fanoutFilterPattern } from '../../lambda/core/stream-filter';
 
 /** Props of {@link FanoutSource}. */
@@ -38,14 +39,12 @@ export class FanoutSource extends Construct {
     this.eventSource = new DynamoEventSource(props.table, {
       startingPosition: StartingPosition.TRIM_HORIZON,
       filters: [FilterCriteria.filter(fanoutFilterPattern)],
-      // Each record is one SNS publish: a small batch keeps one invocation short and limits what a retry repeats.
-      batchSize: 10,
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
-      // A record that failed 5 times (with bisecting) is a poison record, not a blip: park it and let the shard move.
-      retryAttempts: 5,
-      // Notifications older than this are no longer timely; the pending index and the re-drive tool still have them.
-      maxRecordAge: Duration.hours(6),
+      // Shared with the local stream poller; the reasons are in lambda/core/fanout-mapping.ts.
+      batchSize: fanoutMapping.batchSize,
+      reportBatchItemFailures: fanoutMapping.reportBatchItemFailures,
+      bisectBatchOnError: fanoutMapping.bisectBatchOnError,
+      retryAttempts: fanoutMapping.retryAttempts,
+      maxRecordAge: Duration.hours(fanoutMapping.maxRecordAgeHours),
       onFailure: new SqsDlq(this.deadLetterQueue),
     });
     props.fanout.addEventSource(this.eventSource);
