@@ -56,6 +56,7 @@ export class Monitoring extends Construct {
     readonly rejectedSpike: Alarm;
     readonly fanoutErrors: Alarm;
     readonly deadLetters: Alarm;
+    readonly parked: Alarm;
     readonly iteratorAge: Alarm;
   };
   /** The dashboard. */
@@ -113,6 +114,13 @@ export class Monitoring extends Construct {
         1,
         'Notifications were given up on. Run `npm run redrive` after fixing the cause.',
       ),
+      parked: alarm(
+        'NotificationsParked',
+        appMetric(metricNames.notifyParked, props.fanoutService),
+        1,
+        'Terminal events could not become a notification and were parked (marked undeliverable, still pending). ' +
+          'Run `npm run redrive` to list them and, after fixing the cause, to send them.',
+      ),
       iteratorAge: alarm(
         'StreamIteratorAge',
         iteratorAge,
@@ -135,7 +143,7 @@ export class Monitoring extends Construct {
           new GraphWidget({
             title: 'Notifications',
             width: 12,
-            left: [metricNames.notified, metricNames.notifyFailed].map((name) => appMetric(name, props.fanoutService)),
+            left: [metricNames.notified, metricNames.notifyFailed, metricNames.notifyParked].map((name) => appMetric(name, props.fanoutService)),
           }),
         ],
         [
