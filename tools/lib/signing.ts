@@ -4,6 +4,8 @@
  */
 import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { parseJson, serialiseAs, type CanonicalForm } from '../../lambda/core/canonical-json';
+import { hmacSha256 } from '../../lambda/core/crypto/hmac';
+import { decodeStandardWebhooksSecret } from '../../lambda/core/providers/configured/standard-webhooks';
 
 /** How a Panjaya signature is written into `X-Signature`. `der-hex` is what Panjaya documents. */
 export type PanjayaSignatureEncoding = 'der-hex' | 'raw-hex' | 'raw-base64' | 'der-base64';
@@ -44,4 +46,29 @@ export function contentorEnvelope(data: string | Record<string, unknown>, secret
   const signed = form === 'as-sent' ? dataText : serialiseAs(parseJson(dataText), form);
   const signature = createHmac('sha256', secret).update(signed, 'utf8').digest('base64');
   return `{"data": ${dataText}, "signature": ${JSON.stringify(signature)}}`;
+}
+
+/** Which header names a Standard Webhooks delivery uses: `webhook-*`, or the `svix-*` aliases some senders still use. */
+export type StandardWebhooksHeaderPrefix = 'webhook' | 'svix';
+
+/**
+ * Headers of a Standard Webhooks delivery: `<prefix>-id`, `<prefix>-timestamp` (Unix seconds) and
+ * `<prefix>-signature`, one `v1,<base64>` entry per secret (space-separated, as a sender does while rotating).
+ * Secrets are `whsec_` + base64, as the provider shows them.
+ */
+export function signStandardWebhook(
+  body: string | Uint8Array,
+  secrets: string | readonly string[],
+  message: { readonly id: string; readonly timestamp: number; readonly headerPrefix?: StandardWebhooksHeaderPrefix },
+): Record<string, string> {
+  const prefix = message.headerPrefix ?? 'webhook';
+  const signatures = (typeof secrets === 'string' ? [secrets] : secrets).map(
+    (secret) => `v1,${hmacSha256(decodeStandardWebhooksSecret(secret), `${message.id}.${message.timestamp}.`, body).toString('base64')}`,
+  );
+  return { [`${prefix}-id`]: message.id, [`${prefix}-timestamp`]: String(message.timestamp), [`${prefix}-signature`]: signatures.join(' ') };
+}
+
+/** The header value of a configured `hmac-sha256` provider: `prefix` + HMAC-SHA256(secret, raw body) in the encoding. */
+export function signHmacHeader(body: string | Uint8Array, secret: string, scheme: { readonly encoding: 'hex' | 'base64'; readonly prefix?: string }): string {
+  return (scheme.prefix ?? '') + hmacSha256(secret, body).toString(scheme.encoding);
 }

@@ -62,8 +62,9 @@ function v1Signatures(header: string): { digests: Buffer[]; sawV1: boolean } {
   const digests: Buffer[] = [];
   let sawV1 = false;
   for (const entry of header.split(/\s+/)) {
-    // API Gateway joins a repeated header with ", "; base64 never contains a comma, so a trailing one is that join.
-    const token = entry.endsWith(',') ? entry.slice(0, -1) : entry;
+    // API Gateway joins a repeated header with ", "; base64 never contains a comma, so a second one ending an entry is
+    // that join (a bare "v1," keeps its comma and reads as an empty, malformed v1 signature).
+    const token = entry.endsWith(',') && entry.indexOf(',') < entry.length - 1 ? entry.slice(0, -1) : entry;
     const comma = token.indexOf(',');
     if (comma < 0 || token.slice(0, comma) !== 'v1') continue;
     sawV1 = true;
