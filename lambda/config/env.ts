@@ -12,7 +12,13 @@ export const envNames = {
   panjayaPublicKeys: 'PANJAYA_PUBLIC_KEYS',
   secretCacheTtlSeconds: 'SECRET_CACHE_TTL_SECONDS',
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
+  /** Panjaya: seconds within which an identical body is a provider retry (lambda/core/write-plan.ts). */
+  panjayaRetryWindowSeconds: 'PANJAYA_RETRY_WINDOW_SECONDS',
   maxBodyBytes: 'MAX_BODY_BYTES',
+  /** Receiver: days a refused (401/400) delivery stays in the quarantine (lambda/core/quarantine.ts). */
+  quarantineRetentionDays: 'QUARANTINE_RETENTION_DAYS',
+  /** Receiver: refused deliveries kept per provider route and hour; past it they are only counted. */
+  quarantineHourlyCap: 'QUARANTINE_HOURLY_CAP',
   succeededTopicArn: 'SUCCEEDED_TOPIC_ARN',
   failedTopicArn: 'FAILED_TOPIC_ARN',
   /** Shown in notifications as the way to look a job up, e.g. "npm run jobs -- get". */
@@ -33,8 +39,16 @@ export const metricNames = {
   duplicate: 'WebhookDuplicate',
   rejected: 'WebhookRejected',
   unknownEvent: 'UnknownEventType',
+  /** Receiver: a refused delivery kept for replay (dimension `reason`). */
+  quarantined: 'DeliveryQuarantined',
+  /** Receiver: a refused delivery only counted, past the hourly cap or identical to one already kept. */
+  quarantineSkipped: 'QuarantineSkipped',
+  /** Receiver: keeping a refused delivery failed (the provider's answer is unchanged). */
+  quarantineFailed: 'QuarantineFailed',
   notified: 'NotificationPublished',
   notifyFailed: 'NotificationFailed',
+  /** Fan-out: a terminal event that can never become a message, marked undeliverable (re-drive finds it). */
+  notifyParked: 'NotificationParked',
   /** Watchdog: one per job marked stalled. */
   stalled: 'JobStalled',
   /** Watchdog: one per stall write that failed (the sweep then fails, which the alarm watches). */
