@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES } from '../lambda/config/env';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
+import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
 import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';
 
 /**
@@ -26,6 +27,7 @@ export const contextKeys = [
   'slackChannelId',
   'panjayaPublicKeys',
   'eventRetentionDays',
+  'panjayaRetryWindowSeconds',
   'removalPolicy',
   'deletionProtection',
   'throttleRateLimit',
@@ -33,6 +35,8 @@ export const contextKeys = [
   'logRetentionDays',
   'maxBodyBytes',
   'secretCacheTtlSeconds',
+  'quarantineRetentionDays',
+  'quarantineHourlyCap',
   'stallDeadlines',
   'watchdogIntervalMinutes',
 ] as const;
@@ -133,6 +137,17 @@ export const DeployConfigSchema = z
       .transform(parsePanjayaKeys),
     /** Days an event item lives before DynamoDB TTL removes it (job state items do not expire). */
     eventRetentionDays: positiveInt('eventRetentionDays', 'e.g. -c eventRetentionDays=90').default(90),
+    /** Panjaya: seconds within which an identical body is a provider retry even if the job moved on (0 = off). */
+    panjayaRetryWindowSeconds: z
+      .preprocess(
+        fromString,
+        z
+          .number({ error: 'panjayaRetryWindowSeconds must be a number of seconds: e.g. -c panjayaRetryWindowSeconds=600' })
+          .int('panjayaRetryWindowSeconds must be a whole number of seconds')
+          .min(0, 'panjayaRetryWindowSeconds must not be negative (0 turns the window off)')
+          .max(86_400, 'panjayaRetryWindowSeconds must be at most 86400 (one day)'),
+      )
+      .default(600),
     /** What happens to the table and the secret when the stack is deleted. */
     removalPolicy: z
       .enum(['retain', 'destroy'], { error: 'removalPolicy must be "retain" or "destroy"' })
@@ -164,6 +179,21 @@ export const DeployConfigSchema = z
     maxBodyBytes: positiveInt('maxBodyBytes', 'e.g. -c maxBodyBytes=262144').default(DEFAULT_MAX_BODY_BYTES),
     /** How long the receiver caches the Contentor secret; a rotated secret is picked up within this time. */
     secretCacheTtlSeconds: positiveInt('secretCacheTtlSeconds', 'e.g. -c secretCacheTtlSeconds=60').default(60),
+    /** Days a refused (401/400) delivery stays in the quarantine for `npm run replay` (lambda/core/quarantine.ts). */
+    quarantineRetentionDays: positiveInt('quarantineRetentionDays', 'e.g. -c quarantineRetentionDays=14').default(QUARANTINE_DEFAULTS.retentionDays),
+    /**
+     * Refused deliveries kept per provider route and hour; past it they are only counted, so junk cannot run up the
+     * bill (docs/SECURITY.md has the worst case). 0 turns the quarantine off.
+     */
+    quarantineHourlyCap: z
+      .preprocess(
+        fromString,
+        z
+          .number({ error: 'quarantineHourlyCap must be a number: e.g. -c quarantineHourlyCap=100' })
+          .int('quarantineHourlyCap must be a whole number: e.g. -c quarantineHourlyCap=100')
+          .min(0, 'quarantineHourlyCap must not be negative (0 turns the quarantine off)'),
+      )
+      .default(QUARANTINE_DEFAULTS.hourlyCap),
     /**
      * Watchdog deadlines per provider status, merged over the defaults (lambda/core/watchdog/deadlines.ts), e.g.
      * `{"contentor":{"processing":"3h"},"panjaya":{"version_ready":"off"}}`; messages name the bad entry.

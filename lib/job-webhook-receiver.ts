@@ -88,6 +88,16 @@ export interface JobWebhookReceiverProps {
    */
   readonly secretCacheTtlSeconds?: number;
   /**
+   * Days a refused (401/400) delivery stays in the quarantine for `npm run replay`.
+   * @default 14
+   */
+  readonly quarantineRetentionDays?: number;
+  /**
+   * Refused deliveries kept per provider route and hour (past it only counted); 0 turns the quarantine off.
+   * @default 100
+   */
+  readonly quarantineHourlyCap?: number;
+  /**
    * Stalled-job deadlines per provider status, merged over the defaults (Contentor downloading/processing/uploading
    * 2 h, Panjaya version_generating 3 h, version_ready 48 h); a duration such as "90m"/"2h"/"2d", minutes, or "off".
    * An object by provider, or its JSON text.
@@ -180,8 +190,11 @@ export class JobWebhookReceiver extends Construct {
         [envNames.contentorSecretArn]: secret.secret.secretArn,
         [envNames.panjayaPublicKeys]: config.panjayaPublicKeys.join('\n'),
         [envNames.eventRetentionDays]: String(config.eventRetentionDays),
+        [envNames.panjayaRetryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
         [envNames.maxBodyBytes]: String(config.maxBodyBytes),
         [envNames.secretCacheTtlSeconds]: String(config.secretCacheTtlSeconds),
+        [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),
+        [envNames.quarantineHourlyCap]: String(config.quarantineHourlyCap),
       },
     });
     // The table only: the receiver never reads the indexes.

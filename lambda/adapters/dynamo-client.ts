@@ -7,7 +7,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { envNames } from '../config/env';
-import { DependencyError } from '../core/errors';
+import { DependencyError, InternalError } from '../core/errors';
 
 /** Options for {@link makeDocumentClient}. */
 export interface DocumentClientOptions {
@@ -35,8 +35,8 @@ const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * A document client with keep-alive connections, short timeouts and a small retry budget, so a storage outage
- * turns into a 503 quickly. Marshalling drops undefined attributes and accepts numbers beyond 2^53 (a provider's
- * large integer must not make an event unstorable; it is already a JS number, precision was lost at JSON.parse).
+ * turns into a 503 quickly. Marshalling drops undefined attributes; the provider's JSON is never marshalled (the body is
+ * stored as bytes), so every number we write is our own.
  */
 export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
   const endpoint = options.endpoint ?? (process.env[envNames.dynamoDbEndpoint] || undefined);
@@ -56,7 +56,7 @@ export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoD
     },
   });
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+    marshallOptions: { removeUndefinedValues: true },
   });
 }
 
@@ -64,8 +64,10 @@ export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoD
  * Any storage failure as a 503 (the provider retries); the SDK's error name and message go to the logs only.
  * A DependencyError passes through unchanged.
  */
-export function storageUnavailable(operation: string, error: unknown): DependencyError {
-  if (error instanceof DependencyError) return error;
+export function storageUnavailable(operation: string, error: unknown): DependencyError | InternalError {
+  if (error instanceof DependencyError || error instanceof InternalError) return error;
   const detail = error instanceof Error ? { operation, error: error.name, message: error.message } : { operation };
+  // DynamoDB refused what we built: retrying cannot help, and it is not an outage (see InternalError).
+  if (error instanceof Error && error.name === 'ValidationException') return new InternalError('internal error: the request could not be stored', { ...detail, bug: true });
   return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
 }

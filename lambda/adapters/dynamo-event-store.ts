@@ -21,7 +21,9 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../core/errors';
 import { storageUnavailable } from './dynamo-client';
-import { buildEventItem, isNewerThanState, placeBySequence, placeByTimestamp, stateUpdateFor } from '../core/event-items';
+import { itemProjection } from './item-projection';
+import type { StateUpdate } from '../core/event-items';
+import { arrivalStateUpdate, DEFAULT_RETRY_WINDOW_SECONDS, planWrite, slotOf, type WritePlanConfig } from '../core/write-plan';
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { NormalisedEvent, StoreOutcome } from '../core/model';
 import type { EventStore } from '../core/ports';
@@ -34,6 +36,11 @@ export interface DynamoEventStoreOptions {
   readonly tableName: string;
   /** Days an event item is kept before TTL removes it. */
   readonly retentionDays: number;
+  /**
+   * Panjaya: seconds within which an identical body is a provider retry even if the job moved on.
+   * @default 600
+   */
+  readonly retryWindowSeconds?: number;
   /**
    * Panjaya: how many sequence slots to try when concurrent events keep taking the next one.
    * @default 8
@@ -70,14 +77,14 @@ function isConditionFailure(error: unknown): boolean {
 export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly retentionDays: number;
+  private readonly config: WritePlanConfig;
   private readonly maxSequenceAttempts: number;
   private readonly maxStateAttempts: number;
 
   constructor(options: DynamoEventStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.retentionDays = options.retentionDays;
+    this.config = { retentionDays: options.retentionDays, retryWindowSeconds: options.retryWindowSeconds ?? DEFAULT_RETRY_WINDOW_SECONDS };
     this.maxSequenceAttempts = options.maxSequenceAttempts ?? 8;
     this.maxStateAttempts = options.maxStateAttempts ?? 8;
   }
@@ -85,54 +92,94 @@ export class DynamoEventStore implements EventStore {
   /** Stores `event` received at `receivedAt` (ISO): accepted once, duplicate after; throws DependencyError on outage. */
   async store(event: NormalisedEvent, receivedAt: string): Promise<DynamoStoreOutcome> {
     const meter = new CapacityMeter();
-    const result =
-      event.ordering === 'arrival-sequence' ? await this.storeBySequence(event, receivedAt, meter) : await this.storeByTimestamp(event, receivedAt, meter);
+    const result = event.ordering === 'arrival-sequence' ? await this.storeBySequence(event, receivedAt, meter) : await this.storeByTimestamp(event, receivedAt, meter);
     return { ...result, writeUnits: meter.writeUnits, readUnits: meter.readUnits };
   }
 
   /**
-   * Contentor: the event id and sort key follow from the content, so the conditional put alone detects a duplicate.
-   * The state is read first: when it already reflects this very event, the delivery is a duplicate and nothing is
-   * written. Otherwise the state step runs either way: on a duplicate put it completes a write whose state step
-   * failed earlier (on that path the state's receive time is the retry's); it writes nothing when the state is newer.
+   * Timestamp order: the plan's event item has a content-derived key, so the conditional put alone detects a
+   * duplicate; the state step runs either way (on a duplicate put it completes a write whose state step failed
+   * earlier; on that path the state's receive time is the retry's).
    */
   private async storeByTimestamp(event: NormalisedEvent, receivedAt: string, meter: CapacityMeter): Promise<Omit<StoreOutcome, 'writeUnits'>> {
-    const item = buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, this.retentionDays);
-    const state = await this.getState(item.pk, item.jobId, meter);
-    // The state only ever points at a stored event, so the event item is there: a duplicate, at no write cost.
-    if (state?.orderKey === item.orderKey) return { outcome: 'duplicate', eventId: item.eventId };
-    const created = await this.putIfAbsent(item, meter);
-    await this.applyState(item, event.ordering, state, meter);
-    return { outcome: created ? 'accepted' : 'duplicate', eventId: item.eventId };
+    let state = await this.getState(keys.partition(event.provider, event.partitionId), event.jobId, meter);
+    let plan = planWrite(event, receivedAt, state, this.config);
+    if (plan.kind === 'duplicate') return { outcome: 'duplicate', eventId: plan.eventId };
+    const created = await this.putIfAbsent(plan.event, meter);
+    for (let attempt = 0; plan.kind === 'write' && plan.state !== undefined; attempt++) {
+      if (attempt >= this.maxStateAttempts) throw this.tooManyRaces(event.jobId);
+      if (await this.updateIfUnchanged(plan.state, meter)) break;
+      state = await this.getState(plan.event.pk, event.jobId, meter);
+      plan = planWrite(event, receivedAt, state, this.config);
+    }
+    return { outcome: created ? 'accepted' : 'duplicate', eventId: plan.kind === 'write' ? plan.event.eventId : plan.eventId };
   }
 
   /**
-   * Panjaya (no event id, no timestamp): an identical body is a duplicate only while the job has not moved on, so
-   * the event takes the job's next sequence slot. A slot already taken means either our own earlier half-done attempt
-   * (same content: finish it, duplicate) or a concurrent event (help finish its state update so a crashed writer
-   * never blocks the job, then try the next slot).
+   * Arrival order: the event takes the job's next slot with a conditional put, then records it on the state with a
+   * compare-and-set on the slot before. A slot already taken is another writer's event (or our own earlier attempt):
+   * help finish its state step, so a crashed writer never blocks the job and the state has seen every slot before
+   * the next is taken, then decide again. That is what makes the retry window hold under concurrent copies.
    */
   private async storeBySequence(event: NormalisedEvent, receivedAt: string, meter: CapacityMeter): Promise<Omit<StoreOutcome, 'writeUnits'>> {
     const pk = keys.partition(event.provider, event.partitionId);
+    let state = await this.getState(pk, event.jobId, meter);
     for (let attempt = 0; attempt < this.maxSequenceAttempts; attempt++) {
-      const state = await this.getState(pk, event.jobId, meter);
-      if (state?.lastContentHash === event.contentHash) return { outcome: 'duplicate', eventId: state.eventId };
-
-      const item = buildEventItem(event, placeBySequence(event, receivedAt, (state?.seq ?? 0) + 1), receivedAt, this.retentionDays);
+      const plan = planWrite(event, receivedAt, state, this.config);
+      if (plan.kind === 'duplicate') return { outcome: 'duplicate', eventId: plan.eventId };
+      const item = plan.event;
       if (await this.putIfAbsent(item, meter)) {
-        await this.applyState(item, event.ordering, state, meter);
+        await this.recordSlot(item, state, meter);
         return { outcome: 'accepted', eventId: item.eventId };
       }
       const occupant = await this.getEvent(item.pk, item.sk, meter);
       // Absent: expired by TTL between the put and the read; the next round re-reads the state.
-      if (occupant === undefined) continue;
-      await this.applyState(occupant, event.ordering, state, meter);
-      if (occupant.contentHash === event.contentHash) return { outcome: 'duplicate', eventId: occupant.eventId };
+      if (occupant !== undefined) await this.recordSlot(occupant, state, meter);
+      state = await this.getState(pk, event.jobId, meter);
     }
     throw new DependencyError('storage_unavailable', 'too many concurrent events for this job, retry later', {
       jobId: event.jobId,
       attempts: this.maxSequenceAttempts,
     });
+  }
+
+  /**
+   * Records the stored arrival-ordered `item` on the state (read as `known`), unless the state already passed its
+   * slot. A lost compare-and-set (a helper recorded it, or a stall changed the status) re-reads and decides again.
+   */
+  private async recordSlot(item: EventItem, known: StateItem | undefined, meter: CapacityMeter): Promise<void> {
+    let state = known;
+    for (let attempt = 0; attempt < this.maxStateAttempts; attempt++) {
+      const before = (state?.seq ?? 0) + 1;
+      if (slotOf(item) < before) return;
+      if (slotOf(item) > before) {
+        // Never expected (a slot is only taken after the state saw the one before); a bug, not an outage.
+        throw new Error(`state of ${item.jobId} is at slot ${before - 1}, cannot record slot ${slotOf(item)}`);
+      }
+      if (await this.updateIfUnchanged(arrivalStateUpdate(item, state, this.config), meter)) return;
+      state = await this.getState(item.pk, item.jobId, meter);
+    }
+    throw this.tooManyRaces(item.jobId);
+  }
+
+  private tooManyRaces(jobId: string): DependencyError {
+    return new DependencyError('storage_unavailable', 'the job state kept changing under concurrent writes, retry later', {
+      jobId,
+      attempts: this.maxStateAttempts,
+    });
+  }
+
+  /** Applies a compare-and-set state update: false when the state changed since it was read. */
+  private async updateIfUnchanged(update: StateUpdate, meter: CapacityMeter): Promise<boolean> {
+    try {
+      const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...update, ReturnConsumedCapacity: 'TOTAL' }));
+      meter.addWrite(out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw storageUnavailable('UpdateItem', error);
+      meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
+      return false;
+    }
   }
 
   /** True when the item was written, false when an item with that key already existed. */
@@ -155,31 +202,6 @@ export class DynamoEventStore implements EventStore {
     }
   }
 
-  /**
-   * Moves the job's state to `item` if it is newer than `known` (the state as read before; undefined = none). The
-   * write is a compare-and-set on `known`; when another writer changed the state in between, the state is re-read
-   * and the decision taken again, a bounded number of times (DependencyError after, so the provider retries).
-   */
-  private async applyState(item: EventItem, ordering: NormalisedEvent['ordering'], known: StateItem | undefined, meter: CapacityMeter): Promise<void> {
-    let current = known;
-    for (let attempt = 0; attempt < this.maxStateAttempts; attempt++) {
-      if (current !== undefined && !isNewerThanState(item, current, ordering)) return;
-      try {
-        const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...stateUpdateFor(item, ordering, current), ReturnConsumedCapacity: 'TOTAL' }));
-        meter.addWrite(out.ConsumedCapacity);
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw storageUnavailable('UpdateItem', error);
-        meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
-      }
-      current = await this.getState(item.pk, item.jobId, meter);
-    }
-    throw new DependencyError('storage_unavailable', 'the job state kept changing under concurrent writes, retry later', {
-      jobId: item.jobId,
-      attempts: this.maxStateAttempts,
-    });
-  }
-
   private async getState(pk: string, jobId: string, meter: CapacityMeter): Promise<StateItem | undefined> {
     const item = await this.consistentGet(pk, keys.state(jobId), meter);
     return item === undefined ? undefined : StateItemSchema.parse(item);
@@ -192,7 +214,7 @@ export class DynamoEventStore implements EventStore {
 
   private async consistentGet(pk: string, sk: string, meter: CapacityMeter): Promise<Record<string, unknown> | undefined> {
     try {
-      const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+      const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL', ...itemProjection }));
       meter.addRead(out.ConsumedCapacity);
       return out.Item;
     } catch (error) {

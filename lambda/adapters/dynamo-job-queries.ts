@@ -5,6 +5,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../core/errors';
 import { storageUnavailable } from './dynamo-client';
+import { itemProjection } from './item-projection';
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { JobQueries } from '../core/ports';
 import { keys, PENDING_PARTITION, tableSchema } from '../core/table-schema';
@@ -30,6 +31,24 @@ function keyOf(item: Record<string, unknown>): Key {
   return { pk, sk };
 }
 
+/** A stored item that does not have the shape its key says: named by key, with the failing fields. */
+export class InvalidItemError extends Error {
+  constructor(readonly key: Key, readonly reason: string) {
+    super(`item ${key.pk} / ${key.sk} is not readable: ${reason}`);
+    this.name = 'InvalidItemError';
+  }
+}
+
+function issuesText(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || 'item'}: ${i.message}`).join('; ');
+}
+
+function parseItem<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } }, item: Record<string, unknown>): T {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  throw new InvalidItemError({ pk: String(item.pk), sk: String(item.sk) }, issuesText(parsed.error.issues));
+}
+
 /** Pending events, and the keys of pending items that are not valid event items (reported, never published). */
 export interface PendingReport {
   items: EventItem[];
@@ -48,10 +67,10 @@ export class DynamoJobQueries implements JobQueries {
   /** The job's state item (consistent read, so a caller sees its own write), or undefined for an unknown job. */
   async getJob(provider: string, partitionId: string, jobId: string): Promise<StateItem | undefined> {
     const key = { pk: keys.partition(provider, partitionId), sk: keys.state(jobId) };
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })).catch((error: unknown) => {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ...itemProjection })).catch((error: unknown) => {
       throw storageUnavailable('GetItem', error);
     });
-    return out.Item === undefined ? undefined : StateItemSchema.parse(out.Item);
+    return out.Item === undefined ? undefined : parseItem(StateItemSchema, out.Item);
   }
 
   /** All state items in the partition (a Panjaya asset and its versions) in one Query, sorted by job id. */
@@ -59,8 +78,9 @@ export class DynamoJobQueries implements JobQueries {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.partition(provider, partitionId), ':prefix': keys.statePrefix },
+      ...itemProjection,
     });
-    return items.map((item) => StateItemSchema.parse(item));
+    return items.map((item) => parseItem(StateItemSchema, item));
   }
 
   /** The job's events, oldest first (sort key order: timestamp#rank#id or arrival sequence). */
@@ -69,8 +89,9 @@ export class DynamoJobQueries implements JobQueries {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.partition(provider, partitionId), ':prefix': keys.eventPrefix(jobId) },
       ScanIndexForward: true,
+      ...itemProjection,
     });
-    return items.map((item) => EventItemSchema.parse(item));
+    return items.map((item) => parseItem(EventItemSchema, item));
   }
 
   /**
@@ -90,7 +111,7 @@ export class DynamoJobQueries implements JobQueries {
       },
       limit,
     );
-    const states = (await this.readBack(indexed)).map((item) => StateItemSchema.parse(item));
+    const states = (await this.readBack(indexed)).map((item) => parseItem(StateItemSchema, item));
     return states.filter((state) => state.status === status);
   }
 
@@ -127,7 +148,7 @@ export class DynamoJobQueries implements JobQueries {
       if (item[index.partitionKey] !== PENDING_PARTITION) continue;
       const parsed = EventItemSchema.safeParse(item);
       if (parsed.success) report.items.push(parsed.data);
-      else report.invalid.push({ ...keyOf(item), reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      else report.invalid.push({ ...keyOf(item), reason: issuesText(parsed.error.issues) });
     }
     return report;
   }
@@ -175,7 +196,7 @@ export async function readItemsByKey(client: DynamoDBDocumentClient, tableName: 
       for (let round = 0; pending.length > 0; round++) {
         if (round === BATCH_GET_ROUNDS) throw new DependencyError('storage_unavailable', 'storage is throttling reads, retry later', { unprocessed: pending.length });
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-        const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+        const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...itemProjection } } }));
         for (const item of out.Responses?.[tableName] ?? []) found.set(id(item), item);
         pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
       }

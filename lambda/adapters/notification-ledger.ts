@@ -48,4 +48,25 @@ export class DynamoNotificationLedger implements NotificationLedger {
       throw error;
     }
   }
+
+  async markUndeliverable(key: ItemKey, reason: string, atIso: string): Promise<'marked' | 'already'> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: 'SET undeliverable = :reason, parkedAt = :at',
+          // Only while still pending (and never creating an item from a bad key).
+          ConditionExpression: 'attribute_exists(#p)',
+          ExpressionAttributeNames: { '#p': partitionKey },
+          // Bounded: a reason quotes schema paths or an SNS error, never the payload.
+          ExpressionAttributeValues: { ':reason': reason.slice(0, 1000), ':at': atIso },
+        }),
+      );
+      return 'marked';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'already';
+      throw error;
+    }
+  }
 }

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import '../core/zod-locale';
+import { DEFAULT_RETRY_WINDOW_SECONDS } from '../core/write-plan';
+import { QUARANTINE_DEFAULTS } from '../core/quarantine';
 import { DEFAULT_MAX_BODY_BYTES, envNames } from './env';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -20,6 +22,10 @@ export const ReceiverEnvSchema = z
     [envNames.secretCacheTtlSeconds]: z._default(coercedInt(z.nonnegative()), 60),
     [envNames.maxBodyBytes]: z._default(coercedInt(z.positive()), DEFAULT_MAX_BODY_BYTES),
     [envNames.eventRetentionDays]: z._default(coercedInt(z.positive()), 90),
+    [envNames.quarantineRetentionDays]: z._default(coercedInt(z.positive()), QUARANTINE_DEFAULTS.retentionDays),
+    // 0 turns the quarantine off (refusals are then only counted).
+    [envNames.quarantineHourlyCap]: z._default(coercedInt(z.nonnegative()), QUARANTINE_DEFAULTS.hourlyCap),
+    [envNames.panjayaRetryWindowSeconds]: z._default(coercedInt(z.nonnegative()), DEFAULT_RETRY_WINDOW_SECONDS),
     [envNames.dynamoDbEndpoint]: z.optional(z.url()),
   })
   .check(

@@ -31,8 +31,14 @@ export class CanonicalJsonError extends Error {
   }
 }
 
-/** Deeper nesting is refused (CPython raises RecursionError near 1000; we stop earlier and never overflow the stack). */
-export const MAX_JSON_DEPTH = 512;
+/** Thrown for nesting deeper than {@link MAX_JSON_DEPTH}: the text may still be JSON, just deeper than we parse. */
+export class JsonTooDeepError extends CanonicalJsonError {}
+
+/**
+ * Deeper nesting is refused: CPython's json raises RecursionError before 1000 levels, so no envelope Contentor signs
+ * is deeper, and our recursive parser and serialisers stay far from the stack limit.
+ */
+export const MAX_JSON_DEPTH = 1000;
 
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
@@ -89,7 +95,7 @@ class Parser {
   }
 
   value(depth: number): JsonNode {
-    if (depth > MAX_JSON_DEPTH) throw new CanonicalJsonError('Nesting too deep', this.pos);
+    if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError('Nesting too deep', this.pos);
     const t = this.text;
     const c = t[this.pos];
     if (c === '{') return this.object(depth);

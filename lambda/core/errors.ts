@@ -41,6 +41,15 @@ export class MethodNotAllowedError extends WebhookError {
   readonly reason = 'method_not_allowed';
 }
 
+/**
+ * A bug on our side, e.g. DynamoDB refusing a request we built (ValidationException): input is bounded before any
+ * write (providers/ids.ts), so this must never be the provider's fault. 500, logged as a bug, not "unavailable".
+ */
+export class InternalError extends WebhookError {
+  readonly httpStatus = 500;
+  readonly reason = 'internal_error';
+}
+
 /** Storage, secret source or another dependency failed: 503 so the provider retries. */
 export class DependencyError extends WebhookError {
   readonly httpStatus = 503;

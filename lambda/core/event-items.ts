@@ -96,8 +96,10 @@ export function expiresAtFor(receivedAt: string, retentionDays: number): number 
 }
 
 /**
- * The event item. Terminal events get `notifyTopic` and the sparse pending-index keys, which the fan-out removes
- * once published; everything else stays out of that index.
+ * The event item: the normalised scalars beside the body exactly as received (one Binary attribute). Terminal
+ * events get `notifyTopic` and the sparse pending-index keys, which the fan-out removes once published; everything
+ * else stays out of that index. At the 256 KiB body limit the item stays far below DynamoDB's 400 KB (ids are
+ * bounded by providers/ids.ts), so the body is stored uncompressed: readers need no codec and bench sizes stay honest.
  */
 export function buildEventItem(event: NormalisedEvent, placement: EventPlacement, receivedAt: string, retentionDays: number): EventItem {
   const notifyTopic = topicFor(event.status);
@@ -115,9 +117,18 @@ export function buildEventItem(event: NormalisedEvent, placement: EventPlacement
     receivedAt,
     orderKey: placement.orderKey,
     contentHash: event.contentHash,
-    payload: event.payload,
+    rank: event.rank,
+    body: event.body,
     expiresAt: expiresAtFor(receivedAt, retentionDays),
   };
+  const span = event.payloadSpan;
+  // The whole body is the default: offsets only when the payload is a part of it (an envelope's `data`).
+  if (span !== undefined && (span.start !== 0 || span.end !== event.body.length)) {
+    item.payloadStart = span.start;
+    item.payloadEnd = span.end;
+  }
+  if (event.details?.locale !== undefined) item.detailLocale = event.details.locale;
+  if (event.details?.message !== undefined) item.detailMessage = event.details.message;
   if (notifyTopic !== undefined) {
     item.notifyTopic = notifyTopic;
     item.gsi2pk = PENDING_PARTITION;
@@ -135,27 +146,22 @@ export interface StateUpdate {
   ExpressionAttributeValues: Record<string, string | number>;
 }
 
-/** What the state writer knows of the state item it is about to replace (read just before). */
-export type StateSnapshot = Pick<StateItem, 'orderKey' | 'status' | 'seq'>;
-
-/**
- * Whether `item` is newer than the state: Contentor by order key (timestamp#rank#id, so equal = the same event),
- * Panjaya by arrival sequence. Both only ever grow on a state item, so an older read that already says "not newer"
- * stays true.
- */
-export function isNewerThanState(item: Pick<EventItem, 'orderKey'>, state: StateSnapshot, ordering: NormalisedEvent['ordering']): boolean {
-  return ordering === 'arrival-sequence' ? seqFromOrderKey(item.orderKey) > state.seq : item.orderKey > state.orderKey;
-}
-
-/** State attributes every state write sets from the event item. */
-const STATE_FIELDS = [
+/** Fields the state takes from the event it moves to (its "head"). */
+const HEAD_FIELDS = [
   'itemType', 'provider', 'jobId', 'partitionId', 'status', 'eventType', 'eventId', 'occurredAt', 'receivedAt',
-  'updatedAt', 'orderKey', 'lastContentHash',
+  'updatedAt', 'orderKey', 'headRank',
 ] as const;
 /** Set only when the status changes (or the state is new): writing them moves the status index entry (2 units). */
 const STATUS_INDEX_FIELDS = ['statusSince', 'gsi1pk', 'gsi1sk'] as const;
+/** Panjaya's arrival bookkeeping: the slot taken, its content hash and the retry-window list (write-plan.ts). */
+const SLOT_FIELDS = ['seq', 'lastContentHash', 'recent'] as const;
 
-type StateWriteKind = 'create' | 'change' | 'keep';
+/**
+ * How a state write changes the item: `create` a new state, `change` the head and status, `keep` the status while
+ * moving the head, `slot` (Panjaya) only record a stored event that does not move the head.
+ */
+export type StateWriteKind = 'create' | 'change' | 'keep' | 'slot';
+
 interface StateExpressions {
   readonly update: string;
   readonly condition: string;
@@ -163,63 +169,83 @@ interface StateExpressions {
 }
 
 function buildExpressions(ordering: NormalisedEvent['ordering'], kind: StateWriteKind): StateExpressions {
-  const fields = kind === 'keep' ? STATE_FIELDS : [...STATE_FIELDS, ...STATUS_INDEX_FIELDS];
-  const seqSet = ordering === 'arrival-sequence' ? '#seq = :seq' : '#seq = if_not_exists(#seq, :zero) + :one';
-  const names = Object.fromEntries([...fields.map((name) => [`#${name}`, name]), ['#seq', 'seq'], ...(kind === 'create' ? [['#pk', 'pk']] : [])]);
-  return {
-    update: `SET ${fields.map((name) => `#${name} = :${name}`).join(', ')}, ${seqSet}`,
-    // Compare-and-set on what was read: any other write in between (a newer event, a stall) fails it.
-    condition: kind === 'create' ? 'attribute_not_exists(#pk)' : '#orderKey = :readOrderKey AND #status = :readStatus',
-    names,
-  };
+  const sequence = ordering === 'arrival-sequence';
+  const head = kind === 'slot' ? [] : [...HEAD_FIELDS, ...(kind === 'keep' ? [] : STATUS_INDEX_FIELDS)];
+  const own = sequence ? SLOT_FIELDS : (['lastContentHash'] as const);
+  const fields = [...head, ...own];
+  const sets = fields.map((name) => `#${name} = :${name}`);
+  // Contentor's seq counts the state's moves; Panjaya's is the slot, set like the other slot fields.
+  if (!sequence) sets.push('#seq = if_not_exists(#seq, :zero) + :one');
+  const names = Object.fromEntries([...fields.map((name) => [`#${name}`, name]), ['#seq', 'seq'], ['#status', 'status'], ...(kind === 'create' ? [['#pk', 'pk']] : sequence ? [] : [['#orderKey', 'orderKey']])]);
+  // Compare-and-set on what was read: any other write in between (another event, a stall) fails it.
+  const readCondition = sequence ? '#seq = :readSeq AND #status = :readStatus' : '#orderKey = :readOrderKey AND #status = :readStatus';
+  return { update: `SET ${sets.join(', ')}`, condition: kind === 'create' ? 'attribute_not_exists(#pk)' : readCondition, names };
 }
 
 // Fixed per ordering and kind, so built once: building them per call was the largest CPU cost of item building.
 const STATE_EXPRESSIONS = Object.fromEntries(
   (['arrival-sequence', 'provider-timestamp'] as const).map((ordering) => [
     ordering,
-    { create: buildExpressions(ordering, 'create'), change: buildExpressions(ordering, 'change'), keep: buildExpressions(ordering, 'keep') },
+    Object.fromEntries((['create', 'change', 'keep', 'slot'] as const).map((kind) => [kind, buildExpressions(ordering, kind)])),
   ]),
 ) as Record<NormalisedEvent['ordering'], Record<StateWriteKind, StateExpressions>>;
 
+/** Panjaya's slot bookkeeping for a state write (write-plan.ts decides it). */
+export interface SlotValues {
+  readonly seq: number;
+  readonly lastContentHash: string;
+  readonly recent: string;
+}
+
 /**
- * The update that moves a job's state item from `current` (as just read; undefined = no state yet) to `item`,
- * derived from the stored event item so that a retry, or another writer helping, can re-apply it. It is a
- * compare-and-set: it applies only while the state is still `current` (same order key and status; absent for a
- * new job), so the caller decides "is it newer?" ({@link isNewerThanState}) from its read and re-reads on a lost
- * race. When the status stays the same, `statusSince` and the status index keys are left alone (no index write).
- * Contentor: `seq` counts the state's moves; Panjaya: `seq` is the event's position in the job's history.
+ * The compare-and-set update that moves a job's state from `current` (as just read; undefined = none yet) to the
+ * event `item` (kind create/change/keep), or only records Panjaya's slot (kind slot). It applies only while the state
+ * is still `current`, so the caller re-reads and decides again on a lost race. Derived from the stored event item, so
+ * a retry, or another writer helping, can re-apply it. Unchanged status: the status index keys are left alone.
  */
-export function stateUpdateFor(item: EventItem, ordering: NormalisedEvent['ordering'], current?: StateSnapshot): StateUpdate {
-  const kind: StateWriteKind = current === undefined ? 'create' : current.status === item.status ? 'keep' : 'change';
-  const values: Record<string, string | number> = {
-    ':itemType': itemTypes.state,
-    ':provider': item.provider,
-    ':jobId': item.jobId,
-    ':partitionId': item.partitionId,
-    ':status': item.status,
-    ':eventType': item.eventType,
-    ':eventId': item.eventId,
-    ':occurredAt': item.occurredAt,
-    ':receivedAt': item.receivedAt,
-    ':updatedAt': item.receivedAt,
-    ':orderKey': item.orderKey,
-    ':lastContentHash': item.contentHash,
-  };
-  if (kind !== 'keep') {
-    values[':statusSince'] = item.receivedAt;
-    values[':gsi1pk'] = keys.status(item.status);
-    values[':gsi1sk'] = keys.statusSort(item.receivedAt, item.provider, item.jobId);
-  }
-  if (current !== undefined) {
-    values[':readOrderKey'] = current.orderKey;
-    values[':readStatus'] = current.status;
+export function stateUpdateFor(
+  item: EventItem,
+  ordering: NormalisedEvent['ordering'],
+  current: Pick<StateItem, 'orderKey' | 'status' | 'seq'> | undefined,
+  options: { moveHead: boolean; slot?: SlotValues },
+): StateUpdate {
+  const kind: StateWriteKind = current === undefined ? 'create' : !options.moveHead ? 'slot' : current.status === item.status ? 'keep' : 'change';
+  const values: Record<string, string | number> = {};
+  if (kind !== 'slot') {
+    Object.assign(values, {
+      ':itemType': itemTypes.state,
+      ':provider': item.provider,
+      ':jobId': item.jobId,
+      ':partitionId': item.partitionId,
+      ':status': item.status,
+      ':eventType': item.eventType,
+      ':eventId': item.eventId,
+      ':occurredAt': item.occurredAt,
+      ':receivedAt': item.receivedAt,
+      ':updatedAt': item.receivedAt,
+      ':orderKey': item.orderKey,
+      ':headRank': item.rank ?? 0,
+    });
+    if (kind !== 'keep') {
+      values[':statusSince'] = item.receivedAt;
+      values[':gsi1pk'] = keys.status(item.status);
+      values[':gsi1sk'] = keys.statusSort(item.receivedAt, item.provider, item.jobId);
+    }
   }
   if (ordering === 'arrival-sequence') {
-    values[':seq'] = seqFromOrderKey(item.orderKey);
+    if (options.slot === undefined) throw new Error('an arrival-ordered state write needs its slot values');
+    values[':seq'] = options.slot.seq;
+    values[':lastContentHash'] = options.slot.lastContentHash;
+    values[':recent'] = options.slot.recent;
   } else {
+    values[':lastContentHash'] = item.contentHash;
     values[':zero'] = 0;
     values[':one'] = 1;
+  }
+  if (current !== undefined) {
+    values[':readStatus'] = current.status;
+    if (ordering === 'arrival-sequence') values[':readSeq'] = current.seq;
+    else values[':readOrderKey'] = current.orderKey;
   }
   const expressions = STATE_EXPRESSIONS[ordering][kind];
   return {

@@ -5,7 +5,7 @@
  */
 import { EventItemSchema, type EventItem } from './items';
 import type { NotificationPublisher } from './ports';
-import { buildNotification } from './notification';
+import { buildNotification, NotNotifiableError, UndeliverableError } from './notification';
 
 /** Primary key of an event item. */
 export interface ItemKey {
@@ -19,6 +19,11 @@ export interface NotificationLedger {
   isPending(key: ItemKey): Promise<boolean>;
   /** Clears the pending keys and records `notifiedAt`; `already` when it was cleared before (someone else won). */
   markNotified(key: ItemKey, notifiedAtIso: string): Promise<'marked' | 'already'>;
+  /**
+   * Records why the event can never become a message (parked). The pending keys stay, so re-drive still finds it;
+   * `already` when it is no longer pending.
+   */
+  markUndeliverable(key: ItemKey, reason: string, atIso: string): Promise<'marked' | 'already'>;
 }
 
 /** Minimal structured log the core writes to (Powertools logger in AWS, console locally). */
@@ -32,8 +37,10 @@ export interface FanoutLog {
 export interface FanoutRecord {
   /** The stream sequence number: the batch item identifier Lambda expects back. */
   sequenceNumber: string;
-  /** The NewImage as a plain object, or undefined when it could not be decoded. */
+  /** The NewImage's top-level scalars we wrote, as a plain object, or undefined when it could not be decoded. */
   image: Record<string, unknown> | undefined;
+  /** The item's key when the image had one (so even an undecodable record can be parked). */
+  key?: ItemKey;
   /** Why decoding failed, for the log. */
   decodeError?: string;
 }
@@ -57,10 +64,11 @@ export interface FanoutDeps {
  */
 export const DEFAULT_MARK_RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600, 3200, 3200, 3200];
 
-export type RecordOutcome = 'published' | 'skipped' | 'failed' | 'not_attempted';
+/** `parked`: can never become a message; marked undeliverable (or logged when it has no key) and passed over. */
+export type RecordOutcome = 'published' | 'skipped' | 'parked' | 'failed' | 'not_attempted';
 
 export interface FanoutResult {
-  /** Sequence numbers to return as batch item failures: the first failure and every record after it. */
+  /** Sequence numbers to return as batch item failures: the first transient failure and every record after it. */
   failures: string[];
   outcomes: Array<{ sequenceNumber: string; outcome: RecordOutcome; eventId?: string; reason?: string }>;
 }
@@ -92,46 +100,82 @@ function describeError(error: unknown): string {
 }
 
 /**
- * Processes records in order. On the first failure (poison record, publish or mark error) that record and all
- * later ones are reported as failures and not attempted, so Lambda's retry resumes exactly there: nothing is
- * published twice by a retry, except the one event whose publish succeeded and whose mark failed (at-least-once).
+ * SNS refusals that no retry can fix: the message itself is wrong for SNS. Everything else (throttling, network,
+ * KMS, DynamoDB) is transient and fails the batch from that record on.
+ */
+const PERMANENT_PUBLISH_ERRORS = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'ValidationException']);
+
+/** Why an error means the record can never become a message, or undefined when a retry may succeed. */
+export function permanentReason(error: unknown): string | undefined {
+  if (error instanceof UndeliverableError || error instanceof NotNotifiableError) return error.message;
+  if (error instanceof Error && PERMANENT_PUBLISH_ERRORS.has(error.name)) return `SNS refused the message: ${describeError(error)}`;
+  return undefined;
+}
+
+function zodReason(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return `not an event item: ${issues.map((i) => `${i.path.map(String).join('.') || 'item'}: ${i.message}`).join('; ')}`;
+}
+
+type RecordResult = FanoutResult['outcomes'][number];
+
+/**
+ * One record: publish if still pending, or park it when it can never become a message. Throws only for transient
+ * failures (the caller fails the batch from here).
+ */
+async function processRecord(record: FanoutRecord, deps: FanoutDeps): Promise<RecordResult> {
+  const { sequenceNumber } = record;
+  const parsed = record.image ? EventItemSchema.safeParse(record.image) : undefined;
+  if (!parsed?.success) {
+    const reason = record.decodeError ?? (parsed ? zodReason(parsed.error.issues) : 'record has no NewImage');
+    return park(record, record.key, reason, deps);
+  }
+  const item = parsed.data;
+  try {
+    const result = await publishIfPending(item, deps);
+    if (result.outcome === 'skipped') {
+      deps.log.info('event already notified, skipped', { sequenceNumber, eventId: item.eventId });
+    } else if (result.marked === 'already') {
+      // A re-drive marked it between our check and our mark: subscribers may see it twice (dedupe by eventId).
+      deps.log.warn('event was marked notified concurrently', { sequenceNumber, eventId: item.eventId });
+    } else {
+      deps.log.info('notification published', { sequenceNumber, eventId: item.eventId, provider: item.provider, jobId: item.jobId, status: item.status });
+    }
+    return { sequenceNumber, outcome: result.outcome, eventId: item.eventId };
+  } catch (error) {
+    const reason = permanentReason(error);
+    if (reason === undefined) throw Object.assign(new Error(describeError(error)), { eventId: item.eventId });
+    return park(record, { pk: item.pk, sk: item.sk }, reason, deps, item.eventId);
+  }
+}
+
+/** Marks a permanently failing record undeliverable (a transient failure to mark is thrown: the batch retries). */
+async function park(record: FanoutRecord, key: ItemKey | undefined, reason: string, deps: FanoutDeps, eventId?: string): Promise<RecordResult> {
+  const { sequenceNumber } = record;
+  if (key !== undefined) await deps.ledger.markUndeliverable(key, reason, (deps.now?.() ?? new Date()).toISOString());
+  // The reason is ours (schema paths, error names): no payload value reaches the log.
+  deps.log.error('event parked: it cannot become a notification', { sequenceNumber, eventId, pk: key?.pk, sk: key?.sk, reason });
+  return { sequenceNumber, outcome: 'parked', ...(eventId === undefined ? {} : { eventId }), reason };
+}
+
+/**
+ * Processes records in order. A record that can never become a message is parked and the next one goes on; on the
+ * first transient failure (publish, mark) that record and all later ones are reported as failures and not
+ * attempted, so Lambda's retry resumes exactly there: nothing is published twice by a retry, except the one event
+ * whose publish succeeded and whose mark failed (at-least-once).
  */
 export async function fanOut(records: readonly FanoutRecord[], deps: FanoutDeps): Promise<FanoutResult> {
   const outcomes: FanoutResult['outcomes'] = [];
-  let failedAt = -1;
   for (const [index, record] of records.entries()) {
-    const { sequenceNumber } = record;
-    const parsed = record.image ? EventItemSchema.safeParse(record.image) : undefined;
-    if (!parsed?.success) {
-      const reason = record.decodeError ?? (parsed ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'no NewImage');
-      // Poison: reported as a failure so bisect, bounded retries and the on-failure queue deal with it.
-      deps.log.error('fan-out record is not an event item', { sequenceNumber, reason });
-      outcomes.push({ sequenceNumber, outcome: 'failed', reason });
-      failedAt = index;
-      break;
-    }
-    const item = parsed.data;
     try {
-      const result = await publishIfPending(item, deps);
-      if (result.outcome === 'skipped') {
-        deps.log.info('event already notified, skipped', { sequenceNumber, eventId: item.eventId });
-      } else if (result.marked === 'already') {
-        // A re-drive marked it between our check and our mark: subscribers may see it twice (dedupe by eventId).
-        deps.log.warn('event was marked notified concurrently', { sequenceNumber, eventId: item.eventId });
-      } else {
-        deps.log.info('notification published', { sequenceNumber, eventId: item.eventId, provider: item.provider, jobId: item.jobId, status: item.status });
-      }
-      outcomes.push({ sequenceNumber, outcome: result.outcome, eventId: item.eventId });
+      outcomes.push(await processRecord(record, deps));
     } catch (error) {
-      const reason = describeError(error);
-      deps.log.error('notification failed', { sequenceNumber, eventId: item.eventId, reason });
-      outcomes.push({ sequenceNumber, outcome: 'failed', eventId: item.eventId, reason });
-      failedAt = index;
-      break;
+      const reason = error instanceof Error ? error.message : String(error);
+      const eventId = (error as { eventId?: string }).eventId;
+      deps.log.error('notification failed', { sequenceNumber: record.sequenceNumber, eventId, reason });
+      outcomes.push({ sequenceNumber: record.sequenceNumber, outcome: 'failed', ...(eventId === undefined ? {} : { eventId }), reason });
+      for (const rest of records.slice(index + 1)) outcomes.push({ sequenceNumber: rest.sequenceNumber, outcome: 'not_attempted' });
+      return { failures: records.slice(index).map((r) => r.sequenceNumber), outcomes };
     }
   }
-  if (failedAt < 0) return { failures: [], outcomes };
-  const rest = records.slice(failedAt + 1);
-  for (const record of rest) outcomes.push({ sequenceNumber: record.sequenceNumber, outcome: 'not_attempted' });
-  return { failures: records.slice(failedAt).map((r) => r.sequenceNumber), outcomes };
+  return { failures: [], outcomes };
 }

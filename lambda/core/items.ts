@@ -1,6 +1,9 @@
 import * as z from 'zod/mini';
 import { NormalisedStatusSchema, ProviderNameSchema } from './model';
 
+/** A Binary attribute as the document client returns it (Uint8Array; Buffer is one). */
+export const BinarySchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'Expected binary');
+
 /**
  * Item shapes in the table (see table-schema.ts for keys). The store writes them, the fan-out, re-drive, jobs CLI
  * and watchdog read them: parse with these schemas rather than trusting attribute names spelled elsewhere.
@@ -22,13 +25,30 @@ export const EventItemSchema = z.object({
   orderKey: z.string(),
   /** Content hash used for duplicate detection (Panjaya: sha256 of the raw body). */
   contentHash: z.string(),
-  payload: z.record(z.string(), z.unknown()),
+  /** Lifecycle rank of the event (Panjaya's late-event rule, core/write-plan.ts); absent on stalls of old items. */
+  rank: z.optional(z.number()),
+  /**
+   * The body exactly as received (API Gateway's base64 undone), a Binary attribute: the provider's JSON is never
+   * marshalled into DynamoDB maps or numbers. Watchdog stalls carry their own JSON here.
+   */
+  body: z.optional(BinarySchema),
+  /** UTF-8 byte offsets of the signed payload inside `body` (Contentor envelope: `data`); absent = the whole body. */
+  payloadStart: z.optional(z.number()),
+  payloadEnd: z.optional(z.number()),
+  /** Bounded excerpts for people (providers/ids.ts makes them storable). */
+  detailLocale: z.optional(z.string()),
+  detailMessage: z.optional(z.string()),
   /** Present only on events that notify (terminal, stalled). */
   notifyTopic: z.optional(z.enum(['succeeded', 'failed'])),
   /** Sparse pending-notification index keys, removed by the fan-out once published. */
   gsi2pk: z.optional(z.string()),
   gsi2sk: z.optional(z.string()),
   notifiedAt: z.optional(z.string()),
+  /**
+   * Why the fan-out could not turn this event into a message (a permanent failure, "parked"); the pending-index keys
+   * stay, so re-drive still finds it once the cause is fixed.
+   */
+  undeliverable: z.optional(z.string()),
   /** TTL, epoch seconds. */
   expiresAt: z.optional(z.number()),
 });
@@ -54,10 +74,17 @@ export const StateItemSchema = z.object({
    */
   statusSince: z.optional(z.string()),
   orderKey: z.string(),
-  /** Number of distinct events stored for the job (Panjaya arrival sequence). */
+  /** Contentor: how often the state moved. Panjaya: the last arrival slot taken (distinct events stored). */
   seq: z.number(),
-  /** Content hash of the event the state currently reflects (Panjaya duplicate rule). */
+  /** Content hash of the event the state currently reflects (Panjaya: of the last slot taken). */
   lastContentHash: z.string(),
+  /** Lifecycle rank of the event the state reflects (Panjaya's late-event rule in core/write-plan.ts). */
+  headRank: z.optional(z.number()),
+  /**
+   * Panjaya retry window: `<hash16>@<epoch seconds>` of the bodies stored recently, space-separated (core/write-plan.ts).
+   * A string, not a list: one scalar to compare-and-set, and a few dozen bytes.
+   */
+  recent: z.optional(z.string()),
   gsi1pk: z.string(),
   gsi1sk: z.string(),
 });

@@ -49,8 +49,15 @@ export interface NormalisedEvent {
   eventType: string;
   /** Provider timestamp (ISO-8601, UTC) when the payload has one. */
   occurredAt?: string;
-  /** The payload as the provider meant it (Contentor envelope: the `data` object). */
-  payload: Record<string, unknown>;
+  /** The body exactly as received (API Gateway's base64 undone): what is stored, and what the fan-out sends on. */
+  body: Uint8Array;
+  /**
+   * Where the payload (the JSON the provider signed; Contentor envelope: the `data` object) lies in the raw body, as
+   * UTF-8 byte offsets; absent = the whole body. The body itself is stored as received, never as DynamoDB maps.
+   */
+  payloadSpan?: { readonly start: number; readonly end: number };
+  /** Bounded, well-formed excerpts for people (e-mail, Slack): the provider's locale and error message, if any. */
+  details?: EventDetails;
   /**
    * Deterministic identity of the event content. Contentor: hash of provider + canonical payload.
    * Panjaya: hash of the raw body; the store combines it with the job's sequence (DESIGN.md's regeneration rule).
@@ -62,18 +69,25 @@ export interface NormalisedEvent {
   rank: number;
 }
 
+/** Short provider texts shown to people; already bounded and free of lone surrogates (see providers/ids.ts). */
+export interface EventDetails {
+  readonly locale?: string;
+  readonly message?: string;
+}
+
 /** Outcome of storing one event. */
 export type StoreOutcome = { outcome: 'accepted' | 'duplicate'; eventId: string; writeUnits: number };
 
-/** The JSON document subscribers get (contract: DESIGN.md fan-out). */
-export const NotificationDocumentSchema = z.object({
-  provider: ProviderNameSchema,
-  jobId: z.string(),
-  status: NormalisedStatusSchema,
-  eventType: z.string(),
-  eventId: z.string(),
-  occurredAt: z.string(),
-  receivedAt: z.string(),
-  payload: z.record(z.string(), z.unknown()),
-});
-export type NotificationDocument = z.infer<typeof NotificationDocumentSchema>;
+/**
+ * The JSON document subscribers get (contract: docs/ARCHITECTURE.md, fan-out), without its `payload`: that member is
+ * the provider's JSON text exactly as signed, spliced in as text (notification/build.ts) so numbers stay exact.
+ */
+export interface NotificationDocumentFields {
+  provider: ProviderName;
+  jobId: string;
+  status: NormalisedStatus;
+  eventType: string;
+  eventId: string;
+  occurredAt: string;
+  receivedAt: string;
+}

@@ -2,8 +2,6 @@
  * Fan-out function: DynamoDB stream batches (already narrowed by the event-source mapping's filter to new terminal
  * event items) -> SNS, with partial batch failure reporting. Thin: decoding here, rules in core/fanout.ts.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { envNames, metricNames } from '../config/env';
 import { makeDocumentClient } from '../adapters/dynamo-client';
@@ -22,17 +20,24 @@ export interface FanoutHandlerDeps extends Omit<FanoutDeps, 'log' | 'now'> {
 
 export const DEFAULT_JOBS_COMMAND_HINT = 'npm run --silent jobs -- get';
 
-/** Decodes NewImage from the stream's attribute-value format; a record that cannot be decoded is poison. */
+/**
+ * Reads the NewImage's top-level scalars (S, N, B) that the receiver wrote, and nothing else: no map or list of the
+ * image is decoded, so no shape in it can throw or turn into a number. Lambda hands B values over base64-encoded;
+ * the SDK's own stream client (the local poller) hands Uint8Array.
+ */
 export function toFanoutRecord(record: DynamoDBRecord): FanoutRecord {
   const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
-  const image = record.dynamodb?.NewImage;
+  const image = record.dynamodb?.NewImage as Record<string, { S?: unknown; N?: unknown; B?: unknown }> | undefined;
   if (!image) return { sequenceNumber, image: undefined, decodeError: 'record has no NewImage' };
-  try {
-    // The Lambda event's attribute values are the SDK's, except binaries (base64 strings): none in our items.
-    return { sequenceNumber, image: unmarshall(image as unknown as Record<string, AttributeValue>) };
-  } catch (error) {
-    return { sequenceNumber, image: undefined, decodeError: error instanceof Error ? error.message : String(error) };
+  const plain: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(image)) {
+    if (typeof value?.S === 'string') plain[name] = value.S;
+    else if (typeof value?.N === 'string') plain[name] = Number(value.N);
+    else if (typeof value?.B === 'string') plain[name] = Buffer.from(value.B, 'base64');
+    else if (value?.B instanceof Uint8Array) plain[name] = value.B;
   }
+  const key = typeof plain.pk === 'string' && typeof plain.sk === 'string' ? { pk: plain.pk, sk: plain.sk } : undefined;
+  return { sequenceNumber, image: plain, ...(key ? { key } : {}) };
 }
 
 export function makeHandler(deps: FanoutHandlerDeps) {
@@ -48,6 +53,7 @@ export function makeHandler(deps: FanoutHandlerDeps) {
     for (const outcome of result.outcomes) {
       if (outcome.outcome === 'published') deps.telemetry.count(metricNames.notified);
       if (outcome.outcome === 'failed') deps.telemetry.count(metricNames.notifyFailed);
+      if (outcome.outcome === 'parked') deps.telemetry.count(metricNames.notifyParked);
     }
     deps.telemetry.flush();
     return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
@@ -72,7 +78,11 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): FanoutHandler
   };
   return {
     publisher: { publish: (notification) => wire().publisher.publish(notification) },
-    ledger: { isPending: (key) => wire().ledger.isPending(key), markNotified: (key, at) => wire().ledger.markNotified(key, at) },
+    ledger: {
+      isPending: (key) => wire().ledger.isPending(key),
+      markNotified: (key, at) => wire().ledger.markNotified(key, at),
+      markUndeliverable: (key, reason, at) => wire().ledger.markUndeliverable(key, reason, at),
+    },
     jobsCommandHint: env[envNames.jobsCommandHint] || DEFAULT_JOBS_COMMAND_HINT,
     telemetry: makeTelemetry('fanout'),
     ready: () => void wire(),

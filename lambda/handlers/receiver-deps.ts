@@ -3,6 +3,7 @@ import { envNames } from '../config/env';
 import { readReceiverEnv } from '../config/receiver-env';
 import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
+import { DynamoQuarantineStore } from '../adapters/dynamo-quarantine-store';
 import { CachedSecretsManagerSource, StaticSecretSource } from '../adapters/secret-source';
 import { makeTelemetry } from '../adapters/telemetry';
 import { getProvider } from '../core/providers';
@@ -16,18 +17,25 @@ export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Recei
   const secrets: SecretSource = secretArn
     ? new CachedSecretsManagerSource(secretArn, config[envNames.secretCacheTtlSeconds] * 1000)
     : new StaticSecretSource(config[envNames.contentorSecrets] ?? '');
+  const client = makeDocumentClient({ endpoint: config[envNames.dynamoDbEndpoint] });
+  const hourlyCap = config[envNames.quarantineHourlyCap];
   return {
     findProvider: getProvider,
     store: new DynamoEventStore({
-      client: makeDocumentClient({ endpoint: config[envNames.dynamoDbEndpoint] }),
+      client,
       tableName: config[envNames.tableName],
       retentionDays: config[envNames.eventRetentionDays],
+      retryWindowSeconds: config[envNames.panjayaRetryWindowSeconds],
     }),
     secrets,
     panjayaPublicKeys: parsePanjayaPublicKeys(config[envNames.panjayaPublicKeys]),
     maxBodyBytes: config[envNames.maxBodyBytes],
     now: () => new Date(),
     telemetry: makeTelemetry('receiver'),
+    quarantine:
+      hourlyCap > 0
+        ? new DynamoQuarantineStore({ client, tableName: config[envNames.tableName], retentionDays: config[envNames.quarantineRetentionDays], hourlyCap })
+        : undefined,
   };
 }
 

@@ -3,9 +3,10 @@
  * notification for `https` (Slack), and the stable JSON document (contract) for everything else.
  */
 import type { EventItem } from '../items';
-import { topicFor, type NotificationDocument } from '../model';
+import { topicFor, type NotificationDocumentFields } from '../model';
 import type { OutgoingNotification } from '../ports';
 import { describeEvent, panjayaVersionId, payloadDetails, providerLabel, type Segment } from './describe';
+import { payloadTextOf } from './payload';
 import { asciiText, plainText, shellWord, slackCode, truncate } from './text';
 
 /** Options for {@link buildNotification}. */
@@ -44,10 +45,21 @@ export class NotNotifiableError extends Error {
   }
 }
 
-export function notificationDocument(item: EventItem): NotificationDocument {
-  const { provider, jobId, status, eventType, eventId, occurredAt, receivedAt, payload } = item;
-  return { provider, jobId, status, eventType, eventId, occurredAt, receivedAt, payload };
+export function notificationFields(item: EventItem): NotificationDocumentFields {
+  const { provider, jobId, status, eventType, eventId, occurredAt, receivedAt } = item;
+  return { provider, jobId, status, eventType, eventId, occurredAt, receivedAt };
 }
+
+/**
+ * The contract document as JSON text: our fields, then `payload` spliced in as the provider's JSON text, so no
+ * number passes through a double and every key survives. `payloadText` must be JSON (notification/payload.ts).
+ */
+export function notificationDocumentText(fields: NotificationDocumentFields, payloadText: string): string {
+  const head = JSON.stringify(fields);
+  return `${head.slice(0, -1)},"payload":${payloadText}}`;
+}
+
+const PAYLOAD_OMITTED = JSON.stringify({ payloadOmitted: 'larger than an SNS message allows; read the event from the table' });
 
 /** `<hint> contentor <uuid>` / `<hint> panjaya <asset> [<version>]`, each id quoted for the shell when needed. */
 export function lookupCommand(item: EventItem, jobsCommandHint: string): string {
@@ -153,16 +165,11 @@ export function buildNotification(item: EventItem, options: BuildOptions): Outgo
   if (!topic) throw new NotNotifiableError(item.eventId, item.status);
   const email = buildEmailText(item, options);
   const https = JSON.stringify(buildChatbotNotification(item, options));
-  const structure = (document: NotificationDocument, copies: boolean) => {
-    const json = JSON.stringify(document);
-    return JSON.stringify(copies ? { default: json, sqs: json, lambda: json, email, https } : { default: json, email, https });
-  };
-  const full = notificationDocument(item);
-  const candidates = [
-    () => structure(full, true),
-    () => structure(full, false),
-    () => structure({ ...full, payload: { payloadOmitted: 'larger than an SNS message allows; read the event from the table' } }, false),
-  ];
+  const structure = (json: string, copies: boolean) =>
+    JSON.stringify(copies ? { default: json, sqs: json, lambda: json, email, https } : { default: json, email, https });
+  const fields = notificationFields(item);
+  const full = notificationDocumentText(fields, payloadTextOf(item));
+  const candidates = [() => structure(full, true), () => structure(full, false), () => structure(notificationDocumentText(fields, PAYLOAD_OMITTED), false)];
   let message = '';
   for (const candidate of candidates) {
     message = candidate();

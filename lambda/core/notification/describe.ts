@@ -71,14 +71,9 @@ export function describeEvent(item: EventItem): EventDescription {
 export function payloadDetails(item: EventItem): Array<{ label: string; value: string }> {
   const stall = stallPayloadOf(item);
   if (stall) return stallDetails(stall);
+  // Excerpts the receiver stored beside the body (providers/body.ts detailsOf): bounded, well-formed text.
   const details: Array<{ label: string; value: string }> = [];
-  const str = (key: string) => {
-    const value = item.payload[key];
-    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-  };
-  const locale = str('version_locale') ?? str('locale');
-  if (locale) details.push({ label: 'Locale', value: locale });
-  const message = str('error_message') ?? str('error') ?? str('message') ?? str('reason');
-  if (message) details.push({ label: 'Provider message', value: message });
+  if (item.detailLocale) details.push({ label: 'Locale', value: item.detailLocale });
+  if (item.detailMessage) details.push({ label: 'Provider message', value: item.detailMessage });
   return details;
 }

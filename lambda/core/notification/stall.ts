@@ -6,9 +6,15 @@ import type { EventItem } from '../items';
 import { eventTypeKey, StallPayloadSchema, type StallPayload } from '../watchdog';
 
 /** The stall payload of an item, or undefined when the item is not a watchdog stall (or an older shape). */
-export function stallPayloadOf(item: Pick<EventItem, 'status' | 'payload'>): StallPayload | undefined {
-  if (item.status !== 'stalled') return undefined;
-  const parsed = StallPayloadSchema.safeParse(item.payload);
+export function stallPayloadOf(item: Pick<EventItem, 'status' | 'body'>): StallPayload | undefined {
+  if (item.status !== 'stalled' || item.body === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(item.body).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = StallPayloadSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 

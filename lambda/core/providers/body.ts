@@ -1,6 +1,8 @@
 /** Helpers the provider modules share for turning a verified body into a validated payload. */
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
+import type { EventDetails } from '../model';
+import { excerpt } from './ids';
 
 /** A string field whose absence reads as "<field>: Required" rather than zod's generic type message. */
 export function requiredString(): z.ZodMiniString {
@@ -45,4 +47,30 @@ export function parseJsonObjectBody(body: Uint8Array): Record<string, unknown> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('body: expected a JSON object');
   return value as Record<string, unknown>;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * The byte span of a whole-body payload: all of it but a leading UTF-8 BOM, which the decoder drops (as
+ * `json.loads(bytes)` does) and which would not be JSON where the payload text is spliced into a document.
+ */
+export function wholeBodySpan(body: Uint8Array): { start: number; end: number } {
+  const bom = body.length >= 3 && body[0] === UTF8_BOM[0] && body[1] === UTF8_BOM[1] && body[2] === UTF8_BOM[2];
+  return { start: bom ? 3 : 0, end: body.length };
+}
+
+/** Excerpts people see, from the payload's top-level members: a locale and the provider's own error message. */
+export function detailsOf(member: (key: string) => unknown): EventDetails | undefined {
+  const first = (...names: string[]) => {
+    for (const name of names) {
+      const text = excerpt(member(name));
+      if (text !== undefined) return text;
+    }
+    return undefined;
+  };
+  const locale = first('version_locale', 'locale');
+  const message = first('error_message', 'error', 'message', 'reason');
+  if (locale === undefined && message === undefined) return undefined;
+  return { ...(locale === undefined ? {} : { locale }), ...(message === undefined ? {} : { message }) };
 }

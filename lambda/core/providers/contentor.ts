@@ -8,11 +8,12 @@
 import { createHmac, hash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError, ValidationError } from '../errors';
-import { canonicalForms, CanonicalJsonError, decodeJsonText, memberOf, parseJson, serialiseAs, type JsonNode } from '../canonical-json';
+import { canonicalForms, CanonicalJsonError, decodeJsonText, JsonTooDeepError, memberOf, parseJson, serialiseAs, type JsonNode } from '../canonical-json';
 import { bytesEqual, decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
 import { contentorRank, contentorStatusFor } from '../lifecycle';
 import type { NormalisedEvent } from '../model';
-import { parsePayload, requiredString } from './body';
+import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
+import { checkEventType, checkId } from './ids';
 import type { ProviderModule, RawRequest, TrustMaterial } from './provider';
 
 const DIGEST_BYTES = 32;
@@ -30,28 +31,35 @@ interface Envelope {
   readonly data: JsonNode;
   /** `data` exactly as it appears in the body. */
   readonly rawData: string;
+  /** Where `rawData` lies in the decoded text (UTF-16 offsets). */
+  readonly dataStart: number;
+  readonly dataEnd: number;
   readonly signature: string;
 }
 
 /** One body parsed: its tree (undefined when it is not JSON), its envelope parts, and the signed object's Python form. */
 interface ParsedBody {
   readonly root: JsonNode | undefined;
+  /** The decoded text ('' when it was not UTF-8). */
+  readonly text: string;
+  /** Not parsed only because it nests deeper than our parser goes (JSON.parse may still read it). */
+  readonly tooDeep: boolean;
   readonly envelope: Envelope | undefined;
   /** `serialiseAs(signed, 'python')`, computed at most once: the envelope check and the content hash both need it. */
   python: string | undefined;
 }
 
 function parseBody(body: Buffer): ParsedBody {
-  let text: string;
+  let text = '';
   let root: JsonNode;
   try {
     text = decodeJsonText(body);
     root = parseJson(text);
   } catch (error) {
-    if (error instanceof CanonicalJsonError) return { root: undefined, envelope: undefined, python: undefined };
+    if (error instanceof CanonicalJsonError) return { root: undefined, text, tooDeep: error instanceof JsonTooDeepError, envelope: undefined, python: undefined };
     throw error;
   }
-  return { root, envelope: envelopeOf(root, text), python: undefined };
+  return { root, text, tooDeep: false, envelope: envelopeOf(root, text), python: undefined };
 }
 
 function envelopeOf(root: JsonNode, text: string): Envelope | undefined {
@@ -59,7 +67,7 @@ function envelopeOf(root: JsonNode, text: string): Envelope | undefined {
   const signature = memberOf(root, 'signature');
   if (data?.value.kind !== 'object' || signature?.value.kind !== 'string') return undefined;
   // Offsets index the decoded text; slicing the text keeps multi-byte characters whole.
-  return { data: data.value, rawData: text.slice(data.start, data.end), signature: signature.value.value };
+  return { data: data.value, rawData: text.slice(data.start, data.end), dataStart: data.start, dataEnd: data.end, signature: signature.value.value };
 }
 
 /**
@@ -179,54 +187,75 @@ const ContentorPayloadSchema = z.looseObject({
   timestamp: requiredString(),
 });
 
-/** A parsed node as a plain value for storage; non-finite numbers (Python's NaN/Infinity) cannot be stored, so null. */
-function toPlain(node: JsonNode): unknown {
-  switch (node.kind) {
-    case 'string':
-      return node.value;
-    case 'number': {
-      const x = Number(node.lexeme);
-      return Number.isFinite(x) ? x : null;
-    }
-    case 'literal':
-      return node.value === 'true' ? true : node.value === 'false' ? false : null;
-    case 'array':
-      return node.items.map(toPlain);
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const member of node.members) {
-        const value = toPlain(member.value);
-        // Assignment to `__proto__` would set the prototype instead of storing the member; it alone takes the slow path.
-        if (member.key === '__proto__') Object.defineProperty(out, member.key, { value, enumerable: true, writable: true, configurable: true });
-        else out[member.key] = value;
-      }
-      return out;
-    }
+/**
+ * The signed object's top-level members as plain values, enough for the schema: nested values are never copied
+ * (the payload is kept as the raw body, not as a tree), so nothing here depends on depth or number precision.
+ */
+function topLevelOf(node: JsonNode & { kind: 'object' }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const member of node.members) {
+    const value = member.value;
+    const plain = value.kind === 'string' ? value.value : value.kind === 'number' ? Number(value.lexeme) : value.kind === 'literal' ? value.value : value.kind === 'array' ? [] : {};
+    // Own property even for `__proto__` (assignment would set the prototype instead).
+    Object.defineProperty(out, member.key, { value: plain, enumerable: true, writable: true, configurable: true });
   }
+  return out;
+}
+
+/** UTF-8 byte offset of a UTF-16 offset into the decoded body (the BOM the decoder dropped counted back in). */
+function byteOffset(text: string, index: number, bomBytes: number): number {
+  return bomBytes + Buffer.byteLength(text.slice(0, index), 'utf8');
+}
+
+/**
+ * Bodies nested deeper than our parser goes (lambda/core/canonical-json.ts MAX_JSON_DEPTH; CPython's own limit is
+ * lower, so no envelope is ever that deep) can still be header-signed: read their top level with JSON.parse, which
+ * has no depth limit, and identify them by their raw bytes.
+ */
+function normaliseDeepBody(request: RawRequest): NormalisedEvent {
+  const root = parseJsonObjectBody(request.body);
+  return toEvent(request.body, root, wholeBodySpan(request.body), hash('sha256', Buffer.concat([Buffer.from('contentor-raw\n'), request.body]), 'hex'));
+}
+
+function toEvent(body: Uint8Array, top: Record<string, unknown>, payloadSpan: { start: number; end: number }, contentHash: string): NormalisedEvent {
+  const payload = parsePayload(ContentorPayloadSchema, top);
+  const uuid = checkId('uuid', payload.uuid);
+  const eventType = checkEventType('status', payload.status);
+  const occurredAt = normaliseIsoTimestamp(payload.timestamp);
+  if (occurredAt === undefined) throw new ValidationError('timestamp: not an ISO-8601 date-time');
+  const details = detailsOf((key) => (Object.hasOwn(top, key) ? top[key] : undefined));
+  return {
+    provider: 'contentor',
+    jobId: uuid,
+    partitionId: uuid,
+    status: contentorStatusFor(eventType),
+    eventType,
+    occurredAt,
+    body,
+    payloadSpan,
+    ...(details ? { details } : {}),
+    contentHash,
+    ordering: 'provider-timestamp',
+    rank: contentorRank(eventType),
+  };
 }
 
 function normalise(request: RawRequest): NormalisedEvent {
   const parsed = verifiedBodies.get(request.body) ?? parseBody(request.body);
   verifiedBodies.delete(request.body);
   const { root, envelope } = parsed;
-  if (!root) throw new ValidationError('body: not valid JSON');
+  if (!root) {
+    if (parsed.tooDeep) return normaliseDeepBody(request);
+    throw new ValidationError('body: not valid JSON');
+  }
   if (root.kind !== 'object') throw new ValidationError('body: expected a JSON object');
   const signed = envelope ? envelope.data : root;
-  const payload = parsePayload(ContentorPayloadSchema, toPlain(signed));
-  const occurredAt = normaliseIsoTimestamp(payload.timestamp);
-  if (occurredAt === undefined) throw new ValidationError('timestamp: not an ISO-8601 date-time');
-  return {
-    provider: 'contentor',
-    jobId: payload.uuid,
-    partitionId: payload.uuid,
-    status: contentorStatusFor(payload.status),
-    eventType: payload.status,
-    occurredAt,
-    payload,
-    contentHash: hash('sha256', `contentor\n${pythonFormOf(parsed, signed)}`, 'hex'),
-    ordering: 'provider-timestamp',
-    rank: contentorRank(payload.status),
-  };
+  if (signed.kind !== 'object') throw new ValidationError('data: expected a JSON object');
+  const bom = wholeBodySpan(request.body).start;
+  const span = envelope
+    ? { start: byteOffset(parsed.text, envelope.dataStart, bom), end: byteOffset(parsed.text, envelope.dataEnd, bom) }
+    : wholeBodySpan(request.body);
+  return toEvent(request.body, topLevelOf(signed), span, hash('sha256', `contentor\n${pythonFormOf(parsed, signed)}`, 'hex'));
 }
 
 /** The Contentor provider module. */

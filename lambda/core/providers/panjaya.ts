@@ -9,7 +9,8 @@ import { SignatureError } from '../errors';
 import { panjayaRank, panjayaStatusFor } from '../lifecycle';
 import type { NormalisedEvent } from '../model';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
-import { parseJsonObjectBody, parsePayload, requiredString } from './body';
+import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
+import { checkEventType, checkId } from './ids';
 import type { ProviderModule, RawRequest, TrustMaterial } from './provider';
 
 /** The public key published in Panjaya's callback document: the default trust when none is configured. */
@@ -121,16 +122,22 @@ function verify(request: RawRequest, trust: TrustMaterial): void {
 }
 
 function normalise(request: RawRequest): NormalisedEvent {
-  const payload = parsePayload(PanjayaPayloadSchema, parseJsonObjectBody(request.body));
-  const eventType = payload.event ?? payload.event_type ?? '';
-  const versionId = payload.version_id ?? undefined;
+  // JSON.parse only reads the fields we need here (it copes with any depth); the payload is the body itself.
+  const root = parseJsonObjectBody(request.body);
+  const payload = parsePayload(PanjayaPayloadSchema, root);
+  const eventType = checkEventType(payload.event === undefined ? 'event_type' : 'event', payload.event ?? payload.event_type ?? '');
+  const assetId = checkId('asset_id', payload.asset_id);
+  const versionId = payload.version_id ? checkId('version_id', payload.version_id) : undefined;
+  const details = detailsOf((key) => (Object.hasOwn(root, key) ? root[key] : undefined));
   return {
     provider: 'panjaya',
-    jobId: versionId ? `${payload.asset_id}/${versionId}` : payload.asset_id,
-    partitionId: payload.asset_id,
+    jobId: versionId ? `${assetId}/${versionId}` : assetId,
+    partitionId: assetId,
     status: panjayaStatusFor(eventType),
     eventType,
-    payload,
+    body: request.body,
+    payloadSpan: wholeBodySpan(request.body),
+    ...(details ? { details } : {}),
     contentHash: hash('sha256', request.body, 'hex'),
     ordering: 'arrival-sequence',
     rank: panjayaRank(eventType),

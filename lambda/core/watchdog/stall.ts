@@ -141,7 +141,8 @@ export function buildStall(state: StateItem, judgement: StallJudgement, now: Dat
     // The provider status it stalled in: subscribers can filter stalls by stage (`eventType` attribute).
     eventType: state.eventType,
     occurredAt: judgement.dueAt,
-    payload,
+    // Our own JSON, stored and sent like a provider's body (the notification's payload).
+    body: Buffer.from(JSON.stringify(payload), 'utf8'),
     contentHash: eventId,
     // Not used for a stall (ordering is by placement below); kept per provider for readers of the type.
     ordering: state.provider === 'panjaya' ? 'arrival-sequence' : 'provider-timestamp',

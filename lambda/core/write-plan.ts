@@ -1,0 +1,128 @@
+/**
+ * The storage rules in one pure function: from a verified event and the job's current state (as just read) to what
+ * must be written. The DynamoDB adapter (adapters/dynamo-event-store.ts) reads, asks {@link planWrite}, carries out
+ * the plan and, when a compare-and-set loses a race, reads again and asks again. No I/O here.
+ *
+ * Rules:
+ * - Timestamp-ordered providers (Contentor): the event id follows from the content, so a retry maps to the same item.
+ *   The state moves only to a newer event (order key `occurredAt#rank#eventId`): a late `processing` never
+ *   overwrites `completed`.
+ * - Arrival-ordered providers (Panjaya: no event id, no timestamp). Each distinct event takes the job's next arrival
+ *   slot. An identical body is a duplicate (a provider retry) while the job has not moved on since (it is the last
+ *   slot's body), and also within the retry window of its previous stored copy even if the job moved on; past the
+ *   window the same body after another event is a regeneration: a new event, stored and notified.
+ *   The state's head moves to the new slot's event unless it is older by receive time (a replayed delivery keeps
+ *   its original receive time), or it is an earlier lifecycle stage than the head arriving within the retry window of
+ *   it (`generating` overtaken by its own `generated`: concurrent retries must not roll the state back).
+ */
+import type { EventItem, StateItem } from './items';
+import type { NormalisedEvent } from './model';
+import { buildEventItem, placeBySequence, placeByTimestamp, stateUpdateFor, type StateUpdate } from './event-items';
+
+/** Settings the rules need. */
+export interface WritePlanConfig {
+  /** Days an event item is kept before TTL removes it. */
+  readonly retentionDays: number;
+  /** Panjaya: an identical body within this many seconds of its previous stored copy is a retry. */
+  readonly retryWindowSeconds: number;
+}
+
+/** Default Panjaya retry window (DESIGN.md): ten minutes. */
+export const DEFAULT_RETRY_WINDOW_SECONDS = 600;
+
+/** What to write for one event, or that it is a duplicate and nothing is. */
+export type WritePlan =
+  | { readonly kind: 'duplicate'; readonly eventId: string }
+  | {
+      readonly kind: 'write';
+      /** Put only if absent: a present item with this key is the same event (timestamp order) or another one's slot. */
+      readonly event: EventItem;
+      /** Compare-and-set on the state as read; absent when the state already is newer (Contentor late event). */
+      readonly state?: StateUpdate;
+    };
+
+/** At most this many recent bodies are remembered per job; more distinct bodies within one window is not plausible. */
+export const RECENT_MAX = 32;
+const HASH_PREFIX = 16;
+
+/** One remembered stored body: its content hash prefix, its arrival slot and when it was received. */
+export interface RecentCopy {
+  readonly hash: string;
+  readonly seq: number;
+  readonly at: number;
+}
+
+const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+export function parseRecent(text: string | undefined): RecentCopy[] {
+  if (!text) return [];
+  const out: RecentCopy[] = [];
+  for (const entry of text.split(' ')) {
+    const [hash, seq, at] = entry.split(':');
+    if (hash && seq && at) out.push({ hash, seq: Number(seq), at: Number(at) });
+  }
+  return out;
+}
+
+export function formatRecent(copies: readonly RecentCopy[]): string {
+  return copies.map((c) => `${c.hash}:${c.seq}:${c.at}`).join(' ');
+}
+
+/** The recent list after storing `added`: copies older than the window before it dropped, newest kept. */
+export function withRecent(copies: readonly RecentCopy[], added: RecentCopy, windowSeconds: number): RecentCopy[] {
+  const kept = copies.filter((c) => added.at - c.at <= windowSeconds && c.hash !== added.hash);
+  return [...kept, added].slice(-RECENT_MAX);
+}
+
+/** A stored copy of this body within the window of `receivedAt`, if any (either side: a replay may be older). */
+export function copyWithinWindow(state: Pick<StateItem, 'recent'>, contentHash: string, receivedAt: string, windowSeconds: number): RecentCopy | undefined {
+  const hash = contentHash.slice(0, HASH_PREFIX);
+  const at = epochSeconds(receivedAt);
+  return parseRecent(state.recent).find((c) => c.hash === hash && Math.abs(at - c.at) <= windowSeconds);
+}
+
+/**
+ * Whether an arrival-ordered event moves the state's head: not when it is older by receive time, nor when it is an
+ * earlier lifecycle stage than the head and arrived within the retry window of it.
+ */
+export function movesArrivalHead(item: Pick<EventItem, 'receivedAt' | 'rank'>, state: Pick<StateItem, 'receivedAt' | 'headRank'>, windowSeconds: number): boolean {
+  if (item.receivedAt < state.receivedAt) return false;
+  const withinWindow = epochSeconds(item.receivedAt) - epochSeconds(state.receivedAt) <= windowSeconds;
+  return !(withinWindow && (item.rank ?? 0) < (state.headRank ?? 0));
+}
+
+/**
+ * The state write that records the arrival-ordered `item` (taking slot `item`'s sequence) on top of `state`:
+ * slot bookkeeping always, the head only when {@link movesArrivalHead}. `state` must be the slot before.
+ */
+export function arrivalStateUpdate(item: EventItem, state: StateItem | undefined, config: WritePlanConfig): StateUpdate {
+  const seq = (state?.seq ?? 0) + 1;
+  const added: RecentCopy = { hash: item.contentHash.slice(0, HASH_PREFIX), seq, at: epochSeconds(item.receivedAt) };
+  const slot = { seq, lastContentHash: item.contentHash, recent: formatRecent(withRecent(parseRecent(state?.recent), added, config.retryWindowSeconds)) };
+  const moveHead = state === undefined || movesArrivalHead(item, state, config.retryWindowSeconds);
+  return stateUpdateFor(item, 'arrival-sequence', state, { moveHead, slot });
+}
+
+/** Arrival slot of an arrival-ordered event item (its order key is the zero-padded slot). */
+export function slotOf(item: Pick<EventItem, 'orderKey'>): number {
+  return Number(item.orderKey);
+}
+
+/** Decides what storing `event`, received at `receivedAt`, writes given the job's `state` as just read. */
+export function planWrite(event: NormalisedEvent, receivedAt: string, state: StateItem | undefined, config: WritePlanConfig): WritePlan {
+  if (event.ordering === 'provider-timestamp') {
+    const item = buildEventItem(event, placeByTimestamp(event, receivedAt), receivedAt, config.retentionDays);
+    // The state only ever points at a stored event, so the item is there: a duplicate, decided from the read alone.
+    if (state?.orderKey === item.orderKey) return { kind: 'duplicate', eventId: item.eventId };
+    const newer = state === undefined || item.orderKey > state.orderKey;
+    return { kind: 'write', event: item, ...(newer ? { state: stateUpdateFor(item, event.ordering, state, { moveHead: true }) } : {}) };
+  }
+  if (state !== undefined) {
+    const last = placeBySequence(event, receivedAt, state.seq);
+    if (state.lastContentHash === event.contentHash) return { kind: 'duplicate', eventId: last.eventId };
+    const copy = copyWithinWindow(state, event.contentHash, receivedAt, config.retryWindowSeconds);
+    if (copy !== undefined) return { kind: 'duplicate', eventId: placeBySequence(event, receivedAt, copy.seq).eventId };
+  }
+  const item = buildEventItem(event, placeBySequence(event, receivedAt, (state?.seq ?? 0) + 1), receivedAt, config.retentionDays);
+  return { kind: 'write', event: item, state: arrivalStateUpdate(item, state, config) };
+}
