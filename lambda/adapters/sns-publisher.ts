@@ -1,11 +1,53 @@
-/** NotificationPublisher on Amazon SNS (fauxqs locally): one Publish per notification, MessageStructure json. */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+/**
+ * NotificationPublisher on Amazon SNS (fauxqs locally): one Publish per notification, MessageStructure json, with the
+ * filter attributes `provider`, `status` and `eventType` as String message attributes.
+ *
+ * Why attributes, and what subscribers see (README "Subscribing"): SNS evaluates a subscription's filter policy when
+ * the message is published — scope `MessageAttributes`, the default, against the attributes of the Publish request —
+ * and delivers a JSON-structured message only to the subscriptions that accept it. SNS documents that message
+ * attributes are *sent* to subscribers only with String-structured messages, not JSON: so the delivered envelope of
+ * our messages carries none, and subscribers read the same three values from the JSON document (contract fields
+ * `provider`, `status`, `eventType`). `MessageBody` scope is not offered: the body SNS publishes here is the
+ * per-protocol structure, whose entries are JSON *strings*, so no body policy can reach `provider` inside them.
+ */
+import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { envNames } from '../config/env';
 import type { TopicKind } from '../core/model';
 import type { NotificationPublisher, OutgoingNotification } from '../core/ports';
 
 /** Topic ARN per topic kind. */
 export type TopicArns = Readonly<Record<TopicKind, string>>;
+
+/** The message attributes subscription filter policies can match (contract: README "Subscribing"). */
+export const filterAttributeNames = ['provider', 'status', 'eventType'] as const;
+
+/**
+ * SNS refused the message itself (InvalidParameter / InvalidParameterValue: too large, or a value it cannot carry):
+ * publishing it again can never succeed, so the fan-out parks the event instead of failing the batch. Every other
+ * Publish failure (throttling, SNS or KMS unavailable, a missing topic or permission) is transient or operational.
+ */
+export class UnpublishableNotificationError extends Error {
+  readonly permanent = true;
+  constructor(readonly code: string, reason: string) {
+    super(`SNS refused the notification (${code}): ${reason}`);
+    this.name = 'UnpublishableNotificationError';
+  }
+}
+
+const REFUSED_MESSAGE_CODES = new Set(['InvalidParameter', 'InvalidParameterException', 'InvalidParameterValue', 'InvalidParameterValueException']);
+
+/**
+ * A String attribute value SNS accepts: the characters SNS allows in a message (XML's: tab, line feed, carriage
+ * return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000 and up; lone surrogates are not), never empty.
+ */
+export function snsStringValue(value: string): string {
+  const cleaned = value.replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd');
+  return cleaned === '' ? '-' : cleaned;
+}
+
+function messageAttributes(attributes: Record<string, string>): Record<string, MessageAttributeValue> {
+  return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: snsStringValue(value) }]));
+}
 
 export class SnsNotificationPublisher implements NotificationPublisher {
   constructor(
@@ -14,18 +56,21 @@ export class SnsNotificationPublisher implements NotificationPublisher {
   ) {}
 
   async publish(notification: OutgoingNotification): Promise<void> {
-    const attributes = Object.fromEntries(
-      Object.entries(notification.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-    );
-    await this.client.send(
-      new PublishCommand({
-        TopicArn: this.topicArns[notification.topic],
-        MessageStructure: 'json',
-        Subject: notification.subject,
-        Message: notification.message,
-        MessageAttributes: attributes,
-      }),
-    );
+    try {
+      await this.client.send(
+        new PublishCommand({
+          TopicArn: this.topicArns[notification.topic],
+          MessageStructure: 'json',
+          Subject: notification.subject,
+          Message: notification.message,
+          MessageAttributes: messageAttributes(notification.attributes),
+        }),
+      );
+    } catch (error) {
+      const code = error instanceof Error ? error.name : '';
+      if (REFUSED_MESSAGE_CODES.has(code)) throw new UnpublishableNotificationError(code, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
   }
 }
 

@@ -8,12 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, TrimmedDataAccessException, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { fanoutMapping } from '../../lambda/core/fanout-mapping';
 import { StreamPoller, type StreamFailureRecord, type StreamPollerOptions } from '../../local/stream-poller';
 import { createTestTable, localDynamo, localSqs, localStreams, uniqueName } from '../helpers/aws-local';
+import { drainQueue } from '../helpers/fanout-harness';
 
 const dynamo = localDynamo();
 const sqs = localSqs();
@@ -70,17 +71,7 @@ async function onFailureQueue(): Promise<string> {
   return (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('on-failure') }))).QueueUrl ?? '';
 }
 
-/** Takes every on-failure record from the queue (fauxqs enqueues during SendMessage: none is in flight). */
-async function takeFailureRecords(queueUrl: string): Promise<StreamFailureRecord[]> {
-  const all: StreamFailureRecord[] = [];
-  for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) return all;
-    all.push(...messages.map((m) => JSON.parse(m.Body ?? '') as StreamFailureRecord));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
-  }
-}
+const takeFailureRecords = (queueUrl: string) => drainQueue(sqs, queueUrl, (body) => JSON.parse(body) as StreamFailureRecord);
 
 async function poller(table: Table, handler: StreamPollerOptions['handler'], options: Partial<StreamPollerOptions> = {}) {
   const queueUrl = await onFailureQueue();
