@@ -1,0 +1,136 @@
+/**
+ * `npm run replay` logic, apart from argument parsing so tests drive it in-process: list the quarantine, and
+ * re-submit deliveries through the receiver's own `ingest` (same verification, normalisation and store) with the
+ * trust in force now and `now` = the original receive time (ordering and Panjaya's retry window use it).
+ * Accepted or duplicate → removed from the quarantine; refused again → stays. Without `execute` nothing is written.
+ */
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
+import { ingest, type IngestDeps } from '../../lambda/core/ingest';
+import { StateItemSchema } from '../../lambda/core/items';
+import type { NormalisedEvent, StoreOutcome } from '../../lambda/core/model';
+import type { EventStore } from '../../lambda/core/ports';
+import type { QuarantineItem } from '../../lambda/core/quarantine';
+import { keys, tableSchema } from '../../lambda/core/table-schema';
+import { planWrite, type WritePlanConfig } from '../../lambda/core/write-plan';
+
+/** Which quarantined deliveries a command applies to. */
+export interface ReplayFilters {
+  readonly providers: readonly string[];
+  readonly sinceIso: string;
+  readonly reason?: string;
+}
+
+/** One row of `list` (contract: deliveryId, provider, reason, httpStatus, receivedAt). */
+export interface QuarantineView {
+  deliveryId: string;
+  provider: string;
+  reason: string;
+  httpStatus: number;
+  receivedAt: string;
+  /** The text the provider got back, e.g. the failing field. */
+  detail?: string;
+  bodyBytes: number;
+  /** Names only: the values are signatures. */
+  headers: string[];
+}
+
+export type ReplayOutcome = 'accepted' | 'duplicate' | 'rejected' | 'failed';
+
+/** `run` result (contract: matched, accepted, duplicate, rejected). */
+export interface ReplayReport {
+  executed: boolean;
+  matched: number;
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  /** Storage or secret source failed (5xx): left in the quarantine, try again. */
+  failed: number;
+  deliveries: Array<QuarantineView & { outcome: ReplayOutcome; eventId?: string; now?: { httpStatus: number; reason: string; detail: string } }>;
+  unreadable: Array<{ pk: string; sk: string; reason: string }>;
+}
+
+function view(item: QuarantineItem): QuarantineView {
+  return {
+    deliveryId: item.deliveryId,
+    provider: item.provider,
+    reason: item.reason,
+    httpStatus: item.httpStatus,
+    receivedAt: item.receivedAt,
+    detail: item.detail,
+    bodyBytes: item.bodyBytes,
+    headers: Object.keys(item.headers).sort(),
+  };
+}
+
+async function matching(store: DynamoQuarantineStore, filters: ReplayFilters, now: Date, withBody: boolean) {
+  const { items, unreadable } = await store.list({ providers: filters.providers, sinceIso: filters.sinceIso, nowIso: now.toISOString(), withBody });
+  return { items: filters.reason === undefined ? items : items.filter((item) => item.reason === filters.reason), unreadable };
+}
+
+/** Quarantined deliveries matching `filters`, newest first. */
+export async function listQuarantined(store: DynamoQuarantineStore, filters: ReplayFilters, now = new Date()) {
+  const { items, unreadable } = await matching(store, filters, now, false);
+  return { deliveries: items.map(view), unreadable };
+}
+
+/**
+ * The dry run's store: writes nothing, and answers what the real store would from one read of the job's state
+ * (and, for a write, of the event item's key), through the same pure rules (core/write-plan.ts).
+ */
+export class ReadOnlyEventStore implements EventStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly config: WritePlanConfig,
+  ) {}
+
+  async store(event: NormalisedEvent, receivedAt: string): Promise<StoreOutcome> {
+    const pk = keys.partition(event.provider, event.partitionId);
+    const state = await this.get(pk, keys.state(event.jobId));
+    const plan = planWrite(event, receivedAt, state === undefined ? undefined : StateItemSchema.parse(state), this.config);
+    if (plan.kind === 'duplicate') return { outcome: 'duplicate', eventId: plan.eventId, writeUnits: 0 };
+    const occupant = await this.get(plan.event.pk, plan.event.sk);
+    const same = occupant !== undefined && occupant.contentHash === plan.event.contentHash;
+    return { outcome: same ? 'duplicate' : 'accepted', eventId: plan.event.eventId, writeUnits: 0 };
+  }
+
+  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [tableSchema.partitionKey]: pk, [tableSchema.sortKey]: sk }, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+}
+
+/** What a replay needs: the quarantine, the receiver's ingest dependencies, and the store a dry run uses instead. */
+export interface ReplayDeps {
+  readonly quarantine: DynamoQuarantineStore;
+  readonly ingestDeps: IngestDeps;
+  readonly dryRunStore: EventStore;
+  readonly now?: () => Date;
+}
+
+/** Re-submits the matching deliveries, oldest first (so a job's events are stored in the order they came). */
+export async function runReplay(filters: ReplayFilters, execute: boolean, deps: ReplayDeps): Promise<ReplayReport> {
+  const { items, unreadable } = await matching(deps.quarantine, filters, deps.now?.() ?? new Date(), true);
+  const report: ReplayReport = { executed: execute, matched: items.length, accepted: 0, duplicate: 0, rejected: 0, failed: 0, deliveries: [], unreadable };
+  for (const item of [...items].reverse()) {
+    const result = await ingest(
+      { providerName: item.provider, body: Buffer.from(item.body ?? new Uint8Array()).toString('base64'), isBase64Encoded: true, headers: item.headers },
+      { ...deps.ingestDeps, store: execute ? deps.ingestDeps.store : deps.dryRunStore, now: () => new Date(item.receivedAt) },
+    );
+    if (result.kind === 'stored') {
+      report[result.stored.outcome]++;
+      if (execute) await deps.quarantine.remove(item);
+      report.deliveries.push({ ...view(item), outcome: result.stored.outcome, eventId: result.stored.eventId });
+      continue;
+    }
+    const outcome: ReplayOutcome = result.error.httpStatus >= 500 ? 'failed' : 'rejected';
+    report[outcome]++;
+    report.deliveries.push({ ...view(item), outcome, now: { httpStatus: result.error.httpStatus, reason: result.error.reason, detail: result.error.message } });
+  }
+  // Newest first, like the listing.
+  report.deliveries.reverse();
+  return report;
+}
