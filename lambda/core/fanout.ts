@@ -108,6 +108,8 @@ const PERMANENT_PUBLISH_ERRORS = new Set(['InvalidParameterException', 'InvalidP
 /** Why an error means the record can never become a message, or undefined when a retry may succeed. */
 export function permanentReason(error: unknown): string | undefined {
   if (error instanceof UndeliverableError || error instanceof NotNotifiableError) return error.message;
+  // The SNS adapter flags the refusals it knows to be about the message itself (adapters/sns-publisher.ts).
+  if (error instanceof Error && (error as { permanent?: unknown }).permanent === true) return `SNS refused the message: ${describeError(error)}`;
   if (error instanceof Error && PERMANENT_PUBLISH_ERRORS.has(error.name)) return `SNS refused the message: ${describeError(error)}`;
   return undefined;
 }

@@ -6,7 +6,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventItemSchema, type EventItem } from '../../lambda/core/items';
-import { topicFor, type NormalisedStatus, type NotificationDocument } from '../../lambda/core/model';
+import { topicFor, type NormalisedStatus, type NotificationDocumentFields } from '../../lambda/core/model';
 import { keys, PENDING_PARTITION } from '../../lambda/core/table-schema';
 
 let sequence = 0;
@@ -51,6 +51,8 @@ function build(base: Omit<EventItem, 'pk' | 'sk' | 'itemType' | 'eventId' | 'ord
   return EventItemSchema.parse(item);
 }
 
+const jsonBody = (payload: Record<string, unknown>): Buffer => Buffer.from(JSON.stringify(payload), 'utf8');
+
 /** A Panjaya event; `version` omitted = asset-level event (`asset_failed`). */
 export function panjayaItem(event: string, asset: string, version?: string, common: Common = {}): EventItem {
   const receivedAt = common.receivedAt ?? new Date().toISOString();
@@ -62,7 +64,8 @@ export function panjayaItem(event: string, asset: string, version?: string, comm
     eventType: event,
     occurredAt: common.occurredAt ?? receivedAt,
     receivedAt,
-    payload: { event, asset_id: asset, version_id: version ?? null, ...(version ? { version_locale: 'es-ES' } : {}), ...common.extraPayload },
+    ...(version ? { detailLocale: 'es-ES' } : {}),
+    body: jsonBody({ event, asset_id: asset, version_id: version ?? null, ...(version ? { version_locale: 'es-ES' } : {}), ...common.extraPayload }),
   });
 }
 
@@ -77,7 +80,7 @@ export function contentorItem(status: string, uuid: string = randomUUID(), commo
     eventType: status,
     occurredAt,
     receivedAt,
-    payload: { uuid, status, timestamp: occurredAt, ...common.extraPayload },
+    body: jsonBody({ uuid, status, timestamp: occurredAt, ...common.extraPayload }),
   });
 }
 
@@ -87,7 +90,7 @@ export async function putItem(doc: DynamoDBDocumentClient, tableName: string, it
 }
 
 /** The contract document (DESIGN.md fan-out) subscribers must receive for an item, spelled out field by field. */
-export function expectedDocument(item: EventItem): NotificationDocument {
+export function expectedDocument(item: EventItem): NotificationDocumentFields & { payload: unknown } {
   return {
     provider: item.provider,
     jobId: item.jobId,
@@ -96,6 +99,6 @@ export function expectedDocument(item: EventItem): NotificationDocument {
     eventId: item.eventId,
     occurredAt: item.occurredAt,
     receivedAt: item.receivedAt,
-    payload: item.payload,
+    payload: JSON.parse(Buffer.from(item.body ?? []).toString('utf8')),
   };
 }

@@ -22,7 +22,7 @@ export function contentorEvent(options: { uuid?: string; status?: string; timest
     status: contentorStatusFor(statusName),
     eventType: statusName,
     occurredAt: timestamp,
-    payload,
+    body: Buffer.from(JSON.stringify(payload), 'utf8'),
     contentHash: sha256(`contentor|${JSON.stringify(payload)}`),
     ordering: 'provider-timestamp',
     rank: contentorRank(statusName),
@@ -40,9 +40,15 @@ export function panjayaEvent(options: { assetId: string; versionId?: string; eve
     partitionId: assetId,
     status: panjayaStatusFor(event),
     eventType: event,
-    payload,
+    body: Buffer.from(body, 'utf8'),
     contentHash: sha256(body),
     ordering: 'arrival-sequence',
     rank: panjayaRank(event),
   };
+}
+
+/** The payload text a normalised event points at (its span of the raw body), as the fan-out will send it. */
+export function payloadTextOfEvent(event: Pick<NormalisedEvent, 'body' | 'payloadSpan'>): string {
+  const body = Buffer.from(event.body);
+  return body.subarray(event.payloadSpan?.start ?? 0, event.payloadSpan?.end ?? body.length).toString('utf8');
 }

@@ -8,7 +8,9 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, t
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import { DynamoNotificationLedger } from '../../lambda/adapters/notification-ledger';
 import { SnsNotificationPublisher, type TopicArns } from '../../lambda/adapters/sns-publisher';
-import type { NotificationDocument } from '../../lambda/core/model';
+import type { NotificationDocumentFields } from '../../lambda/core/model';
+
+type NotificationDocument = NotificationDocumentFields & { payload: unknown };
 import type { NotificationPublisher, OutgoingNotification } from '../../lambda/core/ports';
 import { makeHandler } from '../../lambda/handlers/fanout';
 import { parseEnvelope, subscribeQueue, unwrapFauxqsStructure, type SnsEnvelope } from '../../local/console-subscriber';

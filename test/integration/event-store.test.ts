@@ -109,11 +109,11 @@ describe('Contentor events (provider timestamp)', () => {
     expect(await queries.getJob('contentor', event.jobId, event.jobId)).toMatchObject({ status: 'unknown' });
   });
 
-  it('stores the payload as a map and sets the TTL attribute from the retention', async () => {
+  it('stores the body as the exact bytes received and sets the TTL attribute from the retention', async () => {
     const event = contentorEvent({ status: 'completed', extra: { output: { url: 'https://example.test/v.mp4', bytes: 12 } } });
     await store.store(event, at(0));
     const [item] = await queries.history('contentor', event.jobId, event.jobId);
-    expect(item?.payload).toEqual(event.payload);
+    expect(Buffer.from(item?.body ?? []).equals(Buffer.from(event.body))).toBe(true);
     expect(item?.expiresAt).toBe(Date.parse(at(0)) / 1000 + RETENTION_DAYS * 86_400);
   });
 

@@ -172,7 +172,7 @@ describe('pendingNotifications', () => {
   it('returns every terminal event received before T, oldest first, as full event items', async () => {
     expect(pendingEvents).toHaveLength(105);
     expect(pendingEvents.map((e) => e.receivedAt)).toEqual(Array.from({ length: 105 }, (_, i) => inYear(2001, i)));
-    expect(pendingEvents.every((e) => e.payload !== undefined && e.notifyTopic === (e.status === 'succeeded' ? 'succeeded' : 'failed'))).toBe(true);
+    expect(pendingEvents.every((e) => e.body !== undefined && e.notifyTopic === (e.status === 'succeeded' ? 'succeeded' : 'failed'))).toBe(true);
   });
 
   it('leaves out events received at or after T', async () => {

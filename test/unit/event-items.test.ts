@@ -2,7 +2,6 @@ import {
   buildEventItem,
   contentorEventId,
   expiresAtFor,
-  isNewerThanState,
   normaliseTimestamp,
   padSeq,
   panjayaEventId,
@@ -108,7 +107,7 @@ describe('stateUpdateFor', () => {
   const read = (status: NormalisedStatus, orderKey = '2025-04-09T15:00:00.000Z#01#x', seq = 1) => ({ status, orderKey, seq });
 
   it('creates a new job state only if none exists, keyed in the status index on when it entered its status', () => {
-    const update = stateUpdateFor(completedItem, 'provider-timestamp', undefined);
+    const update = stateUpdateFor(completedItem, 'provider-timestamp', undefined, { moveHead: true });
     expect(update.Key).toEqual({ pk: completedItem.pk, sk: `STATE#${completed.jobId}` });
     expect(update.ConditionExpression).toBe('attribute_not_exists(#pk)');
     expect(update.UpdateExpression).toContain('#seq = if_not_exists(#seq, :zero) + :one');
@@ -125,13 +124,13 @@ describe('stateUpdateFor', () => {
   });
 
   it('moves an existing state only while it is still the one read (compare-and-set on order key and status)', () => {
-    const update = stateUpdateFor(completedItem, 'provider-timestamp', read('in_progress'));
+    const update = stateUpdateFor(completedItem, 'provider-timestamp', read('in_progress'), { moveHead: true });
     expect(update.ConditionExpression).toBe('#orderKey = :readOrderKey AND #status = :readStatus');
     expect(update.ExpressionAttributeValues).toMatchObject({ ':readOrderKey': read('in_progress').orderKey, ':readStatus': 'in_progress' });
   });
 
   it('moves statusSince and the status index keys when the status changes', () => {
-    const update = stateUpdateFor(completedItem, 'provider-timestamp', read('in_progress'));
+    const update = stateUpdateFor(completedItem, 'provider-timestamp', read('in_progress'), { moveHead: true });
     expect(update.UpdateExpression).toMatch(/#statusSince = :statusSince, #gsi1pk = :gsi1pk, #gsi1sk = :gsi1sk/);
     expect(update.ExpressionAttributeValues).toMatchObject({ ':statusSince': receivedAt, ':gsi1pk': 'STATUS#succeeded' });
   });
@@ -139,7 +138,7 @@ describe('stateUpdateFor', () => {
   it('leaves statusSince and the status index keys alone when the status stays (no index write)', () => {
     const processing = contentorEvent({ status: 'processing' });
     const item = buildEventItem(processing, placeByTimestamp(processing, receivedAt), receivedAt, 30);
-    const update = stateUpdateFor(item, 'provider-timestamp', read('in_progress'));
+    const update = stateUpdateFor(item, 'provider-timestamp', read('in_progress'), { moveHead: true });
     expect(update.UpdateExpression).not.toMatch(/statusSince|gsi1/);
     expect(Object.keys(update.ExpressionAttributeValues).filter((name) => /statusSince|gsi1/.test(name))).toEqual([]);
     expect(update.ExpressionAttributeValues).toMatchObject({ ':updatedAt': receivedAt, ':eventType': 'processing' });
@@ -148,9 +147,10 @@ describe('stateUpdateFor', () => {
   it('sets a Panjaya state to the sequence taken from the item', () => {
     const event = panjayaEvent({ assetId: 'a1', event: 'asset_failed' });
     const item = buildEventItem(event, placeBySequence(event, receivedAt, 5), receivedAt, 30);
-    const update = stateUpdateFor(item, 'arrival-sequence', read('in_progress', padSeq(4), 4));
+    const update = stateUpdateFor(item, 'arrival-sequence', read('in_progress', padSeq(4), 4), { moveHead: true, slot: { seq: 5, lastContentHash: 'h', recent: 'x' } });
     expect(update.ExpressionAttributeValues[':seq']).toBe(5);
     expect(update.UpdateExpression).toContain('#seq = :seq');
+    expect(update.ConditionExpression).toBe('#seq = :readSeq AND #status = :readStatus');
   });
 
   it.each([
@@ -158,10 +158,11 @@ describe('stateUpdateFor', () => {
     ['a status change', read('in_progress')],
     ['the same status', read('succeeded')],
   ])('names every value and attribute the expressions use (%s)', (_name, current) => {
-    for (const ordering of ['provider-timestamp', 'arrival-sequence'] as const) {
+    for (const [ordering, moveHead] of [['provider-timestamp', true], ['arrival-sequence', true], ['arrival-sequence', current === undefined]] as const) {
       const event = ordering === 'arrival-sequence' ? panjayaEvent({ assetId: 'a1', event: 'version_generated', versionId: 'v' }) : completed;
       const placement = ordering === 'arrival-sequence' ? placeBySequence(event, receivedAt, 2) : placeByTimestamp(event, receivedAt);
-      const update = stateUpdateFor(buildEventItem(event, placement, receivedAt, 1), ordering, current);
+      const slot = ordering === 'arrival-sequence' ? { slot: { seq: 2, lastContentHash: 'h', recent: 'r' } } : {};
+      const update = stateUpdateFor(buildEventItem(event, placement, receivedAt, 1), ordering, current, { moveHead, ...slot });
       const expressions = `${update.UpdateExpression} ${update.ConditionExpression}`;
       const undefinedTokens = (expressions.match(/[#:][A-Za-z0-9]+/g) ?? []).filter((token) =>
         token.startsWith('#') ? update.ExpressionAttributeNames[token] === undefined : update.ExpressionAttributeValues[token] === undefined,
@@ -175,14 +176,3 @@ describe('stateUpdateFor', () => {
   });
 });
 
-describe('isNewerThanState', () => {
-  it('compares Contentor events by order key: equal is not newer (the same event)', () => {
-    const state = { status: 'in_progress' as const, orderKey: 'b', seq: 7 };
-    expect([isNewerThanState({ orderKey: 'c' }, state, 'provider-timestamp'), isNewerThanState({ orderKey: 'b' }, state, 'provider-timestamp')]).toEqual([true, false]);
-  });
-
-  it('compares Panjaya events by arrival sequence', () => {
-    const state = { status: 'ready' as const, orderKey: padSeq(3), seq: 3 };
-    expect([isNewerThanState({ orderKey: padSeq(4) }, state, 'arrival-sequence'), isNewerThanState({ orderKey: padSeq(3) }, state, 'arrival-sequence')]).toEqual([true, false]);
-  });
-});

@@ -17,14 +17,26 @@ const streamRecord = (image: Record<string, unknown> | undefined, seq: string): 
 });
 
 describe('fan-out handler', () => {
-  it('decodes NewImage from the stream attribute format', () => {
+  it('decodes the NewImage scalars and the base64 body the way Lambda delivers them', () => {
     const item = contentorItem('failed');
-    expect(toFanoutRecord(streamRecord(item, '5'))).toEqual({ sequenceNumber: '5', image: item });
+    const record = streamRecord(item, '5');
+    // Lambda's event JSON carries B values as base64 strings.
+    const image = record.dynamodb?.NewImage as Record<string, { B?: unknown }>;
+    image.body = { B: Buffer.from(item.body ?? []).toString('base64') };
+    expect(toFanoutRecord(record)).toEqual({ sequenceNumber: '5', image: item, key: { pk: item.pk, sk: item.sk } });
+  });
+
+  it('reads no map or list from the image, so a stored tree can neither throw nor become a number', () => {
+    const item = contentorItem('failed');
+    const record = streamRecord({ ...item, payload: { big: 9007199254740993n, empty: {} } }, '6');
+    const decoded = toFanoutRecord(record);
+    expect(decoded.image).not.toHaveProperty('payload');
+    expect(decoded.image).toMatchObject({ eventId: item.eventId });
   });
 
   it('returns the failed record and every later one as batchItemFailures by sequence number', async () => {
     const published: OutgoingNotification[] = [];
-    const ledger: NotificationLedger = { isPending: async () => true, markNotified: async () => 'marked' };
+    const ledger: NotificationLedger = { isPending: async () => true, markNotified: async () => 'marked', markUndeliverable: async () => 'marked' };
     let calls = 0;
     const handler = makeHandler({
       publisher: {
@@ -46,7 +58,7 @@ describe('fan-out handler', () => {
   it('returns no failures for a fully published batch', async () => {
     const handler = makeHandler({
       publisher: { publish: async () => undefined },
-      ledger: { isPending: async () => true, markNotified: async () => 'marked' },
+      ledger: { isPending: async () => true, markNotified: async () => 'marked', markUndeliverable: async () => 'marked' },
       jobsCommandHint: 'jobs get',
       telemetry,
     });

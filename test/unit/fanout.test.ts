@@ -20,6 +20,12 @@ class MemoryLedger implements NotificationLedger {
     }
     return this.pending.delete(`${key.pk}|${key.sk}`) ? ('marked' as const) : ('already' as const);
   }
+  readonly parked = new Map<string, string>();
+  async markUndeliverable(key: ItemKey, reason: string) {
+    if (!this.pending.has(`${key.pk}|${key.sk}`)) return 'already' as const;
+    this.parked.set(`${key.pk}|${key.sk}`, reason);
+    return 'marked' as const;
+  }
 }
 
 /** Records what was published; throws for the calls listed in `failOn` (1-based). */
@@ -111,26 +117,71 @@ describe('fan-out orchestration', () => {
     expect(ledger.pending.size).toBe(1);
   });
 
-  it('reports a poison record (not an event item) and stops there', async () => {
+  it('parks a poison record (not an event item) with its reason and goes on with its neighbours', async () => {
+    const before = contentorItem('failed');
     const good = contentorItem('failed');
-    const { publisher, deps } = setup([good]);
     const poison = { ...contentorItem('failed'), provider: 'nobody' };
-    const result = await fanOut([record(poison, 1), record(good, 2)], deps);
-    expect(result.failures).toEqual(['1', '2']);
-    expect(publisher.calls).toBe(0);
-    expect(quietLog.error).toHaveBeenCalledWith('fan-out record is not an event item', expect.objectContaining({ sequenceNumber: '1', reason: expect.stringContaining('provider') }));
+    const { publisher, ledger, deps } = setup([before, poison as EventItem, good]);
+    const result = await fanOut([record(before, 1), { ...record(poison, 2), key: { pk: poison.pk, sk: poison.sk } }, record(good, 3)], deps);
+    expect(result.failures).toEqual([]);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['published', 'parked', 'published']);
+    expect(eventIds(publisher)).toEqual([before.eventId, good.eventId]);
+    // Still pending (re-drive finds it), and marked with why.
+    expect(ledger.pending.has(`${poison.pk}|${poison.sk}`)).toBe(true);
+    expect(ledger.parked.get(`${poison.pk}|${poison.sk}`)).toContain('provider');
+    expect(quietLog.error).toHaveBeenCalledWith('event parked: it cannot become a notification', expect.objectContaining({ sequenceNumber: '2', reason: expect.stringContaining('provider') }));
   });
 
-  it('reports a record whose image could not be decoded', async () => {
+  it('parks an event whose stored body is not JSON, or missing, and publishes the rest', async () => {
+    const broken = { ...contentorItem('failed'), body: Buffer.from('{"uuid": 1') };
+    const missing = contentorItem('completed');
+    delete missing.body;
+    const good = contentorItem('completed');
+    const { publisher, ledger, deps, records } = setup([broken, missing, good]);
+    const result = await fanOut(records, deps);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['parked', 'parked', 'published']);
+    expect(ledger.parked.get(`${broken.pk}|${broken.sk}`)).toBe('the stored payload is not JSON');
+    expect(ledger.parked.get(`${missing.pk}|${missing.sk}`)).toContain('no raw body');
+    expect(eventIds(publisher)).toEqual([good.eventId]);
+  });
+
+  it('parks a message SNS refuses as invalid, but fails the batch for a transient SNS error', async () => {
+    const items = [contentorItem('failed'), contentorItem('failed'), contentorItem('failed')];
+    const { ledger, deps, records } = setup(items);
+    let calls = 0;
+    const publisher: NotificationPublisher = {
+      publish: async () => {
+        calls += 1;
+        if (calls === 1) throw Object.assign(new Error('Invalid parameter: Message'), { name: 'InvalidParameterException' });
+        if (calls === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
+      },
+    };
+    const result = await fanOut(records, { ...deps, publisher });
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['parked', 'failed', 'not_attempted']);
+    expect(result.failures).toEqual(['101', '102']);
+    expect(ledger.parked.get(`${items[0]?.pk}|${items[0]?.sk}`)).toContain('InvalidParameterException');
+  });
+
+  it('fails the batch when parking itself fails (storage down): the record is retried, not lost', async () => {
+    const { ledger, deps } = setup([]);
+    ledger.markUndeliverable = async () => {
+      throw new Error('DynamoDB unavailable');
+    };
+    const result = await fanOut([{ sequenceNumber: '7', image: { pk: 'p' }, key: { pk: 'p', sk: 's' } }, record(contentorItem('failed'), 8)], deps);
+    expect(result.failures).toEqual(['7', '8']);
+  });
+
+  it('parks a record whose image could not be decoded (logged, nothing to mark without a key)', async () => {
     const { deps } = setup([]);
     const result = await fanOut([{ sequenceNumber: '7', image: undefined, decodeError: 'record has no NewImage' }], deps);
-    expect(result.outcomes).toEqual([{ sequenceNumber: '7', outcome: 'failed', reason: 'record has no NewImage' }]);
+    expect(result.outcomes).toEqual([{ sequenceNumber: '7', outcome: 'parked', reason: 'record has no NewImage' }]);
+    expect(result.failures).toEqual([]);
   });
 
   it('counts a concurrent mark by someone else as published, not as a failure', async () => {
     const item = contentorItem('failed');
     const { deps, ledger } = setup([item]);
-    const racing: NotificationLedger = { isPending: async () => true, markNotified: async () => 'already' };
+    const racing: NotificationLedger = { isPending: async () => true, markNotified: async () => 'already', markUndeliverable: async () => 'already' };
     const result = await fanOut([record(item, 1)], { ...deps, ledger: racing });
     expect(result.failures).toEqual([]);
     expect(result.outcomes[0]?.outcome).toBe('published');

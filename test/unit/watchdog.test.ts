@@ -190,7 +190,7 @@ describe('the stall write', () => {
   });
 
   it('carries the watchdog payload the notification is worded from', () => {
-    expect(StallPayloadSchema.parse(event.payload)).toEqual({
+    expect(StallPayloadSchema.parse(JSON.parse(Buffer.from(event.body ?? []).toString('utf8')))).toEqual({
       watchdog: 'stalled',
       stalledStatus: 'in_progress',
       stalledEventType: 'processing',

@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import type { StateUpdate } from '../../lambda/core/event-items';
+import type { StateItem } from '../../lambda/core/items';
+import type { NormalisedEvent } from '../../lambda/core/model';
+import { planWrite, RECENT_MAX, parseRecent, type WritePlanConfig } from '../../lambda/core/write-plan';
+import { contentorEvent, panjayaEvent } from '../helpers/events';
+
+const config: WritePlanConfig = { retentionDays: 30, retryWindowSeconds: 600 };
+const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
+
+/**
+ * Applies a plan's state update to an in-memory state the way DynamoDB would for our expressions: every
+ * `#name = :name` assignment, Contentor's seq increment, and the compare-and-set condition checked first.
+ */
+function apply(update: StateUpdate, state: StateItem | undefined): StateItem {
+  const values = update.ExpressionAttributeValues;
+  if (update.ConditionExpression.startsWith('attribute_not_exists')) expect(state).toBeUndefined();
+  else {
+    expect(state).toBeDefined();
+    if (values[':readSeq'] !== undefined) expect(state?.seq).toBe(values[':readSeq']);
+    if (values[':readOrderKey'] !== undefined) expect(state?.orderKey).toBe(values[':readOrderKey']);
+    expect(state?.status).toBe(values[':readStatus']);
+  }
+  const next: Record<string, unknown> = { ...(state ?? { pk: update.Key.pk, sk: update.Key.sk }) };
+  for (const [, name] of update.UpdateExpression.matchAll(/#(\w+) = :\1\b/g)) next[name as string] = values[`:${name}`];
+  if (update.UpdateExpression.includes('if_not_exists(#seq')) next.seq = ((state?.seq as number | undefined) ?? 0) + 1;
+  return next as StateItem;
+}
+
+/** Stores one delivery against the state (sequentially), returning the outcome, the stored eventId and the new state. */
+function deliver(event: NormalisedEvent, receivedAt: string, state: StateItem | undefined) {
+  const plan = planWrite(event, receivedAt, state, config);
+  if (plan.kind === 'duplicate') return { outcome: 'duplicate' as const, eventId: plan.eventId, state };
+  return { outcome: 'accepted' as const, eventId: plan.event.eventId, item: plan.event, state: plan.state ? apply(plan.state, state) : state };
+}
+
+const version = (event: string, extra: Record<string, unknown> = {}) => panjayaEvent({ assetId: 'a', versionId: 'v', event, extra });
+
+describe('planWrite: timestamp order (Contentor)', () => {
+  it('is a duplicate, with nothing written, when the state already reflects the event', () => {
+    const event = contentorEvent({ status: 'completed' });
+    const first = deliver(event, t(0), undefined);
+    expect(deliver(event, t(5), first.state)).toMatchObject({ outcome: 'duplicate', eventId: first.eventId });
+  });
+
+  it('stores a late event in the history without moving the state', () => {
+    const done = contentorEvent({ uuid: 'u', status: 'completed', timestamp: '2026-01-01T00:10:00Z' });
+    const late = contentorEvent({ uuid: 'u', status: 'processing', timestamp: '2026-01-01T00:05:00Z' });
+    const state = deliver(done, t(0), undefined).state;
+    const plan = planWrite(late, t(1), state, config);
+    expect(plan).toMatchObject({ kind: 'write' });
+    expect(plan.kind === 'write' && plan.state).toBe(undefined);
+  });
+});
+
+describe('planWrite: arrival order (Panjaya)', () => {
+  it('treats the body of the last slot as a retry however late it comes', () => {
+    const generating = version('version_generating');
+    const first = deliver(generating, t(0), undefined);
+    expect(deliver(generating, t(86_400), first.state)).toMatchObject({ outcome: 'duplicate', eventId: first.eventId });
+  });
+
+  it('treats an identical body within the window as a retry even after the job moved on', () => {
+    const generating = version('version_generating');
+    const a = deliver(generating, t(0), undefined);
+    const b = deliver(version('version_generated'), t(30), a.state);
+    const again = deliver(generating, t(600), b.state);
+    expect(again).toMatchObject({ outcome: 'duplicate', eventId: a.eventId });
+    expect(b.state?.status).toBe('succeeded');
+  });
+
+  it('stores the same body past the window after another event as a new event (regeneration), and it notifies', () => {
+    const generated = version('version_generated');
+    const a = deliver(generated, t(0), undefined);
+    const b = deliver(version('version_generating'), t(700), a.state);
+    const c = deliver(generated, t(1400), b.state);
+    expect(c.outcome).toBe('accepted');
+    expect(c.eventId).not.toBe(a.eventId);
+    expect(c.item?.notifyTopic).toBe('succeeded');
+    expect(c.state).toMatchObject({ status: 'succeeded', seq: 3 });
+  });
+
+  it('does not roll a generated version back to generating when the earlier stage arrives within the window', () => {
+    const a = deliver(version('version_generated'), t(0), undefined);
+    const late = deliver(version('version_generating'), t(3), a.state);
+    expect(late.outcome).toBe('accepted');
+    expect(late.state).toMatchObject({ status: 'succeeded', eventId: a.eventId, seq: 2 });
+  });
+
+  it('keeps the head on a newer event when a replay carries an older receive time', () => {
+    const a = deliver(version('version_generated'), t(5000), undefined);
+    const replayed = deliver(version('version_failed'), t(10), a.state);
+    expect(replayed.outcome).toBe('accepted');
+    expect(replayed.state).toMatchObject({ status: 'succeeded', seq: 2 });
+  });
+
+  it('turns the window off at 0 seconds: only the last slot is a duplicate', () => {
+    const off = { ...config, retryWindowSeconds: 0 };
+    const g = version('version_generating');
+    const s1 = planWrite(g, t(0), undefined, off);
+    const st1 = s1.kind === 'write' && s1.state ? apply(s1.state, undefined) : undefined;
+    const s2 = planWrite(version('version_generated'), t(1), st1, off);
+    const st2 = s2.kind === 'write' && s2.state ? apply(s2.state, st1) : undefined;
+    expect(planWrite(g, t(2), st2, off).kind).toBe('write');
+  });
+
+  it('remembers at most RECENT_MAX bodies, newest kept', () => {
+    let state: StateItem | undefined;
+    for (let i = 0; i < RECENT_MAX + 5; i++) state = deliver(version('version_generating', { n: i }), t(i), state).state;
+    expect(parseRecent(state?.recent)).toHaveLength(RECENT_MAX);
+    expect(deliver(version('version_generating', { n: RECENT_MAX + 4 }), t(100), state).outcome).toBe('duplicate');
+  });
+
+  it('never stores two copies of one body within the window, and never moves to an earlier stage within it (generated orders)', () => {
+    const bodies = [
+      version('version_generating'),
+      version('version_ready'),
+      version('version_generated'),
+      version('version_generated', { result_url: 'https://x.test/2' }),
+      version('version_failed'),
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.record({ body: fc.nat(bodies.length - 1), gap: fc.oneof(fc.nat(5), fc.nat(2000)) }), { minLength: 1, maxLength: 40 }), (deliveries) => {
+        let state: StateItem | undefined;
+        let clock = 0;
+        const stored: Array<{ body: number; at: number }> = [];
+        for (const d of deliveries) {
+          clock += d.gap;
+          const event = bodies[d.body] as NormalisedEvent;
+          const before = state;
+          const result = deliver(event, t(clock), state);
+          state = result.state;
+          if (result.outcome === 'accepted') {
+            const previous = stored.filter((s) => s.body === d.body).at(-1);
+            // A copy within the window of its previous stored copy is always a duplicate.
+            if (previous !== undefined) expect(clock - previous.at).toBeGreaterThan(config.retryWindowSeconds);
+            stored.push({ body: d.body, at: clock });
+            if (before !== undefined && state?.eventId !== result.eventId) {
+              // Not moved: only an earlier stage within the window of the head.
+              expect(event.rank).toBeLessThan(before.headRank ?? 0);
+            }
+          }
+          expect(state?.seq).toBe(stored.length);
+        }
+      }),
+    );
+  });
+});
