@@ -30,6 +30,7 @@ const version = () => ({ assetId: `asset-${randomUUID()}`, versionId: 'v1' });
 
 /** Receive times a minute apart, so tests can state arrival order explicitly. */
 const at = (minute: number) => new Date(Date.UTC(2025, 3, 9, 16, minute)).toISOString();
+const atSeconds = (second: number) => new Date(Date.UTC(2025, 3, 9, 16, 0, second)).toISOString();
 
 /**
  * A store whose client fails the first state UpdateItem with a server error: the half-done write (event stored, state
@@ -196,19 +197,44 @@ describe('Panjaya events (arrival sequence)', () => {
     expect(again).toEqual(expect.objectContaining({ outcome: 'duplicate', eventId: first.eventId }));
   });
 
-  it('treats a regeneration cycle as new events, each terminal one pending notification', async () => {
+  it('treats a regeneration cycle past the retry window as new events, each terminal one pending notification', async () => {
     const job = version();
     const generated = panjayaEvent({ ...job, event: 'version_generated' });
     const generating = panjayaEvent({ ...job, event: 'version_generating' });
-    const outcomes = [await store.store(generated, at(0)), await store.store(generating, at(1)), await store.store(generated, at(2))];
+    const outcomes = [await store.store(generated, atSeconds(0)), await store.store(generating, atSeconds(700)), await store.store(generated, atSeconds(1400))];
     expect(outcomes.map((o) => o.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
     expect(new Set(outcomes.map((o) => o.eventId)).size).toBe(3);
-    expect((await store.store(generated, at(3))).outcome).toBe('duplicate');
+    expect((await store.store(generated, atSeconds(5000))).outcome).toBe('duplicate');
 
     const jobId = `${job.assetId}/v1`;
-    const pending = (await queries.pendingNotifications(at(10))).filter((e) => e.jobId === jobId);
+    const pending = (await queries.pendingNotifications(atSeconds(6000), 10_000)).filter((e) => e.jobId === jobId);
     expect(pending.map((e) => e.orderKey)).toEqual(['0000000001', '0000000003']);
     expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ status: 'succeeded', seq: 3, eventId: outcomes[2]?.eventId });
+  });
+
+  it('treats the same body within the retry window as a retry even after the job moved on, without rolling back', async () => {
+    const job = version();
+    const generated = panjayaEvent({ ...job, event: 'version_generated' });
+    const generating = panjayaEvent({ ...job, event: 'version_generating' });
+    const outcomes = [await store.store(generated, atSeconds(0)), await store.store(generating, atSeconds(30)), await store.store(generated, atSeconds(60))];
+    expect(outcomes.map((o) => o.outcome)).toEqual(['accepted', 'accepted', 'duplicate']);
+    expect(outcomes[2]?.eventId).toBe(outcomes[0]?.eventId);
+    const jobId = `${job.assetId}/v1`;
+    // The earlier stage arriving after its own outcome is kept in the history but does not move the state.
+    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ status: 'succeeded', seq: 2, eventId: outcomes[0]?.eventId });
+    expect((await queries.pendingNotifications(atSeconds(100), 10_000)).filter((e) => e.jobId === jobId)).toHaveLength(1);
+  });
+
+  it('never notifies twice nor rolls back under 30 overlapping copies of one cycle', async () => {
+    const job = version();
+    const generating = panjayaEvent({ ...job, event: 'version_generating' });
+    const generated = panjayaEvent({ ...job, event: 'version_generated' });
+    const copies = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? generating : generated));
+    const outcomes = await Promise.all(copies.map((event, i) => store.store(event, atSeconds(i % 5))));
+    expect(outcomes.filter((o) => o.outcome === 'accepted')).toHaveLength(2);
+    const jobId = `${job.assetId}/v1`;
+    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ status: 'succeeded', eventType: 'version_generated' });
+    expect((await queries.pendingNotifications(atSeconds(100), 10_000)).filter((e) => e.jobId === jobId)).toHaveLength(1);
   });
 
   it('accepts exactly one of 20 concurrent identical deliveries', async () => {
@@ -220,7 +246,7 @@ describe('Panjaya events (arrival sequence)', () => {
     expect(await queries.history('panjaya', job.assetId, event.jobId)).toHaveLength(1);
   });
 
-  it('stores concurrent different events at distinct sequences and ends at the higher one', async () => {
+  it('stores concurrent different events at distinct sequences and ends at the latest stage', async () => {
     const job = version();
     const events = ['version_generating', 'version_ready', 'version_generated'].map((event) => panjayaEvent({ ...job, event }));
     const outcomes = await Promise.all(events.map((event) => store.store(event, at(0))));
@@ -228,7 +254,8 @@ describe('Panjaya events (arrival sequence)', () => {
     const jobId = `${job.assetId}/v1`;
     const history = await queries.history('panjaya', job.assetId, jobId);
     expect(history.map((e) => e.orderKey)).toEqual(['0000000001', '0000000002', '0000000003']);
-    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 3, eventId: history[2]?.eventId });
+    // Whatever order they took slots in: an earlier stage within the window never overtakes a later one.
+    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 3, status: 'succeeded', eventId: outcomes[2]?.eventId });
   });
 
   it('completes a half-done write on retry: state correct, outcome duplicate, one event item', async () => {
