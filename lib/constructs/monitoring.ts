@@ -6,6 +6,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  MathExpression,
   Metric,
   TreatMissingData,
   type IMetric,
@@ -100,7 +101,9 @@ export class Monitoring extends Construct {
         'RejectedSignatureSpike',
         appMetric(metricNames.rejected, props.receiverService),
         props.rejectedSpikeThreshold ?? 20,
-        'Many webhook deliveries were rejected (bad signature, unknown key): a rotation gone wrong, or probing.',
+        'Many webhook deliveries were rejected (bad signature, unknown key, schema): a rotation gone wrong, or probing. ' +
+          'Refused 401/400 deliveries are quarantined: see them with `npm run replay -- list`, and after fixing the ' +
+          'secret, key or code, `npm run replay -- run --execute` (README "Recovering refused deliveries").',
       ),
       fanoutErrors: alarm(
         'FanoutErrors',
@@ -161,6 +164,25 @@ export class Monitoring extends Construct {
             width: 12,
             left: [iteratorAge],
             right: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: PERIOD })],
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Quarantined deliveries per reason (npm run replay -- list)',
+            width: 12,
+            // SEARCH: one line per reason that occurred, including reasons added later, without listing them here.
+            left: [
+              new MathExpression({
+                expression: `SEARCH('{${metricsNamespace},reason,service} MetricName="${metricNames.quarantined}" service="${props.receiverService}"', 'Sum', ${PERIOD.toSeconds()})`,
+                label: '',
+                period: PERIOD,
+              }),
+            ],
+          }),
+          new GraphWidget({
+            title: 'Quarantine: only counted (cap, identical) and failed',
+            width: 12,
+            left: [metricNames.quarantineSkipped, metricNames.quarantineFailed].map((name) => appMetric(name, props.receiverService)),
           }),
         ],
         [new AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) })],
