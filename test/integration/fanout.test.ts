@@ -146,16 +146,26 @@ describe('fan-out: DynamoDB Local stream -> poller -> handler -> fauxqs', () => 
     await runRedrive({ olderThanMs: 0, execute: true }, { ...deps, publisher: h.publisher });
   });
 
-  it('sends a poison record to the dead-letter queue without blocking the shard', async () => {
-    const poison = { ...contentorItem('failed'), provider: 'nobody', gsi2pk: undefined, gsi2sk: undefined };
-    await write(poison);
+  it('parks a poison record injected into a batch: its neighbours are notified, it is marked and stays pending', async () => {
+    const before = contentorItem('failed');
+    // Looks like a terminal event to the stream filter, but its body is not JSON: it can never become a message.
+    const poison = { ...contentorItem('completed'), body: Buffer.from('{"uuid": "truncated') };
+    const after = panjayaItem('version_generated', `asset-${Date.now()}`, 'v1');
+    await write(before, poison, after);
     await h.poller.drain();
-    const deadLetters = await takeDeadLetters(h.sqs, h.dlqUrl);
-    expect(deadLetters.map((d) => d.DDBStreamBatchInfo.batchSize)).toEqual([1]);
+    expect(ids(await takeAll(h.sqs, h.all.queueUrl)).sort()).toEqual([before.eventId, after.eventId].sort());
+    // Nothing went to the dead-letter queue: parking is not a batch failure.
+    expect(await takeDeadLetters(h.sqs, h.dlqUrl)).toEqual([]);
+    expect(await stored(poison as EventItem)).toMatchObject({ undeliverable: 'the stored payload is not JSON', gsi2pk: 'PENDING' });
+  });
 
+  it('parks a record that is not an event item at all, without blocking the shard', async () => {
+    const poison = { ...contentorItem('failed'), provider: 'nobody' };
+    await write(poison);
     const good = contentorItem('completed');
     await write(good);
     await h.poller.drain();
     expect(ids(await takeAll(h.sqs, h.all.queueUrl))).toEqual([good.eventId]);
+    expect(await stored(poison as EventItem)).toMatchObject({ undeliverable: expect.stringContaining('provider') });
   });
 });
