@@ -34,7 +34,7 @@ const ARRAY_INDEX_RE = /^(?:0|[1-9]\d{0,14})$/;
 export function compilePointer(text: string): JsonPointer {
   if (text === '') return { text, tokens: [] };
   if (!text.startsWith('/')) {
-    throw new JsonPointerSyntaxError(`${JSON.stringify(text)} is not a JSON Pointer: it must start with "/" (e.g. "/id" or "/job/id"), or be "" for the whole body`);
+    throw new JsonPointerSyntaxError(`${JSON.stringify(text)} is not a JSON Pointer: it must start with "/", e.g. "/id" or "/job/id"`);
   }
   if (BAD_ESCAPE_RE.test(text)) {
     throw new JsonPointerSyntaxError(`${JSON.stringify(text)} is not a JSON Pointer: "~" must be written "~0", and "/" inside a key "~1"`);
