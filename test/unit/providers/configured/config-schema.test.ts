@@ -31,16 +31,17 @@ const issueExample = {
 type Example = typeof issueExample;
 const clone = (): Example => structuredClone(issueExample);
 
-/** The problem lines of a configuration expected to be refused. */
-function problems(input: unknown, source?: string): readonly string[] {
+/** The problem lines of a call expected to refuse its configuration. */
+function problemsOf(run: () => unknown): readonly string[] {
   try {
-    parseProvidersConfig(input, source);
+    run();
   } catch (error) {
     if (error instanceof ProvidersConfigError) return error.problems;
     throw error;
   }
   throw new Error('expected a ProvidersConfigError');
 }
+const problems = (input: unknown, source?: string) => problemsOf(() => parseProvidersConfig(input, source));
 /** Refusal of the example with one change applied to it. */
 const problemsWith = (change: (config: Example & Record<string, unknown>) => void) => {
   const config = clone() as Example & Record<string, unknown>;
@@ -237,16 +238,7 @@ describe('configured providers: each problem names the provider, the field and t
 describe('configured provider secrets', () => {
   const providers: ConfiguredProviders = parseProvidersConfig(issueExample);
   const replicateSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-  function secretProblems(run: () => void): readonly string[] {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof ProvidersConfigError) return error.problems;
-      throw error;
-    }
-    throw new Error('expected a ProvidersConfigError');
-  }
-  const check = (secrets: unknown) => secretProblems(() => checkProviderSecrets(providers, parseProviderSecrets(secrets)));
+  const check = (secrets: unknown) => problemsOf(() => checkProviderSecrets(providers, parseProviderSecrets(secrets)));
 
   it('accepts one or more secrets per configured provider, as JSON text', () => {
     const text = JSON.stringify({ replicate: [replicateSecret, 'whsec_' + Buffer.alloc(32, 2).toString('base64')], acme: ['s1'] });
@@ -279,7 +271,7 @@ describe('configured provider secrets', () => {
     expect(found.join('\n')).not.toContain('not*base64');
   });
   it('refuses empty arrays, empty strings and non-strings, one line each, without quoting any secret', () => {
-    const found = secretProblems(() => parseProviderSecrets({ replicate: [], acme: ['', 7, 'kept-secret'], other: 'solo-secret' }));
+    const found = problemsOf(() => parseProviderSecrets({ replicate: [], acme: ['', 7, 'kept-secret'], other: 'solo-secret' }));
     expect(found).toEqual([
       'LOCAL_PROVIDER_SECRETS.replicate: must be a non-empty array of secrets, e.g. {"replicate": ["whsec_..."]}',
       'LOCAL_PROVIDER_SECRETS.acme[0]: must be a non-empty string',
@@ -289,7 +281,7 @@ describe('configured provider secrets', () => {
     expect(found.join('\n')).not.toMatch(/kept-secret|solo-secret/);
   });
   it('does not quote the text of secrets JSON that fails to parse', () => {
-    const found = secretProblems(() => parseProviderSecrets('{"acme": ["very-secret-value"'));
+    const found = problemsOf(() => parseProviderSecrets('{"acme": ["very-secret-value"'));
     expect(found).toEqual(['LOCAL_PROVIDER_SECRETS: not valid JSON: expected an object such as {"replicate": ["whsec_..."]}']);
   });
 });
