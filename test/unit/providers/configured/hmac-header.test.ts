@@ -52,6 +52,9 @@ describe('configured hmac-sha256 header', () => {
   it('rejects a signature without the configured prefix as malformed', () => {
     expect(outcome(signed(good.slice('sha256='.length)))).toBe('malformed_signature');
   });
+  it('rejects another prefix of the same length as malformed', () => {
+    expect(outcome(signed(`sha512=${good.slice('sha256='.length)}`))).toBe('malformed_signature');
+  });
   it('rejects base64 where hex is configured as malformed', () => {
     expect(outcome(signed(`sha256=${Buffer.from(good.slice(7), 'hex').toString('base64')}`))).toBe('malformed_signature');
   });
