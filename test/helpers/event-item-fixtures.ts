@@ -7,6 +7,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventItemSchema, type EventItem } from '../../lambda/core/items';
 import { topicFor, type NormalisedStatus, type NotificationDocumentFields } from '../../lambda/core/model';
+import { detailsOf } from '../../lambda/core/providers/body';
 import { keys, PENDING_PARTITION } from '../../lambda/core/table-schema';
 
 let sequence = 0;
@@ -51,7 +52,15 @@ function build(base: Omit<EventItem, 'pk' | 'sk' | 'itemType' | 'eventId' | 'ord
   return EventItemSchema.parse(item);
 }
 
-const jsonBody = (payload: Record<string, unknown>): Buffer => Buffer.from(JSON.stringify(payload), 'utf8');
+/** The raw body and the excerpts the receiver stores beside it (providers/body.ts detailsOf, the real one). */
+function withBody(payload: Record<string, unknown>): Pick<EventItem, 'body' | 'detailLocale' | 'detailMessage'> {
+  const details = detailsOf((key) => payload[key]);
+  return {
+    body: Buffer.from(JSON.stringify(payload), 'utf8'),
+    ...(details?.locale ? { detailLocale: details.locale } : {}),
+    ...(details?.message ? { detailMessage: details.message } : {}),
+  };
+}
 
 /** A Panjaya event; `version` omitted = asset-level event (`asset_failed`). */
 export function panjayaItem(event: string, asset: string, version?: string, common: Common = {}): EventItem {
@@ -64,8 +73,7 @@ export function panjayaItem(event: string, asset: string, version?: string, comm
     eventType: event,
     occurredAt: common.occurredAt ?? receivedAt,
     receivedAt,
-    ...(version ? { detailLocale: 'es-ES' } : {}),
-    body: jsonBody({ event, asset_id: asset, version_id: version ?? null, ...(version ? { version_locale: 'es-ES' } : {}), ...common.extraPayload }),
+    ...withBody({ event, asset_id: asset, version_id: version ?? null, ...(version ? { version_locale: 'es-ES' } : {}), ...common.extraPayload }),
   });
 }
 
@@ -80,7 +88,7 @@ export function contentorItem(status: string, uuid: string = randomUUID(), commo
     eventType: status,
     occurredAt,
     receivedAt,
-    body: jsonBody({ uuid, status, timestamp: occurredAt, ...common.extraPayload }),
+    ...withBody({ uuid, status, timestamp: occurredAt, ...common.extraPayload }),
   });
 }
 

@@ -1,13 +1,14 @@
 /**
  * Replaying captured deliveries: an attacker (or a provider's retry storm) re-sends signed requests seen earlier.
  * Contentor: every replay, in any order and either signing style, is a duplicate — no new event, no state change,
- * so nothing for the fan-out to notify. Panjaya bodies carry no timestamp or id, so only a replay of the delivery
- * the job is currently at can be recognised; an older one is indistinguishable from a re-sent event (docs/SECURITY.md).
+ * so nothing for the fan-out to notify. Panjaya bodies carry no timestamp or id: a replay of the delivery the job is
+ * at, or of any body within the retry window of its stored copy, is recognised; an older one past the window is
+ * indistinguishable from a re-sent event (docs/SECURITY.md).
  */
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { contentorEnvelope, signContentorHeader, signPanjaya } from '../helpers/signing';
-import { CONTENTOR_SECRET } from '../helpers/receiver-harness';
+import { CONTENTOR_SECRET, receiverHarness } from '../helpers/receiver-harness';
 import { countingHarness, type CountingHarness } from './property-harness';
 
 const RUNS = Math.max(10, Math.floor(Number(process.env.PROPERTY_RUNS ?? 150) / 5));
@@ -67,16 +68,24 @@ describe('replayed deliveries', () => {
     );
   });
 
-  it('Panjaya (known limit): a replayed older body after the job moved on is stored as a new arrival', async () => {
-    // Documented in docs/SECURITY.md ("Replay"): Panjaya signs no timestamp or nonce, so this cannot be told apart
-    // from a regeneration. If this test starts failing, the protection improved: update the threat model.
-    const asset = `asset-${randomUUID()}`;
-    const send = async (event: string) => {
-      const body = JSON.stringify({ event, asset_id: asset, version_id: 'v1' });
-      return (await h.post('/webhooks/panjaya', body, { 'X-Signature': signPanjaya(body, h.privateKey) })).json.status;
-    };
-    expect(await send('version_generating')).toBe('accepted');
-    expect(await send('version_generated')).toBe('accepted');
-    expect(await send('version_generating')).toBe('accepted');
+  it('Panjaya: an older body replayed within the retry window after the job moved on is a duplicate; past it (known limit) a new arrival', async () => {
+    // Documented in docs/SECURITY.md ("Replay"): Panjaya signs no timestamp or nonce, so past the retry window a
+    // replay cannot be told apart from a regeneration. If the last step starts failing, update the threat model.
+    let clock = Date.UTC(2026, 0, 1);
+    const timed = await receiverHarness({ now: () => new Date(clock) });
+    try {
+      const asset = `asset-${randomUUID()}`;
+      const send = async (event: string, atSeconds: number) => {
+        clock = Date.UTC(2026, 0, 1) + atSeconds * 1000;
+        const body = JSON.stringify({ event, asset_id: asset, version_id: 'v1' });
+        return (await timed.post('/webhooks/panjaya', body, { 'X-Signature': signPanjaya(body, timed.privateKey) })).json.status;
+      };
+      expect(await send('version_generating', 0)).toBe('accepted');
+      expect(await send('version_generated', 60)).toBe('accepted');
+      expect(await send('version_generating', 300)).toBe('duplicate');
+      expect(await send('version_generating', 700)).toBe('accepted');
+    } finally {
+      await timed.stop();
+    }
   });
 });

@@ -1,7 +1,19 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { buildNotification, buildEmailText, buildSubject, lookupCommand, SNS_MESSAGE_MAX_BYTES, SUBJECT_MAX, NotNotifiableError } from '../../lambda/core/notification';
-import { NotificationDocumentSchema } from '../../lambda/core/model';
+import { NormalisedStatusSchema, ProviderNameSchema } from '../../lambda/core/model';
+
+/** The contract document (docs/ARCHITECTURE.md): exactly these fields, `payload` the provider's JSON. */
+const NotificationDocumentSchema = z.object({
+  provider: ProviderNameSchema,
+  jobId: z.string(),
+  status: NormalisedStatusSchema,
+  eventType: z.string(),
+  eventId: z.string(),
+  occurredAt: z.string(),
+  receivedAt: z.string(),
+  payload: z.unknown(),
+});
 import type { EventItem } from '../../lambda/core/items';
 import { contentorItem, expectedDocument, panjayaItem } from '../helpers/event-item-fixtures';
 
