@@ -18,6 +18,7 @@ import { keys } from '../../lambda/core/table-schema';
 import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver-handler';
 import { createLocalApi, listen } from '../../local/http-server';
 import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
+import { capturing } from '../helpers/capture-output';
 import { panjayaKeyPair } from '../helpers/receiver-harness';
 import { signContentorHeader, signPanjaya } from '../helpers/signing';
 
@@ -85,25 +86,6 @@ async function quarantined(provider: string, at = new Date().toISOString()) {
     }),
   );
   return out.Items ?? [];
-}
-
-/** Runs `body` with stdout/stderr captured (not printed); returns what was written. */
-async function capturing(body: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  const capture = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    await body();
-  } finally {
-    process.stdout.write = original.out;
-    process.stderr.write = original.err;
-  }
-  return chunks.join('');
 }
 
 const contentorBody = (fields: Record<string, unknown> = {}) =>
