@@ -10,7 +10,8 @@
  */
 import { createHmac, sign, verify } from 'node:crypto';
 import { decodeBody, normaliseHeaders } from '../lambda/core/ingest';
-import { buildEventItem, isNewerThanState, placeBySequence, placeByTimestamp, stateUpdateFor, type StateSnapshot } from '../lambda/core/event-items';
+import type { StateItem } from '../lambda/core/items';
+import { planWrite } from '../lambda/core/write-plan';
 import { getProvider } from '../lambda/core/providers';
 import type { TrustMaterial } from '../lambda/core/providers/provider';
 import { contentorDelivery, panjayaDelivery, type BenchTrust, type Delivery, type DeliveryStyle } from './fixtures';
@@ -53,16 +54,21 @@ function pipelineFor(delivery: Delivery, trust: TrustMaterial): () => void {
   if (!provider) throw new Error(`no provider ${delivery.provider}`);
   const incoming = { providerName: delivery.provider, body: delivery.body, isBase64Encoded: false, headers: delivery.headers };
   const receivedAt = new Date().toISOString();
-  // The common case: the job's state exists, in progress, and this terminal event changes its status.
-  const current: StateSnapshot = { orderKey: '', status: 'in_progress', seq: 1 };
+  // The common case: the job's state exists, in progress (an earlier body in the retry list), and this terminal
+  // event changes its status.
+  const earlier = new Date(Date.parse(receivedAt) - 60_000).toISOString();
+  const current = {
+    pk: 'p', sk: 's', itemType: 'state', provider: delivery.provider, jobId: 'j', partitionId: 'j', status: 'in_progress', eventType: 'processing',
+    eventId: 'e', occurredAt: earlier, receivedAt: earlier, updatedAt: earlier, orderKey: '', seq: 1, lastContentHash: 'h', headRank: 2,
+    recent: `0123456789abcdef:1:${Math.floor(Date.parse(earlier) / 1000)}`, gsi1pk: 'x', gsi1sk: 'y',
+  } as StateItem;
+  const config = { retentionDays: 90, retryWindowSeconds: 600 };
   return () => {
     const request = { body: decodeBody(incoming, 262_144), headers: normaliseHeaders(incoming.headers) };
     provider.verify(request, trust);
     const event = provider.normalise(request);
-    const placement = event.ordering === 'provider-timestamp' ? placeByTimestamp(event, receivedAt) : placeBySequence(event, receivedAt, current.seq + 1);
-    const item = buildEventItem(event, placement, receivedAt, 90);
-    if (!isNewerThanState(item, current, event.ordering)) throw new Error('bench: the state must be older than the event');
-    stateUpdateFor(item, event.ordering, current);
+    const plan = planWrite(event, receivedAt, current, config);
+    if (plan.kind !== 'write' || plan.state === undefined) throw new Error('bench: the state must be older than the event');
   };
 }
 
