@@ -3,7 +3,8 @@
  * the other side of these functions; the CPython golden vectors keep the Python envelope form honest.
  */
 import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { parseJson, serialiseAs, type CanonicalForm } from '../../lambda/core/canonical-json';
+import { serialiseAs, type CanonicalForm } from '../../lambda/core/json/canonical-forms';
+import { parseJson } from '../../lambda/core/json/parse';
 import { hmacSha256 } from '../../lambda/core/crypto/hmac';
 import { decodeStandardWebhooksSecret } from '../../lambda/core/providers/configured/standard-webhooks';
 

@@ -1,5 +1,5 @@
 /**
- * RFC 6901 JSON Pointers over our own parse tree (lambda/core/canonical-json.ts), not over `JSON.parse` values, so a
+ * RFC 6901 JSON Pointers over our own parse tree (lambda/core/json/parse.ts), not over `JSON.parse` values, so a
  * configured provider reads its fields the way the rest of the receiver reads a body: numbers keep their exact
  * lexeme (a 20-digit job id survives), and a duplicate key resolves to its last value, as `memberOf` decides.
  *
@@ -9,7 +9,7 @@
  * what the provider sent, and rewriting it could merge two jobs); anything else (true/false, an object, an array,
  * NaN/Infinity) is a wrong type the caller turns into a 400 naming the field.
  */
-import { memberOf, type JsonNode } from '../../canonical-json';
+import { memberOf, type JsonNode } from '../../json/parse';
 import { ValidationError } from '../../errors';
 
 /** A pointer checked and split once (at configuration time), evaluated per event. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseJson } from '../../../../lambda/core/canonical-json';
+import { parseJson } from '../../../../lambda/core/json/parse';
 import { ValidationError } from '../../../../lambda/core/errors';
 import { compilePointer, fieldText, JsonPointerSyntaxError, resolvePointer, scalarAt } from '../../../../lambda/core/providers/configured/json-pointer';
 
