@@ -18,6 +18,7 @@ describe('deploy configuration', () => {
       alertEmails: [],
       panjayaPublicKeys: [PANJAYA_DOCUMENTED_PUBLIC_KEY],
       eventRetentionDays: 90,
+      panjayaRetryWindowSeconds: 600,
       removalPolicy: 'retain',
       deletionProtection: true,
       throttleRateLimit: 50,
@@ -25,6 +26,8 @@ describe('deploy configuration', () => {
       logRetentionDays: 30,
       maxBodyBytes: 262144,
       secretCacheTtlSeconds: 60,
+      quarantineRetentionDays: 14,
+      quarantineHourlyCap: 100,
       stallDeadlines: parseStallDeadlines(undefined),
       watchdogIntervalMinutes: 5,
     });
