@@ -6,7 +6,6 @@
  * sequence ranges its failure records point at.
  */
 import './lib/quiet-node-warning';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -18,8 +17,8 @@ import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
 import { publishIfPending, type NotificationLedger } from '../lambda/core/fanout';
 import type { NotificationPublisher } from '../lambda/core/ports';
 import { DEFAULT_JOBS_COMMAND_HINT } from '../lambda/handlers/fanout';
-import { exitCodes, parseDuration, runCli, UsageError } from './lib/cli';
-import { clientConfig, loadOutputs } from './lib/outputs';
+import { exitCodes, parseCliArgs, parseDuration, runCli, UsageError } from './lib/cli';
+import { clientConfig, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 
 export const usage = `Usage: npm run redrive -- [--older-than 5m] [--execute] [--outputs FILE] [--dlq-url URL] [--limit N] [--json]
 
@@ -50,7 +49,7 @@ export interface DlqEntry {
 export interface RedriveReport {
   beforeIso: string;
   executed: boolean;
-  pending: Array<{ eventId: string; provider: string; jobId: string; status: string; eventType: string; receivedAt: string }>;
+  pending: Array<{ eventId: string; provider: string; jobId: string; status: string; eventType: string; receivedAt: string; undeliverable?: string }>;
   invalid: Array<{ pk: string; sk: string; reason: string }>;
   published: string[];
   skipped: string[];
@@ -128,7 +127,16 @@ export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Pr
   const report: RedriveReport = {
     beforeIso,
     executed: options.execute,
-    pending: items.map(({ eventId, provider, jobId, status, eventType, receivedAt }) => ({ eventId, provider, jobId, status, eventType, receivedAt })),
+    pending: items.map(({ eventId, provider, jobId, status, eventType, receivedAt, undeliverable }) => ({
+      eventId,
+      provider,
+      jobId,
+      status,
+      eventType,
+      receivedAt,
+      // Parked by the fan-out: why it could not become a message (a re-drive tries again, e.g. after a fix).
+      ...(undeliverable === undefined ? {} : { undeliverable }),
+    })),
     invalid,
     published: [],
     skipped: [],
@@ -151,7 +159,10 @@ export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Pr
 
 export function formatReport(report: RedriveReport): string {
   const lines = [`Terminal events not notified, received before ${report.beforeIso}: ${report.pending.length}`];
-  for (const p of report.pending) lines.push(`  ${p.receivedAt}  ${p.provider.padEnd(9)} ${p.status.padEnd(9)} ${p.eventType.padEnd(24)} ${p.jobId}  (event ${p.eventId})`);
+  for (const p of report.pending) {
+    lines.push(`  ${p.receivedAt}  ${p.provider.padEnd(9)} ${p.status.padEnd(9)} ${p.eventType.padEnd(24)} ${p.jobId}  (event ${p.eventId})`);
+    if (p.undeliverable !== undefined) lines.push(`      parked: ${p.undeliverable}`);
+  }
   for (const i of report.invalid) lines.push(`  not an event item, left alone: ${i.pk} ${i.sk}: ${i.reason}`);
   if (report.executed) {
     lines.push(`Published ${report.published.length}, already notified meanwhile ${report.skipped.length}, failed ${report.failed.length}.`);
@@ -171,25 +182,15 @@ export function formatReport(report: RedriveReport): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parse = () => parseArgs({
-    args: argv,
-    options: {
-      'older-than': { type: 'string', default: '5m' },
-      execute: { type: 'boolean', default: false },
-      outputs: { type: 'string' },
-      'dlq-url': { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const { values } = parseCliArgs(argv, {
+    'older-than': { type: 'string', default: '5m' },
+    execute: { type: 'boolean', default: false },
+    outputs: { type: 'string' },
+    'dlq-url': { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    ({ values } = parse());
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
   if (values.help) {
     process.stdout.write(usage);
     return exitCodes.ok;
@@ -198,6 +199,7 @@ async function main(argv: string[]): Promise<number> {
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit must be a positive integer, got ${values.limit}`);
   const outputs = loadOutputs(values.outputs);
+  await ensureLocalStackAnswers(outputs, 'DynamoDbEndpoint');
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(outputs.DynamoDbEndpoint)));
   const snsConfig = clientConfig(outputs.SnsEndpoint);
   const publisher =
