@@ -3,10 +3,11 @@
  * the outputs file; AWS credentials from the usual chain). `--json` output is a contract (DESIGN.md).
  */
 import './lib/quiet-node-warning';
-import { parseArgs } from 'node:util';
 import type { EventItem, StateItem } from '../lambda/core/items';
 import type { JobQueries } from '../lambda/core/ports';
-import { exitCodes, parseSince, runCli, UsageError } from './lib/cli';
+import { normalisedStatuses } from '../lambda/core/model';
+import { exitCodes, oneOf, parseCliArgs, parseSince, runCli, UsageError } from './lib/cli';
+import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 import { openJobQueries } from './lib/job-queries';
 import { jobRef, type JobRef } from './lib/job-ref';
 
@@ -42,7 +43,6 @@ export function stateView(state: StateItem) {
     occurredAt: state.occurredAt,
     receivedAt: state.receivedAt,
     eventId: state.eventId,
-    events: state.seq,
   };
 }
 
@@ -82,16 +82,17 @@ async function getJob(queries: JobQueries, ref: JobRef, json: boolean): Promise<
     process.stderr.write(`unknown job: ${ref.provider} ${ref.jobId}\n`);
     return exitCodes.notFound;
   }
-  if (json) process.stdout.write(`${JSON.stringify(stateView(state))}\n`);
-  else print(stateView(state), false);
+  // The events in the job's history, counted (the state item's own counter counts state moves, not events).
+  const view = { ...stateView(state), events: (await queries.history(ref.provider, ref.partitionId, ref.jobId)).length };
+  if (json) process.stdout.write(`${JSON.stringify(view)}\n`);
+  else print(view, false);
   return exitCodes.ok;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCliArgs(
+    argv,
+    {
       json: { type: 'boolean', default: false },
       status: { type: 'string' },
       since: { type: 'string' },
@@ -99,7 +100,8 @@ export async function main(argv: string[]): Promise<number> {
       outputs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    true,
+  );
   const [command, ...args] = positionals;
   if (values.help || !command) {
     process.stdout.write(usage);
@@ -108,6 +110,12 @@ export async function main(argv: string[]): Promise<number> {
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
   const json = values.json ?? false;
+  const commands = ['get', 'asset', 'history', 'list', 'stalled'];
+  oneOf(command, commands, 'command');
+  // Checked before any query: a misspelled status would otherwise just list "(none)".
+  const status = command === 'stalled' ? 'stalled' : values.status === undefined ? undefined : oneOf(values.status, normalisedStatuses, 'status');
+  if (command === 'list' && !status) throw new UsageError(`list needs --status <status> (one of ${normalisedStatuses.join(', ')})`);
+  await ensureLocalStackAnswers(loadOutputs(values.outputs), 'DynamoDbEndpoint');
   const queries = openJobQueries(values.outputs);
   switch (command) {
     case 'get':
@@ -135,7 +143,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'list':
     case 'stalled': {
-      const status = command === 'stalled' ? 'stalled' : values.status;
       if (!status) throw new UsageError('list needs --status <status>');
       const since = parseSince(values.since ?? (command === 'stalled' ? '7d' : '24h'));
       print((await queries.byStatusSince(status, since, limit)).map(stateView), json);

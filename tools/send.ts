@@ -6,11 +6,12 @@
 import './lib/quiet-node-warning';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { panjayaSignatureEncodings, signPanjaya, signContentorHeader, contentorEnvelope, contentorHeaderStyles, type PanjayaSignatureEncoding, type ContentorHeaderStyle } from './lib/signing';
 import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-credentials';
-import { exitCodes, runCli, UsageError } from './lib/cli';
-import { loadOutputs } from './lib/outputs';
+import { contentorStatuses, panjayaEventStatuses } from '../lambda/core/lifecycle';
+import { didYouMean } from '../lib/closest-match';
+import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
+import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 
 const contentorStyles = [...contentorHeaderStyles.map((s) => `header-${s}`), 'envelope'] as const;
 
@@ -22,8 +23,10 @@ const usage = `Usage: npm run send -- <provider> <event|status> [options]
   npm run send -- contentor failed --style envelope
 
 Panjaya events: asset_failed, version_ready, version_failed, version_generating, version_generated,
-version_generate_failed (any other string is sent too: it is stored as "unknown").
-Contentor statuses: downloading, processing, uploading, completed, failed (others are "unknown").
+version_generate_failed.
+Contentor statuses: downloading, processing, uploading, completed, failed.
+Anything else is refused as a likely typo (exit 2); --allow-unknown sends it on purpose: the receiver accepts it
+and stores it as status "unknown".
 
 Options:
   --asset ID, --version ID, --locale L   Panjaya ids (defaults: asset-demo, v1, es-ES; no version for asset_failed)
@@ -34,6 +37,7 @@ Options:
   --secret S         Contentor secret (default: $CONTENTOR_WEBHOOK_SECRETS' first, else the development secret)
   --url URL          target base URL, e.g. a deployed ApiUrl (default: ApiUrl from the outputs file)
   --outputs FILE     outputs file (default: $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json)
+  --allow-unknown    send an event/status the provider does not document (stored as "unknown")
   --body-only        print the signed request (headers + body) instead of sending it
   -h, --help
 `;
@@ -73,11 +77,26 @@ function need<T>(value: T | undefined, message: string): T {
   return value;
 }
 
+const documented = { panjaya: Object.keys(panjayaEventStatuses), contentor: Object.keys(contentorStatuses) } as const;
+const providers = Object.keys(documented) as Array<keyof typeof documented>;
+
+/**
+ * A name the provider does not document is refused unless sent on purpose: otherwise `contentor faild` would be
+ * stored as an "unknown" event without a word.
+ */
+function checkDocumented(provider: keyof typeof documented, event: string, allowUnknown: boolean): void {
+  const known: readonly string[] = documented[provider];
+  if (known.includes(event.trim().toLowerCase())) return;
+  const what = provider === 'panjaya' ? 'Panjaya event' : 'Contentor status';
+  const hint = `"${event}" is not a ${what} the provider documents${didYouMean(event, known)}`;
+  if (!allowUnknown) throw new UsageError(`${hint}; known: ${known.join(', ')}. Add --allow-unknown to send it anyway (stored as status "unknown")`);
+  process.stderr.write(`warning: ${hint}; sending it anyway (--allow-unknown): it will be stored as status "unknown"\n`);
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCliArgs(
+    argv,
+    {
       asset: { type: 'string' },
       version: { type: 'string' },
       locale: { type: 'string' },
@@ -88,35 +107,56 @@ async function main(argv: string[]): Promise<number> {
       secret: { type: 'string' },
       url: { type: 'string' },
       outputs: { type: 'string' },
+      'allow-unknown': { type: 'boolean', default: false },
       'body-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    true,
+  );
   if (values.help) {
     process.stdout.write(usage);
     return exitCodes.ok;
   }
-  const [provider, event] = positionals;
-  if (!provider || !event || positionals.length > 2) throw new UsageError('expected <provider> <event|status>');
+  const [providerArg, event] = positionals;
+  if (!providerArg || !event || positionals.length > 2) throw new UsageError('expected <provider> <event|status>');
+  const provider = oneOf(providerArg, providers, 'provider');
+  checkDocumented(provider, event, values['allow-unknown']);
   let request: SignedRequest;
+  let job: string;
   if (provider === 'panjaya') {
     const style = (values.style ?? 'der-hex') as PanjayaSignatureEncoding;
     if (!panjayaSignatureEncodings.includes(style)) throw new UsageError(`--style for panjaya must be one of ${panjayaSignatureEncodings.join(', ')}`);
     const key = values.key ? readFileSync(values.key, 'utf8') : need(readDevPanjayaPrivateKey(stateDir()), `no --key and no development key in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
-    request = panjayaRequest(event, { asset: values.asset ?? 'asset-demo', version: values.version, locale: values.locale ?? 'es-ES', style, key });
-  } else if (provider === 'contentor') {
-    const secret = values.secret ?? process.env.CONTENTOR_WEBHOOK_SECRETS?.split(',')[0]?.trim() ?? need(readDevContentorSecret(stateDir()), `no --secret and no development secret in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
-    request = contentorRequest(event, { uuid: values.uuid ?? randomUUID(), timestamp: values.timestamp ?? new Date().toISOString(), style: values.style ?? 'header-hex', secret });
+    const asset = values.asset ?? 'asset-demo';
+    request = panjayaRequest(event, { asset, version: values.version, locale: values.locale ?? 'es-ES', style, key });
+    job = event.startsWith('asset_') ? `panjaya ${asset}` : `panjaya ${asset} ${values.version ?? 'v1'}`;
   } else {
-    throw new UsageError(`unknown provider "${provider}" (panjaya or contentor)`);
+    const secret = values.secret ?? process.env.CONTENTOR_WEBHOOK_SECRETS?.split(',')[0]?.trim() ?? need(readDevContentorSecret(stateDir()), `no --secret and no development secret in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
+    const uuid = values.uuid ?? randomUUID();
+    request = contentorRequest(event, { uuid, timestamp: values.timestamp ?? new Date().toISOString(), style: values.style ?? 'header-hex', secret });
+    job = `contentor ${uuid}`;
   }
   if (values['body-only']) {
     process.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
     return exitCodes.ok;
   }
-  const base = (values.url ?? loadOutputs(values.outputs).ApiUrl ?? '').replace(/\/+$/, '');
+  let base = values.url;
+  if (base === undefined) {
+    const outputs = loadOutputs(values.outputs);
+    await ensureLocalStackAnswers(outputs, 'ApiUrl');
+    base = outputs.ApiUrl ?? '';
+  }
+  base = base.replace(/\/+$/, '');
   if (!base) throw new UsageError('no --url and the outputs file has no ApiUrl');
-  const response = await fetch(`${base}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
+  // The job id first: the generated uuid is what `jobs get` needs next.
+  process.stdout.write(`job: ${job}   (look it up: npm run --silent jobs -- get ${job})\n`);
+  let response: Response;
+  try {
+    response = await fetch(`${base}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`could not reach ${base}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+  }
   const text = await response.text();
   process.stdout.write(`POST ${base}${request.path} → ${response.status}\n${text}\n`);
   return response.ok ? exitCodes.ok : exitCodes.failure;

@@ -2,7 +2,9 @@
  * Finds the stack the CLIs talk to: `--outputs FILE`, else $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json
  * (default `.local/outputs.json`). The file has the `cdk deploy --outputs-file` shape: {"<StackName>": {...}}.
  * A local stack's file also names emulator endpoints; a deployed stack's does not, and the SDK's default
- * credential/region chain is used.
+ * credential chain is used. Region for a deployed stack: AWS_REGION when set, else the region in the stack's own
+ * ARNs (its topic ARNs in the outputs file), else the SDK's chain (the profile's region in ~/.aws/config), so a
+ * tool talks to the region the stack was deployed to without extra flags.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,7 @@ export const StackOutputsSchema = z.object({
   SucceededTopicArn: z.string().optional(),
   FailedTopicArn: z.string().optional(),
   ContentorSecretArn: z.string().optional(),
+  AlarmTopicArn: z.string().optional(),
   DynamoDbEndpoint: z.string().optional(),
   SnsEndpoint: z.string().optional(),
   /** Local stack only: the dead-letter queue the stream poller uses. */
@@ -43,11 +46,46 @@ export function loadOutputs(file: string | undefined, env: NodeJS.ProcessEnv = p
   if (!entry) throw new Error(`${resolved} has no "${STACK_NAME}" stack (found: ${stacks.map(([n]) => n).join(', ') || 'none'})`);
   const parsed = StackOutputsSchema.safeParse(entry[1]);
   if (!parsed.success) throw new Error(`${resolved}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { ...parsed.data, file: resolved };
+  const outputs = { ...parsed.data, file: resolved };
+  const region = stackRegion(outputs);
+  // Through the environment so every SDK client of the tool (and the shared query helpers) sees it.
+  if (outputs.DynamoDbEndpoint === undefined && region && !env.AWS_REGION) env.AWS_REGION = region;
+  return outputs;
+}
+
+/** The region in the stack's ARNs (`arn:<partition>:<service>:<region>:…`), if the outputs have any. */
+export function stackRegion(outputs: StackOutputs): string | undefined {
+  for (const arn of [outputs.SucceededTopicArn, outputs.FailedTopicArn, outputs.AlarmTopicArn, outputs.ContentorSecretArn]) {
+    const region = arn?.split(':')[3];
+    if (region) return region;
+  }
+  return undefined;
 }
 
 /** SDK client options for the target: emulator endpoint + dummy credentials locally, the default chain in AWS. */
 export function clientConfig(endpoint: string | undefined): { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
   if (!endpoint) return {};
   return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+}
+
+/** The endpoints a local stack's outputs name, by output key. */
+export type LocalEndpointKey = 'ApiUrl' | 'DynamoDbEndpoint' | 'SnsEndpoint';
+
+/**
+ * For a local stack (its outputs name emulator endpoints), checks that `key`'s endpoint answers at all, so a stale
+ * outputs file left by a stack that was killed reads as what it is rather than as `fetch failed` or "storage is
+ * unavailable". A deployed stack is not probed: its errors come from AWS and say what they mean.
+ */
+export async function ensureLocalStackAnswers(outputs: StackOutputs & { file: string }, key: LocalEndpointKey): Promise<void> {
+  const url = outputs[key];
+  if (outputs.DynamoDbEndpoint === undefined || url === undefined) return;
+  try {
+    // Any HTTP answer will do (DynamoDB Local answers a bare GET with 400); only "nothing listening" matters.
+    await fetch(url, { signal: AbortSignal.timeout(3000) });
+  } catch {
+    throw new Error(
+      `the local stack at ${url} is not answering: start it with npm start ` +
+        `(${outputs.file} is left from a stack that is no longer running, or pass --outputs FILE for another stack)`,
+    );
+  }
 }
