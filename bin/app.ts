@@ -2,14 +2,16 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, configFromContext, type DeployConfig } from '../lib/config';
+import { ControlTowerGuardValidator } from '../lib/policy-validation';
 import { JobWebhookReceiverStack, STACK_ID } from '../lib/stack';
 
-const app = new App();
+// Control Tower's guard rules run at synth beside cdk-nag; accepted findings: lib/policy-acknowledgements.ts.
+const app = new App({ policyValidationBeta1: [new ControlTowerGuardValidator()] });
 
 // Context from cdk.json or `-c key=value`, validated before anything is built; a bad value stops synth with its name.
 let config: DeployConfig;
 try {
-  config = configFromContext((key) => app.node.tryGetContext(key));
+  config = configFromContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
+import { didYouMean } from './closest-match';
 import { DEFAULT_MAX_BODY_BYTES } from '../lambda/config/env';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
@@ -20,27 +21,6 @@ export const LOG_RETENTION_DAYS = [
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 const logRetentionMessage = `logRetentionDays must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(', ')}`;
 
-/** The context keys this app reads (cdk.json `context` or `cdk deploy -c key=value`). */
-export const contextKeys = [
-  'alertEmails',
-  'slackWorkspaceId',
-  'slackChannelId',
-  'panjayaPublicKeys',
-  'eventRetentionDays',
-  'panjayaRetryWindowSeconds',
-  'removalPolicy',
-  'deletionProtection',
-  'throttleRateLimit',
-  'throttleBurstLimit',
-  'logRetentionDays',
-  'maxBodyBytes',
-  'secretCacheTtlSeconds',
-  'quarantineRetentionDays',
-  'quarantineHourlyCap',
-  'stallDeadlines',
-  'watchdogIntervalMinutes',
-] as const;
-export type ContextKey = (typeof contextKeys)[number];
 
 const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g;
 
@@ -54,7 +34,7 @@ const fromString = (value: unknown): unknown => {
   return trimmed;
 };
 
-const positiveInt = (key: ContextKey, fix: string) =>
+const positiveInt = (key: string, fix: string) =>
   z.preprocess(
     fromString,
     z
@@ -237,19 +217,39 @@ export type DeployConfigInput = z.input<typeof DeployConfigSchema>;
 /** Validated configuration with every default filled in. */
 export type DeployConfig = z.output<typeof DeployConfigSchema>;
 
+/** A context key this app reads: every key of {@link DeployConfigSchema}, so a key added there is known everywhere. */
+export type ContextKey = keyof typeof DeployConfigSchema.shape & string;
+
+/** The context keys this app reads (cdk.json `context` or `cdk deploy -c key=value`), derived from the schema. */
+export const contextKeys = Object.keys(DeployConfigSchema.shape) as readonly ContextKey[];
+
+/**
+ * Context keys that belong to CDK, not to us: feature flags (`@aws-cdk/…`), CLI and lookup keys (`aws:cdk:…`,
+ * `availability-zones:account=…`: anything with a colon), and the CDK CLI's own settings.
+ */
+export function isCdkContextKey(key: string): boolean {
+  return key.includes(':') || /^(@aws-cdk|aws-cdk|@aws-cdk-containers|cdk)/.test(key) || ['acknowledged-issue-numbers', 'cli-telemetry', 'notices'].includes(key);
+}
+
+/** `alertEmailz (did you mean alertEmails?)` for each key that is neither ours nor CDK's. */
+function unknownKeyLines(keys: readonly string[]): string[] {
+  return keys.map((key) => `unknown context key ${key}${didYouMean(key, contextKeys)}: known keys are ${contextKeys.join(', ')}`);
+}
+
 /** Thrown when deploy-time configuration is invalid; the message lists every problem, one per line. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid deploy configuration (cdk.json context or -c):\n  - ${problems.join('\n  - ')}`);
+  }
 }
 
 /** Validates configuration; throws ConfigError naming each bad key and how to fix it. */
 export function parseDeployConfig(input: unknown): DeployConfig {
   const result = DeployConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return `unknown context key(s) ${issue.keys.join(', ')}: known keys are ${contextKeys.join(', ')}`;
-    }
+  const lines = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') return unknownKeyLines(issue.keys);
     const key = String(issue.path[0] ?? '');
     return key && !issue.message.startsWith(key) ? `${key}: ${issue.message}` : issue.message;
   });
@@ -257,15 +257,30 @@ export function parseDeployConfig(input: unknown): DeployConfig {
 }
 
 function raiseConfig(lines: string[]): never {
-  throw new ConfigError(`Invalid deploy configuration (cdk.json context or -c):\n  - ${lines.join('\n  - ')}`);
+  throw new ConfigError(lines);
 }
 
-/** Reads the known keys from a CDK context lookup (e.g. `(k) => app.node.tryGetContext(k)`) and validates them. */
-export function configFromContext(lookup: (key: ContextKey) => unknown): DeployConfig {
+/**
+ * Reads the known keys from a CDK context lookup (e.g. `(k) => app.node.tryGetContext(k)`) and validates them.
+ * `presentKeys` (e.g. `Object.keys(app.node.getAllContext())`): every key set in cdk.json, cdk.context.json or `-c`;
+ * one that is neither ours nor CDK's fails, naming the closest valid key, so `-c alertEmailz=…` cannot deploy a stack
+ * that quietly has no e-mail subscription.
+ */
+export function configFromContext(lookup: (key: ContextKey) => unknown, presentKeys: readonly string[] = []): DeployConfig {
+  const unknown = presentKeys.filter((key) => !(contextKeys as readonly string[]).includes(key) && !isCdkContextKey(key));
   const raw: Record<string, unknown> = {};
   for (const key of contextKeys) {
     const value = lookup(key);
     if (value !== undefined && value !== null && value !== '') raw[key] = value;
   }
-  return parseDeployConfig(raw);
+  if (unknown.length === 0) return parseDeployConfig(raw);
+  // Report the unknown keys together with any bad value, so one run shows every problem.
+  let problems: string[] = [];
+  try {
+    parseDeployConfig(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = error.problems;
+  }
+  return raiseConfig([...unknownKeyLines(unknown), ...problems]);
 }

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { JobWebhookReceiver, type JobWebhookReceiverProps } from './job-webhook-receiver';
-import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { acknowledgeFindings } from './policy-acknowledgements';
 
 /** Stack id the CLIs expect as the key of `cdk deploy --outputs-file` (contract). */
 export const STACK_ID = 'JobWebhookReceiver';
@@ -13,6 +13,7 @@ export const outputNames = {
   succeededTopicArn: 'SucceededTopicArn',
   failedTopicArn: 'FailedTopicArn',
   contentorSecretArn: 'ContentorSecretArn',
+  alarmTopicArn: 'AlarmTopicArn',
   /** Not in the contract: lets `npm run redrive` report on the fan-out's failure records without a flag. */
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
 } as const;
@@ -26,7 +27,7 @@ export interface JobWebhookReceiverStackProps extends StackProps {
   readonly receiver?: JobWebhookReceiverProps;
 }
 
-/** The deployable stack: the {@link JobWebhookReceiver} construct, its outputs and its cdk-nag acknowledgements. */
+/** The deployable stack: the {@link JobWebhookReceiver} construct, its outputs and its policy acknowledgements. */
 export class JobWebhookReceiverStack extends Stack {
   /** The receiver construct. */
   public readonly receiver: JobWebhookReceiver;
@@ -46,10 +47,14 @@ export class JobWebhookReceiverStack extends Stack {
       value: r.contentorSecret.secretArn,
       description: 'Put the Contentor webhook secret(s) here as a JSON array of strings',
     });
+    new CfnOutput(this, outputNames.alarmTopicArn, {
+      value: r.alarmTopic.topicArn,
+      description: 'CloudWatch alarms of this stack: subscribe on-call e-mail, Slack or a pager here',
+    });
     new CfnOutput(this, outputNames.deadLetterQueueUrl, {
       value: r.deadLetterQueue.queueUrl,
       description: 'Fan-out failure records (stream batches that exhausted their retries); npm run redrive reports on them',
     });
-    acknowledgeNagFindings(this.receiver);
+    acknowledgeFindings(this.receiver);
   }
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { panjayaSignatureEncodings, signPanjaya, signContentorHeader, contentorEnvelope, contentorHeaderStyles, type PanjayaSignatureEncoding, type ContentorHeaderStyle } from './lib/signing';
 import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-credentials';
-import { contentorStatuses, panjayaEventStatuses } from '../lambda/core/lifecycle';
+import { builtInRegistry } from '../lambda/core/providers';
 import { didYouMean } from '../lib/closest-match';
 import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
 import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
@@ -77,17 +77,17 @@ function need<T>(value: T | undefined, message: string): T {
   return value;
 }
 
-const documented = { panjaya: Object.keys(panjayaEventStatuses), contentor: Object.keys(contentorStatuses) } as const;
-const providers = Object.keys(documented) as Array<keyof typeof documented>;
+const providers = ['panjaya', 'contentor'] as const;
 
 /**
  * A name the provider does not document is refused unless sent on purpose: otherwise `contentor faild` would be
  * stored as an "unknown" event without a word.
  */
-function checkDocumented(provider: keyof typeof documented, event: string, allowUnknown: boolean): void {
-  const known: readonly string[] = documented[provider];
+function checkDocumented(provider: (typeof providers)[number], event: string, allowUnknown: boolean): void {
+  const module = builtInRegistry.get(provider);
+  const known: readonly string[] = module?.knownEventTypes ?? [];
   if (known.includes(event.trim().toLowerCase())) return;
-  const what = provider === 'panjaya' ? 'Panjaya event' : 'Contentor status';
+  const what = `${module?.label ?? provider} ${provider === 'panjaya' ? 'event' : 'status'}`;
   const hint = `"${event}" is not a ${what} the provider documents${didYouMean(event, known)}`;
   if (!allowUnknown) throw new UsageError(`${hint}; known: ${known.join(', ')}. Add --allow-unknown to send it anyway (stored as status "unknown")`);
   process.stderr.write(`warning: ${hint}; sending it anyway (--allow-unknown): it will be stored as status "unknown"\n`);

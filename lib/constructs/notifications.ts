@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { SlackChannelConfiguration, LoggingLevel } from 'aws-cdk-lib/aws-chatbot';
-import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -43,6 +43,8 @@ export class Notifications extends Construct {
   public readonly alarmTopic: Topic;
   /** The Chatbot channel configuration, when Slack is configured. */
   public readonly slackChannel?: SlackChannelConfiguration;
+  /** The Chatbot channel's role and its guardrail (same read-only CloudWatch document), when Slack is configured. */
+  public readonly chatbotPolicies?: { readonly role: Role; readonly guardrail: ManagedPolicy };
 
   constructor(scope: Construct, id: string, props: NotificationsProps = {}) {
     super(scope, id);
@@ -73,6 +75,19 @@ export class Notifications extends Construct {
       }),
     );
 
+    // Control Tower CT.KMS.PR.3: grants on this key only for AWS resources or from AWS services. Nothing here creates
+    // grants (SNS and CloudWatch use the key directly); this denies anyone else, the account root included.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsResources',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
+
     const topic = (topicId: string, displayName: string) =>
       new Topic(this, topicId, { displayName, masterKey: this.key, enforceSSL: true });
     this.succeededTopic = topic('SucceededTopic', 'Job succeeded');
@@ -96,21 +111,47 @@ export class Notifications extends Construct {
     }
 
     if (props.slack) {
-      // Notifications need no permissions; the role exists because Chatbot requires one. The guardrail caps what
-      // anyone in the channel could ever do through it to reading CloudWatch.
+      // What AWS Chatbot reads to render an alarm notification (its "Notification permissions" policy template, with
+      // the Describe*/Get*/List* wildcards spelled out as the actions they cover for alarms and metrics). The same
+      // document is the channel guardrail, so nobody in the channel can ever do more through it.
+      const readAlarms = () =>
+        new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              sid: 'ReadAlarmsOfThisAccountAndRegion',
+              actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarmsForMetric'],
+              resources: [`arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`],
+            }),
+            new PolicyStatement({
+              sid: 'ReadMetricsForAlarmCharts',
+              // No resource-level permissions for these (Service Authorization Reference): "*" is the only form.
+              actions: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:GetMetricWidgetImage', 'cloudwatch:ListMetrics'],
+              resources: ['*'],
+            }),
+          ],
+        });
       const role = new Role(this, 'ChatbotRole', {
         assumedBy: new ServicePrincipal('chatbot.amazonaws.com'),
-        description: 'AWS Chatbot channel role: notifications only, no permissions',
+        description: 'AWS Chatbot channel role: reads CloudWatch alarms and metrics to render alarm notifications',
+        inlinePolicies: { ReadAlarmsForNotifications: readAlarms() },
       });
+      const guardrail = new ManagedPolicy(this, 'ChatbotGuardrail', {
+        description: 'Guardrail of the AWS Chatbot channel: at most reading CloudWatch alarms and metrics',
+        document: readAlarms(),
+      });
+      this.chatbotPolicies = { role, guardrail };
       this.slackChannel = new SlackChannelConfiguration(this, 'SlackChannel', {
-        slackChannelConfigurationName: `${Stack.of(this).stackName}-alerts`.slice(0, 128),
+        // Chatbot configuration names are unique per account (Chatbot is a global service): the construct path
+        // (stack name included, with a hash) and the region keep two stacks, or one stack in two regions, apart.
+        slackChannelConfigurationName: Fn.join('-', [Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }), Aws.REGION]),
         slackWorkspaceId: props.slack.workspaceId,
         slackChannelId: props.slack.channelId,
         notificationTopics: peopleTopics,
         role,
-        guardrailPolicies: [ManagedPolicy.fromAwsManagedPolicyName('CloudWatchReadOnlyAccess')],
+        guardrailPolicies: [guardrail],
         loggingLevel: LoggingLevel.ERROR,
       });
     }
+
   }
 }

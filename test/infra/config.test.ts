@@ -1,13 +1,21 @@
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseStallDeadlines } from '../../lambda/core/watchdog';
 import {
   configFromContext,
   ConfigError,
+  contextKeys,
+  DeployConfigSchema,
+  isCdkContextKey,
   PANJAYA_DOCUMENTED_PUBLIC_KEY,
   parseDeployConfig,
   type ContextKey,
 } from '../../lib/config';
 
+const root = path.resolve(__dirname, '../..');
 const pem = (key: ReturnType<typeof generateKeyPairSync>['publicKey']) =>
   key.export({ type: 'spki', format: 'pem' }).toString();
 const p256 = () => pem(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
@@ -101,7 +109,7 @@ describe('deploy configuration', () => {
     ['a log retention CloudWatch does not offer', { logRetentionDays: 8 }, /logRetentionDays must be one of CloudWatch's values/],
     ['a negative body limit', { maxBodyBytes: -5 }, /maxBodyBytes must be positive/],
     ['a zero secret cache TTL', { secretCacheTtlSeconds: 0 }, /secretCacheTtlSeconds must be positive/],
-    ['an unknown key', { alertEmail: 'ops@example.com' }, /unknown context key\(s\) alertEmail/],
+    ['an unknown key', { alertEmail: 'ops@example.com' }, /unknown context key alertEmail \(did you mean alertEmails\?\)/],
   ];
 
   it.each(bad)('rejects %s, naming the key', (_name, input, message) => {
@@ -113,5 +121,46 @@ describe('deploy configuration', () => {
     expect(() => parseDeployConfig({ eventRetentionDays: 0, removalPolicy: 'x' })).toThrow(
       /eventRetentionDays[\s\S]*removalPolicy|removalPolicy[\s\S]*eventRetentionDays/,
     );
+  });
+});
+
+describe('unknown context keys', () => {
+  const cdkKeys = ['@aws-cdk/core:target-partitions', 'aws:cdk:bundling-stacks', 'availability-zones:account=123:region=eu-west-1', 'cli-telemetry', 'acknowledged-issue-numbers', 'aws-cdk:enableDiffNoFail', 'cdk-version'];
+
+  it('derives the known keys from the schema (a key added there is known without another list)', () => {
+    expect([...contextKeys].sort()).toEqual(Object.keys(DeployConfigSchema.shape).sort());
+    expect(contextKeys).toContain('alertEmails');
+  });
+
+  it('fails for a misspelled key of ours, naming the closest valid key', () => {
+    const context: Record<string, unknown> = { alertEmailz: 'a@b.com' };
+    expect(() => configFromContext((key) => context[key], Object.keys(context))).toThrow(/unknown context key alertEmailz \(did you mean alertEmails\?\)/);
+  });
+
+  it('ignores CDK feature flags, CLI settings and lookup keys', () => {
+    expect(() => configFromContext(() => undefined, cdkKeys)).not.toThrow();
+    expect(cdkKeys.every(isCdkContextKey)).toBe(true);
+  });
+
+  it('reports an unknown key together with a bad value of a known one', () => {
+    const context: Record<string, unknown> = { removalPolicy: 'x', slackChanelId: 'C07ABCDEF12' };
+    expect(() => configFromContext((key) => context[key], Object.keys(context))).toThrow(/slackChanelId \(did you mean slackChannelId\?\)[\s\S]*removalPolicy must be/);
+  });
+
+  it('suggests the closest key for an unknown prop of the construct too', () => {
+    expect(() => parseDeployConfig({ eventRetentionDay: 30 })).toThrow(/unknown context key eventRetentionDay \(did you mean eventRetentionDays\?\)/);
+  });
+
+  it('stops synth of the app (bin/app.ts) with the message the README quotes', () => {
+    const out = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'bin', 'app.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      // How the CDK CLI hands `-c alertEmailz=a@b.com` and cdk.json's context to the app.
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'cli-telemetry': false, alertEmailz: 'a@b.com' }), CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'synth-')) },
+      timeout: 60_000,
+    });
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain('Invalid deploy configuration (cdk.json context or -c):');
+    expect(out.stderr).toContain('unknown context key alertEmailz (did you mean alertEmails?)');
   });
 });

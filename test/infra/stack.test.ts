@@ -1,8 +1,10 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { envNames, metricNames, metricsNamespace } from '../../lambda/config/env';
 import { fanoutFilterPattern } from '../../lambda/core/stream-filter';
 import { tableSchema } from '../../lambda/core/table-schema';
 import { PANJAYA_DOCUMENTED_PUBLIC_KEY } from '../../lib/config';
+import { JobWebhookReceiver } from '../../lib/job-webhook-receiver';
 import { outputNames } from '../../lib/stack';
 import { resourcesOf, synth } from './synth';
 
@@ -300,16 +302,53 @@ describe('notifications', () => {
       SlackWorkspaceId: 'T07ABCDEF12',
       SlackChannelId: 'C07ABCDEF12',
       SnsTopicArns: [{ Ref: Match.stringLikeRegexp('FailedTopic') }, { Ref: Match.stringLikeRegexp('AlarmTopic') }],
-      GuardrailPolicies: [{ 'Fn::Join': ['', Match.arrayWith([':iam::aws:policy/CloudWatchReadOnlyAccess'])] }],
+      GuardrailPolicies: [{ Ref: Match.stringLikeRegexp('ChatbotGuardrail') }],
     });
+    const readOnly = Match.arrayWith([
+      Match.objectLike({ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmsForMetric'] }),
+      Match.objectLike({
+        Effect: 'Allow',
+        Action: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:GetMetricWidgetImage', 'cloudwatch:ListMetrics'],
+        Resource: '*',
+      }),
+    ]);
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [Match.objectLike({ Principal: { Service: 'chatbot.amazonaws.com' } })],
-      },
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'chatbot.amazonaws.com' } })] },
       ManagedPolicyArns: Match.absent(),
-      Policies: Match.absent(),
+      Policies: [Match.objectLike({ PolicyDocument: { Statement: readOnly, Version: '2012-10-17' } })],
+    });
+    // The guardrail holds the same read-only document and is attached to no role.
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: readOnly, Version: '2012-10-17' }, Roles: Match.absent() });
+  });
+
+  it('names the Chatbot configuration uniquely per stack and region (Chatbot names are account-wide)', () => {
+    const names = ['StackA', 'StackB'].map((id) => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const stack = new Stack(app, id);
+      new JobWebhookReceiver(stack, 'Receiver', { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' });
+      const config = Object.values(Template.fromStack(stack).findResources('AWS::Chatbot::SlackChannelConfiguration'))[0] as { Properties: { ConfigurationName: unknown } };
+      return config.Properties.ConfigurationName;
+    });
+    for (const name of names) expect(name).toEqual({ 'Fn::Join': ['-', [expect.stringMatching(/^[A-Za-z0-9-]{1,100}$/), { Ref: 'AWS::Region' }]] });
+    expect(names[0]).not.toEqual(names[1]);
+  });
+
+  it('lets no one but AWS services create grants on the topic key (Control Tower CT.KMS.PR.3)', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'kms:CreateGrant',
+            Resource: '*',
+            Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+          }),
+        ]),
+      },
     });
   });
+
 });
 
 describe('Contentor secret', () => {
@@ -358,8 +397,8 @@ describe('alarms and dashboard', () => {
     });
   });
 
-  it('has seven alarms (six here, the watchdog sweep alarm in its own construct)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+  it('has eight alarms (seven in monitoring, with the parked-notification one; the watchdog sweep alarm in its own construct)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
   });
 
   it('shows the webhook counts and every alarm on one dashboard', () => {
@@ -382,6 +421,7 @@ describe('outputs (contract)', () => {
     template.hasOutput(outputNames.succeededTopicArn, { Value: { Ref: Match.stringLikeRegexp('SucceededTopic') } });
     template.hasOutput(outputNames.failedTopicArn, { Value: { Ref: Match.stringLikeRegexp('FailedTopic') } });
     template.hasOutput(outputNames.contentorSecretArn, { Value: { Ref: Match.stringLikeRegexp('ContentorSecret') } });
+    template.hasOutput(outputNames.alarmTopicArn, { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
     template.hasOutput(outputNames.deadLetterQueueUrl, { Value: { Ref: Match.stringLikeRegexp('DeadLetter|Dlq|FailureQueue|Queue') } });
     expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual(Object.values(outputNames).sort());
   });

@@ -21,11 +21,12 @@ export interface Synthesized {
  * `aws:cdk:bundling-stacks` context) for tests about configuration variants; the shared default stack of each test
  * file bundles for real.
  */
-export function synth(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): Synthesized {
+export function synth(context: Record<string, unknown> = {}, options: { bundle?: boolean; outdir?: string } = {}): Synthesized {
   const app = new App({
     context: { ...cdkJsonContext, ...context, ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) },
+    ...(options.outdir ? { outdir: options.outdir } : {}),
   });
-  const config = configFromContext((key) => app.node.tryGetContext(key));
+  const config = configFromContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
   const stack = new JobWebhookReceiverStack(app, STACK_ID, { receiver: config });
   return { app, stack, template: Template.fromStack(stack) };
 }
