@@ -13,7 +13,7 @@ import { decodeBody, normaliseHeaders } from '../lambda/core/ingest';
 import type { StateItem } from '../lambda/core/items';
 import { planWrite } from '../lambda/core/write-plan';
 import { getProvider } from '../lambda/core/providers';
-import type { TrustMaterial } from '../lambda/core/providers/provider';
+import type { Trust } from '../lambda/core/providers/provider';
 import { contentorDelivery, panjayaDelivery, type BenchTrust, type Delivery, type DeliveryStyle } from './fixtures';
 import { median, quantile, round } from './stats';
 
@@ -49,7 +49,7 @@ export function cpuMicrosPerCall(fn: () => void, iterations: number, rounds: num
 }
 
 /** The receiver's per-event work without I/O, exactly as ingest and the store do it. */
-function pipelineFor(delivery: Delivery, trust: TrustMaterial): () => void {
+function pipelineFor(delivery: Delivery, trust: Trust): () => void {
   const provider = getProvider(delivery.provider);
   if (!provider) throw new Error(`no provider ${delivery.provider}`);
   const incoming = { providerName: delivery.provider, body: delivery.body, isBase64Encoded: false, headers: delivery.headers };
@@ -65,8 +65,7 @@ function pipelineFor(delivery: Delivery, trust: TrustMaterial): () => void {
   const config = { retentionDays: 90, retryWindowSeconds: 600 };
   return () => {
     const request = { body: decodeBody(incoming, 262_144), headers: normaliseHeaders(incoming.headers) };
-    provider.verify(request, trust);
-    const event = provider.normalise(request);
+    const event = provider.normalise(request, provider.verify(request, trust, new Date()));
     const plan = planWrite(event, receivedAt, current, config);
     if (plan.kind !== 'write' || plan.state === undefined) throw new Error('bench: the state must be older than the event');
   };
@@ -103,7 +102,7 @@ export function interleavedRounds<K extends string>(subjects: Readonly<Record<K,
 }
 
 export function measureCpu(benchTrust: BenchTrust, iterations = 2000, rounds = 21): CpuResult {
-  const trust: TrustMaterial = { panjayaPublicKeys: [benchTrust.panjayaPublicKey], contentorSecrets: [benchTrust.contentorSecret] };
+  const trust: Trust = { publicKeys: [benchTrust.panjayaPublicKey], secrets: [benchTrust.contentorSecret] };
   const at = '2026-11-23T07:31:05.754Z';
   const deliveries: Record<DeliveryStyle, Delivery> = {
     panjaya: panjayaDelivery(benchTrust, 'asset-cpu', 'v1', 'version_generated', true),

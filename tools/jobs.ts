@@ -7,7 +7,8 @@ import type { EventItem, StateItem } from '../lambda/core/items';
 import type { JobQueries } from '../lambda/core/ports';
 import { normalisedStatuses } from '../lambda/core/model';
 import { exitCodes, oneOf, parseCliArgs, parseSince, runCli, UsageError } from './lib/cli';
-import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
+import { cliProviders } from './lib/cli-providers';
+import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 import { openJobQueries } from './lib/job-queries';
 import { jobRef, type JobRef } from './lib/job-ref';
 
@@ -119,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
   const queries = openJobQueries(values.outputs);
   switch (command) {
     case 'get':
-      return getJob(queries, jobRef(args), json);
+      return getJob(queries, jobRef(args, cliProviders(values.outputs ?? defaultOutputsFile())), json);
     case 'asset': {
       const [assetId] = args;
       if (!assetId || args.length !== 1) throw new UsageError('asset needs exactly one <asset_id>');
@@ -132,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     case 'history': {
-      const ref = jobRef(args);
+      const ref = jobRef(args, cliProviders(values.outputs ?? defaultOutputsFile()));
       const events = await queries.history(ref.provider, ref.partitionId, ref.jobId);
       if (events.length === 0) {
         process.stderr.write(`unknown job: ${ref.provider} ${ref.jobId}\n`);

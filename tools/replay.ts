@@ -4,12 +4,13 @@
  */
 import './lib/quiet-node-warning';
 import { parseArgs } from 'node:util';
-import { providerModules } from '../lambda/core/providers';
+import { cliProviders } from './lib/cli-providers';
+import { defaultOutputsFile } from './lib/outputs';
 import { exitCodes, parseSince, runCli, UsageError } from './lib/cli';
 import { listQuarantined, runReplay, type QuarantineView, type ReplayFilters, type ReplayReport } from './lib/replay-run';
 import { openReplayTarget } from './lib/replay-target';
 
-const providerRoutes = Object.keys(providerModules);
+const providerRoutes = cliProviders(defaultOutputsFile()).names;
 
 export const usage = `Usage: npm run --silent replay -- <list|run> [options]
 

@@ -26,7 +26,7 @@ export class CachedSecretsManagerSource implements SecretSource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async contentorSecrets(): Promise<readonly string[]> {
+  async secrets(): Promise<readonly string[]> {
     if (this.cached && this.now() - this.cached.fetchedAt < this.ttlMs) return this.cached.secrets;
     this.inFlight ??= this.refresh().finally(() => {
       this.inFlight = undefined;
@@ -55,13 +55,13 @@ export class CachedSecretsManagerSource implements SecretSource {
   }
 }
 
-/** Local stack: secrets from the environment, read once. */
+/** Local stack: secrets from the environment (comma-separated text or a list), read once. */
 export class StaticSecretSource implements SecretSource {
-  private readonly secrets: readonly string[];
-  constructor(commaSeparated: string) {
-    this.secrets = parseCommaSeparatedSecrets(commaSeparated);
+  private readonly values: readonly string[];
+  constructor(secrets: string | readonly string[]) {
+    this.values = typeof secrets === 'string' ? parseCommaSeparatedSecrets(secrets) : secrets;
   }
-  async contentorSecrets(): Promise<readonly string[]> {
-    return this.secrets;
+  async secrets(): Promise<readonly string[]> {
+    return this.values;
   }
 }

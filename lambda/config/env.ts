@@ -25,6 +25,12 @@ export const envNames = {
   jobsCommandHint: 'JOBS_COMMAND_HINT',
   /** Watchdog: resolved stall deadlines, JSON `{provider: {providerStatus: minutes | null}}` (lambda/core/watchdog). */
   stallDeadlines: 'STALL_DEADLINES',
+  /** Configured providers: the deploy context `providers` / local `LOCAL_PROVIDERS` JSON (providers/configured). */
+  providers: 'PROVIDERS',
+  /** AWS: JSON object from configured provider name to the ARN of its Secrets Manager secret. */
+  providerSecretArns: 'PROVIDER_SECRET_ARNS',
+  /** Local stack only: JSON object from configured provider name to its secrets (`LOCAL_PROVIDER_SECRETS`). */
+  providerSecrets: 'PROVIDER_SECRETS',
   /** Custom endpoints, set only by the local stack and tests. */
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   snsEndpoint: 'SNS_ENDPOINT',

@@ -16,7 +16,7 @@ const coercedInt = (...checks: Parameters<ReturnType<typeof z.int>['check']>) =>
 export const ReceiverEnvSchema = z
   .object({
     [envNames.tableName]: nonEmpty(),
-    [envNames.panjayaPublicKeys]: z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must hold one or more PEM public keys' })),
+    [envNames.panjayaPublicKeys]: z.optional(z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must hold one or more PEM public keys' }))),
     [envNames.contentorSecretArn]: z.optional(nonEmpty()),
     [envNames.contentorSecrets]: z.optional(nonEmpty()),
     [envNames.secretCacheTtlSeconds]: z._default(coercedInt(z.nonnegative()), 60),

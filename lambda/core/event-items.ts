@@ -118,6 +118,7 @@ export function buildEventItem(event: NormalisedEvent, placement: EventPlacement
     orderKey: placement.orderKey,
     contentHash: event.contentHash,
     rank: event.rank,
+    ...(event.identity === 'event-id' ? { identity: event.identity } : {}),
     body: event.body,
     expiresAt: expiresAtFor(receivedAt, retentionDays),
   };

@@ -5,6 +5,7 @@
  */
 import { EventItemSchema, type EventItem } from './items';
 import type { NotificationPublisher } from './ports';
+import type { ProviderRegistry } from './providers';
 import { buildNotification, NotNotifiableError, UndeliverableError } from './notification';
 
 /** Primary key of an event item. */
@@ -49,6 +50,8 @@ export interface FanoutDeps {
   readonly publisher: NotificationPublisher;
   readonly ledger: NotificationLedger;
   readonly jobsCommandHint: string;
+  /** Providers for wording and job naming (configured ones included). @default the built-ins */
+  readonly providers?: ProviderRegistry;
   readonly log: FanoutLog;
   readonly now?: () => Date;
   /**
@@ -82,7 +85,7 @@ export type PublishOutcome = { outcome: 'published'; marked: 'marked' | 'already
 export async function publishIfPending(item: EventItem, deps: Omit<FanoutDeps, 'log'>): Promise<PublishOutcome> {
   const key = { pk: item.pk, sk: item.sk };
   if (!(await deps.ledger.isPending(key))) return { outcome: 'skipped' };
-  const notification = buildNotification(item, { jobsCommandHint: deps.jobsCommandHint });
+  const notification = buildNotification(item, { jobsCommandHint: deps.jobsCommandHint, providers: deps.providers });
   await deps.publisher.publish(notification);
   const at = (deps.now?.() ?? new Date()).toISOString();
   for (const delayMs of deps.markRetryDelaysMs ?? []) {

@@ -1,16 +1,15 @@
-import type { KeyObject } from 'node:crypto';
 import { DependencyError, PayloadTooLargeError, UnknownProviderError, WebhookError } from './errors';
 import type { StoreOutcome, NormalisedEvent } from './model';
-import type { EventStore, SecretSource } from './ports';
-import type { ProviderModule, RawRequest, TrustMaterial } from './providers/provider';
+import type { EventStore } from './ports';
+import type { ProviderModule, RawRequest } from './providers/provider';
+import type { TrustResolver } from './trust';
 
 /** What the receiver needs; the handler builds it once per cold start, tests pass local endpoints or fakes. */
 export interface IngestDeps {
   readonly findProvider: (name: string) => ProviderModule | undefined;
   readonly store: EventStore;
-  readonly secrets: SecretSource;
-  /** Parsed once per cold start. */
-  readonly panjayaPublicKeys: readonly KeyObject[];
+  /** Each provider's keys or secrets (trust.ts): only the delivery's own provider is asked. */
+  readonly trust: TrustResolver;
   readonly maxBodyBytes: number;
   readonly now: () => Date;
 }
@@ -62,14 +61,6 @@ export function decodeBody(delivery: IncomingDelivery, maxBodyBytes: number): Bu
   return bytes;
 }
 
-async function trustFor(provider: ProviderModule, deps: IngestDeps): Promise<TrustMaterial> {
-  // Only the material this provider needs: a Panjaya delivery never touches Secrets Manager.
-  if (provider.trust === 'contentorSecrets') {
-    return { panjayaPublicKeys: [], contentorSecrets: await deps.secrets.contentorSecrets() };
-  }
-  return { panjayaPublicKeys: deps.panjayaPublicKeys, contentorSecrets: [] };
-}
-
 /**
  * Route → size limit → trust material → verify → parse/normalise → store. Every failure is a named WebhookError;
  * anything unexpected from a dependency becomes a 503 so the provider retries.
@@ -81,10 +72,10 @@ export async function ingest(delivery: IncomingDelivery, deps: IngestDeps): Prom
   let request: RawRequest | undefined;
   try {
     request = { body: decodeBody(delivery, deps.maxBodyBytes), headers: normaliseHeaders(delivery.headers) };
-    const trust = await trustFor(provider, deps);
-    provider.verify(request, trust);
-    event = provider.normalise(request);
-    const stored = await deps.store.store(event, deps.now().toISOString());
+    const now = deps.now();
+    const verified = provider.verify(request, await deps.trust(provider), now);
+    event = provider.normalise(request, verified);
+    const stored = await deps.store.store(event, now.toISOString());
     return { kind: 'stored', event, stored };
   } catch (error) {
     if (error instanceof WebhookError) return { kind: 'rejected', error, event, request, receivedAt: deps.now().toISOString() };

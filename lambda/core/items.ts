@@ -27,6 +27,8 @@ export const EventItemSchema = z.object({
   contentHash: z.string(),
   /** Lifecycle rank of the event (Panjaya's late-event rule, core/write-plan.ts); absent on stalls of old items. */
   rank: z.optional(z.number()),
+  /** Arrival order: what contentHash identifies (model.ts NormalisedEvent.identity); absent = the body. */
+  identity: z.optional(z.enum(['body', 'event-id'])),
   /**
    * The body exactly as received (API Gateway's base64 undone), a Binary attribute: the provider's JSON is never
    * marshalled into DynamoDB maps or numbers. Watchdog stalls carry their own JSON here.

@@ -3,10 +3,14 @@
 import * as z from 'zod/mini';
 import './zod-locale';
 
-/** Providers we receive callbacks from. Adding one: a module in `providers/` plus one line in `providers/index.ts`. */
+/** The built-in providers' route names (their modules: providers/index.ts); configured ones are named by config. */
 export const providerNames = ['panjaya', 'contentor'] as const;
-export const ProviderNameSchema = z.enum(providerNames);
-export type ProviderName = z.infer<typeof ProviderNameSchema>;
+/**
+ * A provider route name as stored and sent: a built-in's, or a configured one's (`^[a-z][a-z0-9-]{1,30}$`,
+ * providers/configured/config-schema.ts). Items are read without knowing the configuration, so the shape is checked.
+ */
+export const ProviderNameSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'not a provider route name'));
+export type ProviderName = string;
 
 /** The normalised lifecycle (DESIGN.md). `stalled` is only ever set by the watchdog. */
 export const normalisedStatuses = ['in_progress', 'ready', 'succeeded', 'failed', 'unknown', 'stalled'] as const;
@@ -65,6 +69,13 @@ export interface NormalisedEvent {
   contentHash: string;
   /** How duplicates and ordering work for this provider. */
   ordering: 'provider-timestamp' | 'arrival-sequence';
+  /**
+   * Arrival order only: what `contentHash` identifies. `body` (Panjaya: a later cycle may repeat a byte-identical
+   * body, so a copy is a duplicate only within the retry window) or `event-id` (an id the provider gives each event:
+   * a repeat is a duplicate however late; the state orders by `occurredAt`, the provider's time when it sent one).
+   * @default 'body'
+   */
+  identity?: 'body' | 'event-id';
   /** Tie-break rank for events with the same timestamp (later lifecycle stage wins). */
   rank: number;
 }

@@ -33,8 +33,8 @@ export interface NotificationPublisher {
   publish(notification: OutgoingNotification): Promise<void>;
 }
 
-/** Contentor webhook secrets: Secrets Manager with a short cache in AWS, the environment locally. */
+/** A provider's webhook secrets: Secrets Manager with a short cache in AWS, the environment locally. */
 export interface SecretSource {
   /** Throws DependencyError('secrets_unavailable') when the source cannot be read. */
-  contentorSecrets(): Promise<readonly string[]>;
+  secrets(): Promise<readonly string[]>;
 }

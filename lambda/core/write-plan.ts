@@ -76,6 +76,7 @@ export function withRecent(copies: readonly RecentCopy[], added: RecentCopy, win
 
 /** A stored copy of this body within the window of `receivedAt`, if any (either side: a replay may be older). */
 export function copyWithinWindow(state: Pick<StateItem, 'recent'>, contentHash: string, receivedAt: string, windowSeconds: number): RecentCopy | undefined {
+  // An event id names one event for good: every remembered copy counts (windowSeconds = Infinity).
   const hash = contentHash.slice(0, HASH_PREFIX);
   const at = epochSeconds(receivedAt);
   return parseRecent(state.recent).find((c) => c.hash === hash && Math.abs(at - c.at) <= windowSeconds);
@@ -85,7 +86,16 @@ export function copyWithinWindow(state: Pick<StateItem, 'recent'>, contentHash: 
  * Whether an arrival-ordered event moves the state's head: not when it is older by receive time, nor when it is an
  * earlier lifecycle stage than the head and arrived within the retry window of it.
  */
-export function movesArrivalHead(item: Pick<EventItem, 'receivedAt' | 'rank'>, state: Pick<StateItem, 'receivedAt' | 'headRank'>, windowSeconds: number): boolean {
+export function movesArrivalHead(
+  item: Pick<EventItem, 'receivedAt' | 'occurredAt' | 'rank'>,
+  state: Pick<StateItem, 'receivedAt' | 'occurredAt' | 'headRank'>,
+  windowSeconds: number,
+  identity: NormalisedEvent['identity'] = 'body',
+): boolean {
+  if (identity === 'event-id') {
+    // Provider time where the event has one (occurredAt falls back to receipt), a later stage winning a tie.
+    return item.occurredAt > state.occurredAt || (item.occurredAt === state.occurredAt && (item.rank ?? 0) >= (state.headRank ?? 0));
+  }
   if (item.receivedAt < state.receivedAt) return false;
   const withinWindow = epochSeconds(item.receivedAt) - epochSeconds(state.receivedAt) <= windowSeconds;
   return !(withinWindow && (item.rank ?? 0) < (state.headRank ?? 0));
@@ -97,10 +107,16 @@ export function movesArrivalHead(item: Pick<EventItem, 'receivedAt' | 'rank'>, s
  */
 export function arrivalStateUpdate(item: EventItem, state: StateItem | undefined, config: WritePlanConfig): StateUpdate {
   const seq = (state?.seq ?? 0) + 1;
+  const window = windowFor(item.identity, config);
   const added: RecentCopy = { hash: item.contentHash.slice(0, HASH_PREFIX), seq, at: epochSeconds(item.receivedAt) };
-  const slot = { seq, lastContentHash: item.contentHash, recent: formatRecent(withRecent(parseRecent(state?.recent), added, config.retryWindowSeconds)) };
-  const moveHead = state === undefined || movesArrivalHead(item, state, config.retryWindowSeconds);
+  const slot = { seq, lastContentHash: item.contentHash, recent: formatRecent(withRecent(parseRecent(state?.recent), added, window)) };
+  const moveHead = state === undefined || movesArrivalHead(item, state, window, item.identity);
   return stateUpdateFor(item, 'arrival-sequence', state, { moveHead, slot });
+}
+
+/** How long a stored copy identifies a repeat: the retry window for bodies, for good for event ids. */
+function windowFor(identity: NormalisedEvent['identity'], config: WritePlanConfig): number {
+  return identity === 'event-id' ? Number.POSITIVE_INFINITY : config.retryWindowSeconds;
 }
 
 /** Arrival slot of an arrival-ordered event item (its order key is the zero-padded slot). */
@@ -120,7 +136,7 @@ export function planWrite(event: NormalisedEvent, receivedAt: string, state: Sta
   if (state !== undefined) {
     const last = placeBySequence(event, receivedAt, state.seq);
     if (state.lastContentHash === event.contentHash) return { kind: 'duplicate', eventId: last.eventId };
-    const copy = copyWithinWindow(state, event.contentHash, receivedAt, config.retryWindowSeconds);
+    const copy = copyWithinWindow(state, event.contentHash, receivedAt, windowFor(event.identity, config));
     if (copy !== undefined) return { kind: 'duplicate', eventId: placeBySequence(event, receivedAt, copy.seq).eventId };
   }
   const item = buildEventItem(event, placeBySequence(event, receivedAt, (state?.seq ?? 0) + 1), receivedAt, config.retentionDays);

@@ -10,6 +10,7 @@ import { makeSnsClient, SnsNotificationPublisher, topicArnsFromEnv } from '../ad
 import { makeTelemetry, type Telemetry } from '../adapters/telemetry';
 import { DEFAULT_MARK_RETRY_DELAYS_MS, fanOut, type FanoutDeps, type FanoutRecord, type NotificationLedger } from '../core/fanout';
 import type { NotificationPublisher } from '../core/ports';
+import { providersFromEnv } from './provider-wiring';
 
 /** What the handler needs; tests and the local stack pass real local clients or fault-injecting wrappers. */
 export interface FanoutHandlerDeps extends Omit<FanoutDeps, 'log' | 'now'> {
@@ -84,6 +85,7 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): FanoutHandler
       markUndeliverable: (key, reason, at) => wire().ledger.markUndeliverable(key, reason, at),
     },
     jobsCommandHint: env[envNames.jobsCommandHint] || DEFAULT_JOBS_COMMAND_HINT,
+    providers: providersFromEnv(env),
     telemetry: makeTelemetry('fanout'),
     ready: () => void wire(),
     markRetryDelaysMs: DEFAULT_MARK_RETRY_DELAYS_MS,

@@ -4,31 +4,24 @@ import { readReceiverEnv } from '../config/receiver-env';
 import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { DynamoQuarantineStore } from '../adapters/dynamo-quarantine-store';
-import { CachedSecretsManagerSource, StaticSecretSource } from '../adapters/secret-source';
 import { makeTelemetry } from '../adapters/telemetry';
-import { getProvider } from '../core/providers';
-import { parsePanjayaPublicKeys } from '../core/providers/panjaya';
-import type { SecretSource } from '../core/ports';
+import { providersFromEnv, trustFromEnv } from './provider-wiring';
 import type { ReceiverDeps } from './receiver-handler';
 
 export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReceiverDeps {
   const config = readReceiverEnv(env);
-  const secretArn = config[envNames.contentorSecretArn];
-  const secrets: SecretSource = secretArn
-    ? new CachedSecretsManagerSource(secretArn, config[envNames.secretCacheTtlSeconds] * 1000)
-    : new StaticSecretSource(config[envNames.contentorSecrets] ?? '');
+  const providers = providersFromEnv(env);
   const client = makeDocumentClient({ endpoint: config[envNames.dynamoDbEndpoint] });
   const hourlyCap = config[envNames.quarantineHourlyCap];
   return {
-    findProvider: getProvider,
+    findProvider: providers.get,
     store: new DynamoEventStore({
       client,
       tableName: config[envNames.tableName],
       retentionDays: config[envNames.eventRetentionDays],
       retryWindowSeconds: config[envNames.panjayaRetryWindowSeconds],
     }),
-    secrets,
-    panjayaPublicKeys: parsePanjayaPublicKeys(config[envNames.panjayaPublicKeys]),
+    trust: trustFromEnv(env, providers, config[envNames.secretCacheTtlSeconds] * 1000),
     maxBodyBytes: config[envNames.maxBodyBytes],
     now: () => new Date(),
     telemetry: makeTelemetry('receiver'),

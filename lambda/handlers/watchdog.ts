@@ -9,6 +9,7 @@ import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoWatchdogStore } from '../adapters/dynamo-watchdog-store';
 import { makeTelemetry, type Telemetry } from '../adapters/telemetry';
 import { parseStallDeadlines, sweep, type StallDeadlines, type SweepResult, type WatchdogStore } from '../core/watchdog';
+import { providersFromEnv } from './provider-wiring';
 
 /** What the handler needs; tests and the local stack pass a store on DynamoDB Local and their own clock. */
 export interface WatchdogHandlerDeps {
@@ -69,7 +70,7 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): WatchdogHandl
     const e = parsed.data;
     wired = {
       store: new DynamoWatchdogStore(makeDocumentClient(), e[envNames.tableName]),
-      deadlines: parseStallDeadlines(e[envNames.stallDeadlines], envNames.stallDeadlines),
+      deadlines: parseStallDeadlines(e[envNames.stallDeadlines], envNames.stallDeadlines, providersFromEnv(env)),
       retentionDays: e[envNames.eventRetentionDays],
     };
     return wired;

@@ -1,10 +1,11 @@
 /**
  * NormalisedEvent fixtures for storage tests, built directly (the provider modules' parsing and signatures are tested
- * on their own); statuses and ranks come from the shared lifecycle mapping.
+ * on their own); statuses and ranks come from the provider modules.
  * Each builder gives a valid event; a test changes exactly what it is about.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { contentorRank, contentorStatusFor, panjayaRank, panjayaStatusFor } from '../../lambda/core/lifecycle';
+import { contentor } from '../../lambda/core/providers/contentor';
+import { panjaya } from '../../lambda/core/providers/panjaya';
 import type { NormalisedEvent } from '../../lambda/core/model';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -19,13 +20,13 @@ export function contentorEvent(options: { uuid?: string; status?: string; timest
     provider: 'contentor',
     jobId: uuid,
     partitionId: uuid,
-    status: contentorStatusFor(statusName),
+    status: contentor.statusOf(statusName),
     eventType: statusName,
     occurredAt: timestamp,
     body: Buffer.from(JSON.stringify(payload), 'utf8'),
     contentHash: sha256(`contentor|${JSON.stringify(payload)}`),
     ordering: 'provider-timestamp',
-    rank: contentorRank(statusName),
+    rank: contentor.rankOf(statusName),
   };
 }
 
@@ -38,12 +39,12 @@ export function panjayaEvent(options: { assetId: string; versionId?: string; eve
     provider: 'panjaya',
     jobId: versionId === undefined ? assetId : `${assetId}/${versionId}`,
     partitionId: assetId,
-    status: panjayaStatusFor(event),
+    status: panjaya.statusOf(event),
     eventType: event,
     body: Buffer.from(body, 'utf8'),
     contentHash: sha256(body),
     ordering: 'arrival-sequence',
-    rank: panjayaRank(event),
+    rank: panjaya.rankOf(event),
   };
 }
 

@@ -12,6 +12,8 @@ import { getProvider } from '../../lambda/core/providers';
 import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver-handler';
 import { createLocalApi, listen } from '../../local/http-server';
 import { createTestTable, dynamoEndpoint } from './aws-local';
+import type { SecretSource } from '../../lambda/core/ports';
+import { fixedSecrets, trustResolver } from '../../lambda/core/trust';
 
 export const CONTENTOR_SECRET = 'test-contentor-secret';
 
@@ -28,19 +30,23 @@ export interface ReceiverHarness {
   stop(): Promise<void>;
 }
 
-export async function receiverHarness(overrides: Partial<ReceiverDeps> = {}): Promise<ReceiverHarness> {
+/**
+ * `contentorSecrets` replaces the Contentor secret source (a failing one, a counting one); the Panjaya key is the
+ * harness's own. `trust` overrides both.
+ */
+export async function receiverHarness(overrides: Partial<ReceiverDeps> & { contentorSecrets?: SecretSource } = {}): Promise<ReceiverHarness> {
+  const { contentorSecrets = fixedSecrets([CONTENTOR_SECRET]), ...rest } = overrides;
   const table = await createTestTable();
   const client = makeDocumentClient({ endpoint: dynamoEndpoint() });
   const { privateKey, publicKey } = panjayaKeyPair();
   const deps: ReceiverDeps = {
     findProvider: getProvider,
     store: new DynamoEventStore({ client, tableName: table.tableName, retentionDays: 30 }),
-    secrets: { contentorSecrets: async () => [CONTENTOR_SECRET] },
-    panjayaPublicKeys: [publicKey],
+    trust: trustResolver({ publicKeys: { panjaya: [publicKey] }, secrets: { contentor: contentorSecrets } }),
     maxBodyBytes: 4096,
     now: () => new Date(),
     telemetry: makeTelemetry('receiver-test'),
-    ...overrides,
+    ...rest,
   };
   const server: Server = createLocalApi(makeReceiverHandler(deps));
   const port = await listen(server, 0);

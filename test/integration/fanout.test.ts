@@ -160,7 +160,7 @@ describe('fan-out: DynamoDB Local stream -> poller -> handler -> fauxqs', () => 
   });
 
   it('parks a record that is not an event item at all, without blocking the shard', async () => {
-    const poison = { ...contentorItem('failed'), provider: 'nobody' };
+    const poison = { ...contentorItem('failed'), provider: 'Not a provider' };
     await write(poison);
     const good = contentorItem('completed');
     await write(good);

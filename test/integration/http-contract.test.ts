@@ -10,6 +10,7 @@ import { makeReceiverHandler } from '../../lambda/handlers/receiver-handler';
 import { freePort } from '../../local/emulators';
 import { contentorEnvelope, signContentorHeader, signPanjaya } from '../helpers/signing';
 import { CONTENTOR_SECRET, panjayaKeyPair, receiverHarness, type ReceiverHarness } from '../helpers/receiver-harness';
+import { trustResolver } from '../../lambda/core/trust';
 
 const panjayaBody = (event = 'version_generated', version: string | null = 'v1', asset = `asset-${Math.random().toString(36).slice(2, 8)}`) =>
   JSON.stringify({ asset_id: asset, version_id: version, version_locale: version ? 'es-ES' : null, event });
@@ -175,7 +176,7 @@ describe('404, 413', () => {
     const handler = makeReceiverHandler({
       ...h.deps,
       store: { store: async () => (calls.push('store'), { outcome: 'accepted', eventId: 'x', writeUnits: 0 }) },
-      secrets: { contentorSecrets: async () => (calls.push('secrets'), [CONTENTOR_SECRET]) },
+      trust: async () => (calls.push('secrets'), { publicKeys: [], secrets: [CONTENTOR_SECRET] }),
     });
     const res = await handler({ pathParameters: { provider: 'acme' }, body: '{}', headers: {}, isBase64Encoded: false } as never);
     expect(res.statusCode).toBe(404);
@@ -230,7 +231,7 @@ describe('503: dependencies down, so the provider retries', () => {
     const secrets = new CachedSecretsManagerSource('arn:aws:secretsmanager:us-east-1:000000000000:secret:x', 60_000, async () => {
       throw new Error('secrets manager unreachable');
     });
-    const handler = makeReceiverHandler({ ...h.deps, secrets });
+    const handler = makeReceiverHandler({ ...h.deps, trust: trustResolver({ secrets: { contentor: secrets } }) });
     const body = contentorBody();
     const res = await handler({ pathParameters: { provider: 'contentor' }, headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) }, body, isBase64Encoded: false } as never);
     expect(res.statusCode).toBe(503);

@@ -21,6 +21,7 @@ import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
 import { capturing } from '../helpers/capture-output';
 import { panjayaKeyPair } from '../helpers/receiver-harness';
 import { signContentorHeader, signPanjaya } from '../helpers/signing';
+import { fixedSecrets, trustResolver } from '../../lambda/core/trust';
 
 const RIGHT_SECRET = `right-${randomUUID()}`;
 const WRONG_SECRET = `wrong-${randomUUID()}`;
@@ -41,8 +42,7 @@ async function receiver(overrides: Partial<ReceiverDeps> & { hourlyCap?: number;
   const deps: ReceiverDeps = {
     findProvider: getProvider,
     store: new DynamoEventStore({ client, tableName, retentionDays: 30 }),
-    secrets: { contentorSecrets: async () => [RIGHT_SECRET] },
-    panjayaPublicKeys: [publicKey],
+    trust: trustResolver({ publicKeys: { panjaya: [publicKey] }, secrets: { contentor: fixedSecrets([RIGHT_SECRET]) } }),
     maxBodyBytes: 4096,
     now: () => new Date(),
     telemetry: makeTelemetry('receiver-test'),

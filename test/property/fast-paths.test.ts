@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { compareCodePoints } from '../../lambda/core/canonical-json';
-import { normaliseIsoTimestamp } from '../../lambda/core/providers/contentor';
+import { normaliseIsoTimestamp } from '../../lambda/core/providers/timestamps';
 
 const digits = (min: number, max: number, width: number) => fc.integer({ min, max }).map((n) => String(n).padStart(width, '0'));
 

@@ -69,8 +69,8 @@ it('logs no secret, key, signature, body or payload value from a run through rec
   const h = await receiverHarness({
     store: new DynamoEventStore({ client, tableName: table.tableName, retentionDays: 30 }),
     telemetry: receiverTelemetry,
-    secrets: {
-      contentorSecrets: async () => {
+    contentorSecrets: {
+      secrets: async () => {
         if (secretsDown) throw new Error('ThrottlingException: rate exceeded');
         return [CONTENTOR_SECRET];
       },

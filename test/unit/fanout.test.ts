@@ -120,7 +120,7 @@ describe('fan-out orchestration', () => {
   it('parks a poison record (not an event item) with its reason and goes on with its neighbours', async () => {
     const before = contentorItem('failed');
     const good = contentorItem('failed');
-    const poison = { ...contentorItem('failed'), provider: 'nobody' };
+    const poison = { ...contentorItem('failed'), provider: 'Not a provider' };
     const { publisher, ledger, deps } = setup([before, poison as EventItem, good]);
     const result = await fanOut([record(before, 1), { ...record(poison, 2), key: { pk: poison.pk, sk: poison.sk } }, record(good, 3)], deps);
     expect(result.failures).toEqual([]);

@@ -35,41 +35,41 @@ describe('Contentor secret value', () => {
 describe('CachedSecretsManagerSource', () => {
   it('fetches once per TTL', async () => {
     const s = source(['["a"]', '["b"]']);
-    expect(await s.src.contentorSecrets()).toEqual(['a']);
+    expect(await s.src.secrets()).toEqual(['a']);
     s.advance(59_999);
-    expect(await s.src.contentorSecrets()).toEqual(['a']);
+    expect(await s.src.secrets()).toEqual(['a']);
     expect(s.calls()).toBe(1);
     s.advance(1);
-    expect(await s.src.contentorSecrets()).toEqual(['b']);
+    expect(await s.src.secrets()).toEqual(['b']);
     expect(s.calls()).toBe(2);
   });
 
   it('shares one fetch between concurrent callers', async () => {
     const s = source(['["a"]']);
-    await Promise.all([s.src.contentorSecrets(), s.src.contentorSecrets(), s.src.contentorSecrets()]);
+    await Promise.all([s.src.secrets(), s.src.secrets(), s.src.secrets()]);
     expect(s.calls()).toBe(1);
   });
 
   it('answers secrets_unavailable (503) when nothing is cached and the fetch fails', async () => {
     const s = source([new Error('network')]);
-    await expect(s.src.contentorSecrets()).rejects.toMatchObject({ httpStatus: 503, reason: 'secrets_unavailable' });
+    await expect(s.src.secrets()).rejects.toMatchObject({ httpStatus: 503, reason: 'secrets_unavailable' });
   });
 
   it('keeps serving the cached secrets when a refresh fails', async () => {
     const s = source(['["a"]', new Error('blip')]);
-    await s.src.contentorSecrets();
+    await s.src.secrets();
     s.advance(120_000);
-    expect(await s.src.contentorSecrets()).toEqual(['a']);
+    expect(await s.src.secrets()).toEqual(['a']);
   });
 
   it('treats a malformed secret value as a dependency problem, not a signature problem', async () => {
     const s = source(['[1,2]']);
-    await expect(s.src.contentorSecrets()).rejects.toBeInstanceOf(DependencyError);
+    await expect(s.src.secrets()).rejects.toBeInstanceOf(DependencyError);
   });
 });
 
 describe('StaticSecretSource', () => {
   it('splits comma-separated secrets and trims them', async () => {
-    expect(await new StaticSecretSource(' a , b ,').contentorSecrets()).toEqual(['a', 'b']);
+    expect(await new StaticSecretSource(' a , b ,').secrets()).toEqual(['a', 'b']);
   });
 });

@@ -1,22 +1,24 @@
-import { ProviderNameSchema, type ProviderName } from '../../lambda/core/model';
+import { builtInRegistry, type ProviderRegistry } from '../../lambda/core/providers';
+import { closestName } from '../../lambda/core/providers/configured/config-schema';
 import { UsageError } from './cli';
 
-/** A job named on the command line, resolved to the keys it is stored under (DESIGN.md job ids). */
+/** A job named on the command line, resolved to the keys it is stored under (each provider's own naming). */
 export interface JobRef {
-  provider: ProviderName;
+  provider: string;
   partitionId: string;
   jobId: string;
 }
 
-/** `contentor <uuid>` | `panjaya <asset_id> [<version_id>]` */
-export function jobRef(args: readonly string[]): JobRef {
-  const [providerArg, first, second, ...rest] = args;
-  const provider = ProviderNameSchema.safeParse(providerArg);
-  if (!provider.success) throw new UsageError(`provider must be one of ${ProviderNameSchema.options.join(', ')}, got "${providerArg ?? ''}"`);
-  if (!first || rest.length > 0) throw new UsageError('expected: contentor <uuid> | panjaya <asset_id> [<version_id>]');
-  if (provider.data === 'contentor') {
-    if (second) throw new UsageError('a Contentor job is named by its uuid alone');
-    return { provider: 'contentor', partitionId: first, jobId: first };
+/** `<provider> <ids…>` as the provider names its jobs (e.g. `contentor <uuid>`, `panjaya <asset_id> [<version_id>]`). */
+export function jobRef(args: readonly string[], providers: ProviderRegistry = builtInRegistry): JobRef {
+  const [providerArg = '', ...ids] = args;
+  const module = providers.get(providerArg);
+  const usages = providers.modules.map((m) => m.naming.usage).join(' | ');
+  if (!module) {
+    const hint = closestName(providerArg, providers.names);
+    throw new UsageError(`provider must be one of ${providers.names.join(', ')}, got "${providerArg}"${hint ? ` (did you mean ${hint}?)` : ''}`);
   }
-  return { provider: 'panjaya', partitionId: first, jobId: second ? `${first}/${second}` : first };
+  const keys = module.naming.fromArgs(ids);
+  if (!keys) throw new UsageError(`expected: ${module.naming.usage}  (all: ${usages})`);
+  return { provider: module.name, ...keys };
 }

@@ -5,7 +5,8 @@
 import type { EventItem } from '../items';
 import { topicFor, type NotificationDocumentFields } from '../model';
 import type { OutgoingNotification } from '../ports';
-import { describeEvent, panjayaVersionId, payloadDetails, providerLabel, type Segment } from './describe';
+import type { ProviderRegistry } from '../providers';
+import { describeEvent, labelOf, moduleOf, payloadDetails, type Segment } from './describe';
 import { payloadTextOf } from './payload';
 import { asciiText, plainText, shellWord, slackCode, truncate } from './text';
 
@@ -13,6 +14,8 @@ import { asciiText, plainText, shellWord, slackCode, truncate } from './text';
 export interface BuildOptions {
   /** The command a reader runs to look a job up, e.g. `npm run jobs -- get`; ids are appended. */
   readonly jobsCommandHint: string;
+  /** Providers whose wording and job naming to use (built-ins and configured). @default the built-ins */
+  readonly providers?: ProviderRegistry;
 }
 
 /** SNS: Subject must be ASCII, no line breaks or control characters, and less than 100 characters. */
@@ -61,29 +64,27 @@ export function notificationDocumentText(fields: NotificationDocumentFields, pay
 
 const PAYLOAD_OMITTED = JSON.stringify({ payloadOmitted: 'larger than an SNS message allows; read the event from the table' });
 
-/** `<hint> contentor <uuid>` / `<hint> panjaya <asset> [<version>]`, each id quoted for the shell when needed. */
-export function lookupCommand(item: EventItem, jobsCommandHint: string): string {
-  if (item.provider === 'panjaya') {
-    const version = panjayaVersionId(item);
-    return [jobsCommandHint, 'panjaya', shellWord(item.partitionId), ...(version === undefined ? [] : [shellWord(version)])].join(' ');
-  }
-  return [jobsCommandHint, 'contentor', shellWord(item.jobId)].join(' ');
+/** `<hint> <provider> <ids…>` as the provider names its jobs on the CLI, each id quoted for the shell when needed. */
+export function lookupCommand(item: EventItem, jobsCommandHint: string, providers?: ProviderRegistry): string {
+  const words = moduleOf(item, providers)?.naming.toArgs(item) ?? [item.jobId];
+  return [jobsCommandHint, item.provider, ...words.map(shellWord)].join(' ');
 }
 
 function render(segments: Segment[], value: (v: string) => string): string {
   return segments.map((s) => (typeof s === 'string' ? s : value(s.value))).join('');
 }
 
-export function buildSubject(item: EventItem): string {
-  const { headline } = describeEvent(item);
+export function buildSubject(item: EventItem, providers?: ProviderRegistry): string {
+  const { headline } = describeEvent(item, providers);
   const text = render(headline, (v) => asciiText(v, SUBJECT_ID_MAX));
   return asciiText(`[${item.status.toUpperCase()}] ${text}`, SUBJECT_MAX);
 }
 
 /** Label/value rows shared by the e-mail and Slack renderings; `provider: true` marks provider-controlled values. */
-function facts(item: EventItem): Array<{ label: string; value: string; provider: boolean }> {
+function facts(item: EventItem, providers?: ProviderRegistry): Array<{ label: string; value: string; provider: boolean }> {
   return [
-    { label: 'Provider', value: providerLabel[item.provider], provider: false },
+    // A configured label passed the configuration's own check (config-schema.ts), so it is ours to show.
+    { label: 'Provider', value: labelOf(item, providers), provider: false },
     { label: 'Job id', value: item.jobId, provider: true },
     { label: 'Event type', value: item.eventType, provider: true },
     { label: 'Status', value: item.status, provider: false },
@@ -95,8 +96,8 @@ function facts(item: EventItem): Array<{ label: string; value: string; provider:
 }
 
 export function buildEmailText(item: EventItem, options: BuildOptions): string {
-  const { headline, explanation } = describeEvent(item);
-  const rows = facts(item).map(({ label, value, provider }) => {
+  const { headline, explanation } = describeEvent(item, options.providers);
+  const rows = facts(item, options.providers).map(({ label, value, provider }) => {
     const max = label === 'Provider message' ? MESSAGE_VALUE_MAX : TEXT_VALUE_MAX;
     return `${`${label}:`.padEnd(18)}${provider ? plainText(value, max) : value}`;
   });
@@ -109,7 +110,7 @@ export function buildEmailText(item: EventItem, options: BuildOptions): string {
     '',
     'Look it up:',
     // Ids are shell-quoted; control characters would break the line, so they become spaces here.
-    `  ${plainText(lookupCommand(item, options.jobsCommandHint), 1000)}`,
+    `  ${plainText(lookupCommand(item, options.jobsCommandHint, options.providers), 1000)}`,
     '',
     'Each event is notified once; a re-drive after a delivery failure can repeat it with the same event id.',
     '',
@@ -119,14 +120,14 @@ export function buildEmailText(item: EventItem, options: BuildOptions): string {
 const statusEmoji: Record<string, string> = { succeeded: ':white_check_mark:', failed: ':x:', stalled: ':hourglass:' };
 
 export function buildChatbotNotification(item: EventItem, options: BuildOptions): ChatbotNotification {
-  const { headline, explanation } = describeEvent(item);
+  const { headline, explanation } = describeEvent(item, options.providers);
   const title = truncate(`${statusEmoji[item.status] ?? ':information_source:'} ${render(headline, (v) => slackCode(v, 80))}`, chatbotLimits.title);
   const rows = facts(item).map(({ label, value, provider }) => {
     const max = label === 'Provider message' ? MESSAGE_VALUE_MAX : TEXT_VALUE_MAX;
     return `*${label}:* ${provider ? slackCode(value, max) : value}`;
   });
-  const nextSteps = [`Look the job up: ${slackCode(lookupCommand(item, options.jobsCommandHint), chatbotLimits.nextStep - 20)}`];
-  if (item.status !== 'succeeded') nextSteps.push(`Check the job in ${providerLabel[item.provider]} and resubmit it if needed.`);
+  const nextSteps = [`Look the job up: ${slackCode(lookupCommand(item, options.jobsCommandHint, options.providers), chatbotLimits.nextStep - 20)}`];
+  if (item.status !== 'succeeded') nextSteps.push(`Check the job in ${labelOf(item, options.providers)} and resubmit it if needed.`);
   return {
     version: '1.0',
     source: 'custom',
@@ -142,7 +143,7 @@ export function buildChatbotNotification(item: EventItem, options: BuildOptions)
     metadata: {
       // One Slack thread per job, so a regeneration or a retry lands under the earlier message.
       threadId: asciiText(`${item.provider}-${item.jobId}`, 128),
-      summary: buildSubject(item),
+      summary: buildSubject(item, options.providers),
       eventType: `${item.provider}.${item.status}`,
       additionalContext: {
         provider: item.provider,
@@ -177,7 +178,7 @@ export function buildNotification(item: EventItem, options: BuildOptions): Outgo
   }
   return {
     topic,
-    subject: buildSubject(item),
+    subject: buildSubject(item, options.providers),
     message,
     // Filter-policy attributes: SNS rejects empty String values, so an empty event type is sent as `-`.
     attributes: { provider: item.provider, status: item.status, eventType: item.eventType === '' ? '-' : truncate(item.eventType, 256) },

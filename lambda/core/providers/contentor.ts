@@ -5,16 +5,44 @@
  *   what the document's other-language samples produce (see canonical-json.ts), or over `data` exactly as sent.
  * The same event in either style gets the same content hash, so it is one event, not two.
  */
-import { createHmac, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError, ValidationError } from '../errors';
 import { canonicalForms, CanonicalJsonError, decodeJsonText, JsonTooDeepError, memberOf, parseJson, serialiseAs, type JsonNode } from '../canonical-json';
-import { bytesEqual, decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
-import { contentorRank, contentorStatusFor } from '../lifecycle';
-import type { NormalisedEvent } from '../model';
+import { anyDigestMatches, hmacSha256, usableSecrets } from '../crypto/hmac';
+import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
+import type { EventItem } from '../items';
+import type { NormalisedEvent, NormalisedStatus } from '../model';
 import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
 import { checkEventType, checkId } from './ids';
-import type { ProviderModule, RawRequest, TrustMaterial } from './provider';
+import { normaliseIsoTimestamp } from './timestamps';
+import { lookupStatus, singleIdNaming, type ProviderModule, type RawRequest, type Trust } from './provider';
+
+/** Contentor `status` → normalised status. Any other status is `unknown`. */
+export const contentorStatuses: Readonly<Record<string, NormalisedStatus>> = {
+  downloading: 'in_progress',
+  processing: 'in_progress',
+  uploading: 'in_progress',
+  completed: 'succeeded',
+  failed: 'failed',
+};
+
+/** Pipeline order: a later stage wins a timestamp tie; unknown statuses rank lowest. */
+const stageRanks: Readonly<Record<string, number>> = { downloading: 1, processing: 2, uploading: 3, completed: 4, failed: 4 };
+
+/** Machine work: 2 h in one stage without news means something was lost. */
+const defaultStallDeadlines = { downloading: 120, processing: 120, uploading: 120 };
+
+const statusWords: Readonly<Record<string, { outcome: string; explanation: string }>> = {
+  completed: { outcome: 'completed', explanation: 'Contentor finished the job: the processed video was uploaded.' },
+  failed: { outcome: 'failed', explanation: 'Contentor reported that the job failed.' },
+};
+
+function describe(item: EventItem) {
+  const words = lookupStatus(statusWords, item.eventType, undefined);
+  if (words) return { headline: ['Contentor job ', { value: item.jobId }, ` ${words.outcome}`], explanation: words.explanation };
+  return { headline: ['Contentor job ', { value: item.jobId }, ` ${item.status}`], explanation: `Contentor sent a status this receiver maps to "${item.status}".` };
+}
 
 const DIGEST_BYTES = 32;
 const SHA256_PREFIX_RE = /^sha256=/i;
@@ -70,13 +98,6 @@ function envelopeOf(root: JsonNode, text: string): Envelope | undefined {
   return { data: data.value, rawData: text.slice(data.start, data.end), dataStart: data.start, dataEnd: data.end, signature: signature.value.value };
 }
 
-/**
- * Bodies that `verify` parsed, for `normalise` of the same request: the body is parsed once per event, and normalise
- * reads the very tree whose signature was checked. Only `verify` writes (it always parses afresh, never trusting an
- * entry), only `normalise` reads, and it removes the entry; weak keys, so an unnormalised request leaks nothing.
- */
-const verifiedBodies = new WeakMap<Buffer, ParsedBody>();
-
 /** The Python form of the signed object (the envelope's `data`, else the whole body), computed once per parse. */
 function pythonFormOf(parsed: ParsedBody, signed: JsonNode): string {
   parsed.python ??= serialiseAs(signed, 'python');
@@ -90,24 +111,24 @@ function* signedForms(parsed: ParsedBody, envelope: Envelope): Generator<string>
   yield envelope.rawData;
 }
 
+/** Every secret is tried (no early exit), so the timing does not show which one matched (crypto/hmac.ts). */
 function matchesAnySecret(message: Buffer | string, provided: Buffer, secrets: readonly string[]): boolean {
-  let matched = false;
-  for (const secret of secrets) {
-    // No early exit inside the loop: which secret matched is not observable from the timing.
-    if (bytesEqual(createHmac('sha256', secret).update(message).digest(), provided)) matched = true;
-  }
-  return matched;
+  return anyDigestMatches(
+    secrets.map((secret) => hmacSha256(secret, message)),
+    [provided],
+  );
 }
 
-function verify(request: RawRequest, trust: TrustMaterial): void {
+/** Verifies either signing style; returns the parsed body normalise reads (parsed once, the tree that was checked). */
+function verify(request: RawRequest, trust: Trust): ParsedBody {
   // An empty secret would let anyone sign (the provider's samples use "" as a placeholder): never trust it.
-  const secrets = trust.contentorSecrets.filter((secret) => secret.length > 0);
+  const secrets = usableSecrets(trust.secrets);
   const header = request.headers['x-webhook-signature'];
   const headerDigests = headerCandidates(header)
     .map(decodeDigest)
     .filter((digest): digest is Buffer => digest !== undefined);
   for (const digest of headerDigests) {
-    if (matchesAnySecret(request.body, digest, secrets)) return;
+    if (matchesAnySecret(request.body, digest, secrets)) return parseBody(request.body);
   }
 
   const parsed = parseBody(request.body);
@@ -116,8 +137,7 @@ function verify(request: RawRequest, trust: TrustMaterial): void {
   if (envelope && envelopeDigest) {
     for (const message of signedForms(parsed, envelope)) {
       if (matchesAnySecret(message, envelopeDigest, secrets)) {
-        verifiedBodies.set(request.body, parsed);
-        return;
+        return parsed;
       }
     }
   }
@@ -128,56 +148,6 @@ function verify(request: RawRequest, trust: TrustMaterial): void {
     throw new SignatureError('malformed_signature', 'Malformed signature: expected an HMAC-SHA256 digest as hex or base64');
   }
   throw new SignatureError('invalid_signature', 'Invalid signature', { secrets: secrets.length, style: headerDigests.length > 0 ? 'header' : 'envelope' });
-}
-
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
-
-const CANONICAL_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const digitsAt = (text: string, start: number, end: number): number => Number(text.slice(start, end));
-
-/**
- * Whether `text` is already what `toISOString()` would give for it (`YYYY-MM-DDTHH:MM:SS.sssZ`, a real calendar
- * date): the form senders mostly use, checked without building Dates. Years below 100 are left to the general path,
- * which refuses them (Date.UTC reads them as 19xx).
- */
-function isCanonicalUtc(text: string): boolean {
-  if (text.length !== 24 || !CANONICAL_UTC_RE.test(text)) return false;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 7);
-  const day = digitsAt(text, 8, 10);
-  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return day <= daysInMonth && digitsAt(text, 11, 13) <= 23 && digitsAt(text, 14, 16) <= 59 && digitsAt(text, 17, 19) <= 59;
-}
-
-/**
- * An ISO-8601 date-time as UTC `toISOString()`, or undefined. Without an offset the time is taken as UTC (Python's
- * `datetime.utcnow().isoformat()` omits it); `Date.parse` would read it as local time. Fractions beyond ms are cut.
- */
-export function normaliseIsoTimestamp(text: string): string | undefined {
-  if (isCanonicalUtc(text)) return text;
-  const m = ISO_RE.exec(text.trim());
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
-  const fields = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
-  const [year, month, day, hour, minute, second] = fields;
-  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const check = new Date(utc);
-  // Date.UTC rolls 2025-02-30 over to March; a real calendar date survives the round trip.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
-  let offsetMinutes = 0;
-  if (zone !== 'Z' && zone !== 'z') {
-    const digits = zone.replace(':', '');
-    const offsetHours = Number(digits.slice(1, 3));
-    const offsetMins = Number(digits.slice(3, 5) || '0');
-    if (offsetHours > 23 || offsetMins > 59) return undefined;
-    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMins);
-  }
-  return new Date(utc - offsetMinutes * 60_000).toISOString();
 }
 
 const ContentorPayloadSchema = z.looseObject({
@@ -228,7 +198,7 @@ function toEvent(body: Uint8Array, top: Record<string, unknown>, payloadSpan: { 
     provider: 'contentor',
     jobId: uuid,
     partitionId: uuid,
-    status: contentorStatusFor(eventType),
+    status: lookupStatus(contentorStatuses, eventType, 'unknown'),
     eventType,
     occurredAt,
     body,
@@ -236,13 +206,11 @@ function toEvent(body: Uint8Array, top: Record<string, unknown>, payloadSpan: { 
     ...(details ? { details } : {}),
     contentHash,
     ordering: 'provider-timestamp',
-    rank: contentorRank(eventType),
+    rank: lookupStatus(stageRanks, eventType, 0),
   };
 }
 
-function normalise(request: RawRequest): NormalisedEvent {
-  const parsed = verifiedBodies.get(request.body) ?? parseBody(request.body);
-  verifiedBodies.delete(request.body);
+function normalise(request: RawRequest, parsed: ParsedBody): NormalisedEvent {
   const { root, envelope } = parsed;
   if (!root) {
     if (parsed.tooDeep) return normaliseDeepBody(request);
@@ -259,4 +227,16 @@ function normalise(request: RawRequest): NormalisedEvent {
 }
 
 /** The Contentor provider module. */
-export const contentor: ProviderModule = { name: 'contentor', trust: 'contentorSecrets', verify, normalise };
+export const contentor: ProviderModule<ParsedBody> = {
+  name: 'contentor',
+  label: 'Contentor',
+  trust: { kind: 'secrets', arnEnvName: 'CONTENTOR_SECRET_ARN', localEnvName: 'CONTENTOR_WEBHOOK_SECRETS' },
+  verify,
+  normalise,
+  statusOf: (eventType) => lookupStatus(contentorStatuses, eventType, 'unknown'),
+  rankOf: (eventType) => lookupStatus(stageRanks, eventType, 0),
+  knownEventTypes: Object.keys(contentorStatuses),
+  defaultStallDeadlines,
+  naming: singleIdNaming('contentor', 'uuid'),
+  describe,
+};

@@ -1,16 +1,43 @@
 /**
- * The provider registry: the one place a provider module is registered. Adding a provider = its module plus one line
- * here (and its name in model.ts `providerNames`).
+ * The provider registry: the one place a provider module is registered. A built-in provider is its module plus one
+ * line in `builtInProviders`; a configured one comes from the `providers` configuration (configured/module.ts).
  */
-import type { ProviderName } from '../model';
+import { configuredModule } from './configured/module';
+import type { ConfiguredProviders } from './configured/config-schema';
 import { contentor } from './contentor';
 import { panjaya } from './panjaya';
 import type { ProviderModule } from './provider';
 
-/** Every provider module by name. */
-export const providerModules: Readonly<Record<ProviderName, ProviderModule>> = { panjaya, contentor };
+/** The built-in providers, in the order the CLIs list them. */
+export const builtInProviders: readonly ProviderModule[] = [panjaya as ProviderModule, contentor as ProviderModule];
 
-/** The module for a route's provider segment, or undefined (→ 404). Own properties only, so `constructor` is unknown. */
+/** Provider modules by route name. */
+export interface ProviderRegistry {
+  /** The module for a route's provider segment, or undefined (→ 404). */
+  get(name: string): ProviderModule | undefined;
+  readonly names: readonly string[];
+  readonly modules: readonly ProviderModule[];
+}
+
+/** A registry of `modules` (names must be unique). Own-property lookups only, so `constructor` is unknown. */
+export function registryOf(modules: readonly ProviderModule[]): ProviderRegistry {
+  const byName = new Map<string, ProviderModule>();
+  for (const module of modules) {
+    if (byName.has(module.name)) throw new Error(`provider "${module.name}" is registered twice`);
+    byName.set(module.name, module);
+  }
+  return { get: (name) => byName.get(name), names: [...byName.keys()], modules: [...byName.values()] };
+}
+
+/** The built-ins plus the configured providers (already validated by configured/config-schema.ts). */
+export function providerRegistry(configured: ConfiguredProviders = {}): ProviderRegistry {
+  return registryOf([...builtInProviders, ...Object.entries(configured).map(([name, config]) => configuredModule(name, config) as ProviderModule)]);
+}
+
+/** The built-ins alone: for code that has no configured providers in reach (tests, the bench). */
+export const builtInRegistry: ProviderRegistry = providerRegistry();
+
+/** The built-in module for a name, or undefined. */
 export function getProvider(name: string): ProviderModule | undefined {
-  return Object.hasOwn(providerModules, name) ? providerModules[name as ProviderName] : undefined;
+  return builtInRegistry.get(name);
 }

@@ -6,12 +6,69 @@
 import { createPublicKey, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError } from '../errors';
-import { panjayaRank, panjayaStatusFor } from '../lifecycle';
-import type { NormalisedEvent } from '../model';
+import type { EventItem } from '../items';
+import type { NormalisedEvent, NormalisedStatus } from '../model';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
 import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
 import { checkEventType, checkId } from './ids';
-import type { ProviderModule, RawRequest, TrustMaterial } from './provider';
+import { lookupStatus, type JobNaming, type ProviderModule, type RawRequest, type Trust } from './provider';
+
+/** Panjaya `event` → normalised status. Any other event is `unknown` (stored and counted, never rejected). */
+export const panjayaEventStatuses: Readonly<Record<string, NormalisedStatus>> = {
+  version_generating: 'in_progress',
+  version_ready: 'ready',
+  version_generated: 'succeeded',
+  asset_failed: 'failed',
+  version_failed: 'failed',
+  version_generate_failed: 'failed',
+};
+
+/** Order within one cycle (QC-ready, then generation, then its outcome); unknown events rank lowest. */
+const stageRanks: Readonly<Record<string, number>> = {
+  version_ready: 1,
+  version_generating: 2,
+  version_generated: 3,
+  version_failed: 3,
+  version_generate_failed: 3,
+  asset_failed: 3,
+};
+
+/** Generation is machine work: 3 h without news means something was lost; `version_ready` waits on a person. */
+const defaultStallDeadlines = { version_generating: 180, version_ready: 48 * 60 };
+
+/** Version id from `<asset_id>/<version_id>`; undefined for asset-level jobs. */
+export function panjayaVersionId(job: Pick<EventItem, 'jobId' | 'partitionId'>): string | undefined {
+  const prefix = `${job.partitionId}/`;
+  return job.jobId.startsWith(prefix) ? job.jobId.slice(prefix.length) : undefined;
+}
+
+const naming: JobNaming = {
+  usage: 'panjaya <asset_id> [<version_id>]',
+  fromArgs: ([asset, version, ...rest]) =>
+    asset && rest.length === 0 ? { partitionId: asset, jobId: version ? `${asset}/${version}` : asset } : undefined,
+  toArgs: (job) => {
+    const version = panjayaVersionId(job);
+    return version === undefined ? [job.partitionId] : [job.partitionId, version];
+  },
+  kindOf: (job) => (panjayaVersionId(job) === undefined ? 'asset' : 'version'),
+};
+
+const eventWords: Readonly<Record<string, { outcome: string; explanation: string }>> = {
+  version_generated: {
+    outcome: 'generated',
+    explanation: 'Panjaya finished generating the dubbed version; its final video can be downloaded (result_url of Get Version).',
+  },
+  version_failed: { outcome: 'failed (dubbing)', explanation: 'Panjaya reported an error while dubbing this version.' },
+  version_generate_failed: { outcome: 'failed (video generation)', explanation: 'Panjaya reported an error while generating the final video of this version.' },
+  asset_failed: { outcome: 'failed', explanation: 'Panjaya reported an error while processing the asset; its versions will not be produced.' },
+};
+
+function describe(item: EventItem) {
+  const words = lookupStatus(eventWords, item.eventType, undefined);
+  const head = `Panjaya ${naming.kindOf(item)} `;
+  if (words) return { headline: [head, { value: item.jobId }, ` ${words.outcome}`], explanation: words.explanation };
+  return { headline: [head, { value: item.jobId }, ` ${item.status}`], explanation: `Panjaya sent an event this receiver maps to "${item.status}".` };
+}
 
 /** The public key published in Panjaya's callback document: the default trust when none is configured. */
 export const PANJAYA_DEFAULT_PUBLIC_KEY_PEM = `-----BEGIN PUBLIC KEY-----
@@ -107,23 +164,23 @@ const PanjayaPayloadSchema = z
     }),
   );
 
-function verify(request: RawRequest, trust: TrustMaterial): void {
+/** Verifies ES256 over the exact bytes, then parses them: normalise takes the object that was checked. */
+function verify(request: RawRequest, trust: Trust): Record<string, unknown> {
   checkAlgorithm(request.headers['x-signature-algorithm']);
   const header = request.headers['x-signature'];
   if (header === undefined || header.trim() === '') throw new SignatureError('missing_signature', 'Missing X-Signature header');
   const candidates = decodeCandidates(header);
   if (candidates.length === 0) throw new SignatureError('malformed_signature', 'Malformed X-Signature: expected hex of DER, or hex/base64 of raw r||s');
-  for (const key of trust.panjayaPublicKeys) {
+  for (const key of trust.publicKeys) {
     for (const signature of candidates) {
-      if (verifiesWith(request.body, key, signature)) return;
+      // JSON.parse only reads the fields normalise needs (it copes with any depth); the payload is the body itself.
+      if (verifiesWith(request.body, key, signature)) return parseJsonObjectBody(request.body);
     }
   }
-  throw new SignatureError('invalid_signature', 'Invalid signature', { keys: trust.panjayaPublicKeys.length, candidates: candidates.length });
+  throw new SignatureError('invalid_signature', 'Invalid signature', { keys: trust.publicKeys.length, candidates: candidates.length });
 }
 
-function normalise(request: RawRequest): NormalisedEvent {
-  // JSON.parse only reads the fields we need here (it copes with any depth); the payload is the body itself.
-  const root = parseJsonObjectBody(request.body);
+function normalise(request: RawRequest, root: Record<string, unknown>): NormalisedEvent {
   const payload = parsePayload(PanjayaPayloadSchema, root);
   const eventType = checkEventType(payload.event === undefined ? 'event_type' : 'event', payload.event ?? payload.event_type ?? '');
   const assetId = checkId('asset_id', payload.asset_id);
@@ -133,16 +190,28 @@ function normalise(request: RawRequest): NormalisedEvent {
     provider: 'panjaya',
     jobId: versionId ? `${assetId}/${versionId}` : assetId,
     partitionId: assetId,
-    status: panjayaStatusFor(eventType),
+    status: lookupStatus(panjayaEventStatuses, eventType, 'unknown'),
     eventType,
     body: request.body,
     payloadSpan: wholeBodySpan(request.body),
     ...(details ? { details } : {}),
     contentHash: hash('sha256', request.body, 'hex'),
     ordering: 'arrival-sequence',
-    rank: panjayaRank(eventType),
+    rank: lookupStatus(stageRanks, eventType, 0),
   };
 }
 
 /** The Panjaya provider module. */
-export const panjaya: ProviderModule = { name: 'panjaya', trust: 'panjayaPublicKeys', verify, normalise };
+export const panjaya: ProviderModule<Record<string, unknown>> = {
+  name: 'panjaya',
+  label: 'Panjaya',
+  trust: { kind: 'public-keys', envName: 'PANJAYA_PUBLIC_KEYS', defaultPem: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, parse: parsePanjayaPublicKeys },
+  verify,
+  normalise,
+  statusOf: (eventType) => lookupStatus(panjayaEventStatuses, eventType, 'unknown'),
+  rankOf: (eventType) => lookupStatus(stageRanks, eventType, 0),
+  knownEventTypes: Object.keys(panjayaEventStatuses),
+  defaultStallDeadlines,
+  naming,
+  describe,
+};

@@ -1,5 +1,11 @@
+/**
+ * What a provider is, in one interface: everything provider-specific lives in its module (built-in ones in this
+ * folder, configured ones built by configured/module.ts), registered in one place (registry.ts). Nothing outside a
+ * module switches on a provider's name.
+ */
 import type { KeyObject } from 'node:crypto';
-import type { NormalisedEvent, ProviderName } from '../model';
+import type { EventItem } from '../items';
+import type { NormalisedEvent, NormalisedStatus } from '../model';
 
 /** The request as received: exact body bytes (already base64-decoded if API Gateway encoded it). */
 export interface RawRequest {
@@ -8,20 +14,97 @@ export interface RawRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Keys and secrets a verifier may use. Loaded by the caller (keys once per cold start, secrets from a cached source). */
-export interface TrustMaterial {
-  readonly panjayaPublicKeys: readonly KeyObject[];
-  readonly contentorSecrets: readonly string[];
+/** Keys or secrets a verifier uses; a provider gets only the kind it declares in {@link TrustSpec}. */
+export interface Trust {
+  readonly publicKeys: readonly KeyObject[];
+  readonly secrets: readonly string[];
 }
 
 /**
- * One provider: schema, verifier, job id and status mapping. Registered in `providers/index.ts`.
- * `verify` throws SignatureError; `normalise` throws ValidationError. `normalise` runs only after `verify` passed.
+ * How a provider's trust material is loaded by the wiring (handlers/receiver-deps.ts, tools): public keys parsed
+ * once per cold start from an environment variable (with a documented default), or shared secrets from Secrets
+ * Manager in AWS (one secret per provider, cached with a short TTL) and from the local stack's environment.
  */
-export interface ProviderModule {
-  readonly name: ProviderName;
-  /** Which trust material `verify` needs, so the caller fetches only that (e.g. no Secrets Manager call for Panjaya). */
-  readonly trust: keyof TrustMaterial;
-  verify(request: RawRequest, trust: TrustMaterial): void;
-  normalise(request: RawRequest): NormalisedEvent;
+export type TrustSpec =
+  | {
+      readonly kind: 'public-keys';
+      /** Environment variable holding the keys (concatenated PEM). */
+      readonly envName: string;
+      /** Keys trusted when the variable is unset. */
+      readonly defaultPem: string;
+      /** Parses the variable's text; throws an Error naming the bad key. */
+      parse(text: string): KeyObject[];
+    }
+  | {
+      readonly kind: 'secrets';
+      /**
+       * A built-in's own variables: the Secrets Manager ARN (AWS) and the comma-separated secrets (local stack).
+       * Without them, the secret comes from the JSON maps every configured provider uses (lambda/config/env.ts).
+       */
+      readonly arnEnvName?: string;
+      readonly localEnvName?: string;
+    };
+
+/** How a person names a provider's jobs on the CLIs, and how a notification spells that command. */
+export interface JobNaming {
+  /** e.g. `panjaya <asset_id> [<version_id>]`. */
+  readonly usage: string;
+  /** CLI words after the provider name → the keys the job is stored under; undefined for wrong arity. */
+  fromArgs(args: readonly string[]): { partitionId: string; jobId: string } | undefined;
+  /** The CLI words that name this stored job (inverse of fromArgs). */
+  toArgs(job: Pick<EventItem, 'jobId' | 'partitionId'>): string[];
+  /** What one job is called in prose: `job`, `asset`, `version`. */
+  kindOf(job: Pick<EventItem, 'jobId' | 'partitionId'>): string;
 }
+
+/** A headline's pieces: our words, or a provider-controlled value the channel must neutralise. */
+export type Segment = string | { value: string };
+
+export interface EventDescription {
+  /** e.g. ["Contentor job ", {value: uuid}, " failed"] */
+  readonly headline: Segment[];
+  /** One sentence in our words: what happened and what it means. */
+  readonly explanation: string;
+}
+
+/**
+ * One provider. `verify` throws SignatureError and returns what it verified and parsed (`V`), which `normalise`
+ * takes: the body is parsed once, and normalise reads exactly what was checked. `normalise` throws ValidationError.
+ */
+export interface ProviderModule<V = unknown> {
+  /** Route segment: `POST /webhooks/<name>`; also `provider` in items, notifications and CLIs. */
+  readonly name: string;
+  /** Display name in notifications. */
+  readonly label: string;
+  readonly trust: TrustSpec;
+  verify(request: RawRequest, trust: Trust, receivedAt: Date): V;
+  normalise(request: RawRequest, verified: V): NormalisedEvent;
+  /** The provider's status/event name → normalised status (`unknown` for names it does not document). */
+  statusOf(eventType: string): NormalisedStatus;
+  /** Its lifecycle rank: a later stage wins a tie in time, and (arrival order) is not overtaken by an earlier one. */
+  rankOf(eventType: string): number;
+  /** Status/event names the provider documents (for the CLIs' checks and the watchdog's configuration). */
+  readonly knownEventTypes: readonly string[];
+  /** Default stall deadlines in minutes, by the provider's own status name. */
+  readonly defaultStallDeadlines: Readonly<Record<string, number>>;
+  readonly naming: JobNaming;
+  /** Words for a terminal event of this provider (the watchdog's stalls are worded apart). */
+  describe(item: EventItem): EventDescription;
+}
+
+/** The same spelling rule for every status lookup: providers may drift in case or stray whitespace. */
+export const eventTypeKey = (eventType: string): string => eventType.trim().toLowerCase();
+
+/** A status table lookup by {@link eventTypeKey}, reading own properties only (`constructor` is unknown). */
+export function lookupStatus<T>(table: Readonly<Record<string, T>>, eventType: string, fallback: T): T {
+  const key = eventTypeKey(eventType);
+  return Object.hasOwn(table, key) ? (table[key] ?? fallback) : fallback;
+}
+
+/** Naming for providers whose job is one id (partition = job). */
+export const singleIdNaming = (provider: string, idName: string): JobNaming => ({
+  usage: `${provider} <${idName}>`,
+  fromArgs: (args) => (args.length === 1 && args[0] ? { partitionId: args[0], jobId: args[0] } : undefined),
+  toArgs: (job) => [job.jobId],
+  kindOf: () => 'job',
+});

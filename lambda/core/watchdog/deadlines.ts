@@ -4,29 +4,15 @@
  * local stack (`LOCAL_STALL_DEADLINES`), so the three cannot disagree. Pure: no clock, no I/O.
  */
 import * as z from 'zod/mini';
-import { contentorStatusFor, panjayaStatusFor } from '../lifecycle';
-import { providerNames, type NormalisedStatus, type ProviderName } from '../model';
+import type { ProviderName } from '../model';
+import { builtInRegistry, type ProviderRegistry } from '../providers';
+import { eventTypeKey } from '../providers/provider';
+
+export { eventTypeKey } from '../providers/provider';
 
 /** Normalised statuses the watchdog may sweep: the non-terminal ones a provider event can put a job in. */
 export const sweepableStatuses = ['in_progress', 'ready'] as const;
 export type SweepableStatus = (typeof sweepableStatuses)[number];
-
-/**
- * Defaults, in minutes. Contentor's stages and Panjaya's generation are machine work: 2 h and 3 h without news
- * means something was lost. `version_ready` waits on a person (QC / editing), so only a late reminder.
- */
-export const defaultStallDeadlineMinutes: Readonly<Record<ProviderName, Readonly<Record<string, number>>>> = {
-  contentor: { downloading: 120, processing: 120, uploading: 120 },
-  panjaya: { version_generating: 180, version_ready: 48 * 60 },
-};
-
-const statusOf: Record<ProviderName, (eventType: string) => NormalisedStatus> = {
-  contentor: contentorStatusFor,
-  panjaya: panjayaStatusFor,
-};
-
-/** Same spelling rule as the lifecycle mapping: providers may drift in case or whitespace. */
-export const eventTypeKey = (eventType: string): string => eventType.trim().toLowerCase();
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/i;
 const UNIT_MINUTES: Record<string, number> = { m: 1, min: 1, h: 60, d: 1440 };
@@ -64,37 +50,45 @@ const toDeadlineObject = z.transform((value: unknown) => {
   }
 });
 
-const DeadlinesByProviderSchema = z.partialRecord(z.enum(providerNames), ProviderDeadlinesSchema, {
-  error: `stallDeadlines must be a JSON object by provider, e.g. {"contentor":{"processing":"2h"},"panjaya":{"version_ready":"off"}}`,
+const deadlinesExample = `{"contentor":{"processing":"2h"},"panjaya":{"version_ready":"off"}}`;
+const DeadlinesByProviderSchema = z.record(z.string(), ProviderDeadlinesSchema, {
+  error: `stallDeadlines must be a JSON object by provider, e.g. ${deadlinesExample}`,
 });
 
-const onlyWaitingStatuses = z.superRefine((value: z.output<typeof DeadlinesByProviderSchema>, ctx) => {
-  for (const provider of providerNames) {
-    for (const eventType of Object.keys(value[provider] ?? {})) {
-      const status = statusOf[provider](eventType);
-      if (!(sweepableStatuses as readonly string[]).includes(status)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [provider, eventType],
-          message: `${provider} "${eventType}" is ${status === 'unknown' ? 'not a status this receiver knows' : `${status}, not a waiting status`}; deadlines apply to ${describeKnown(provider)}`,
-        });
+/** Only providers that exist, and only their waiting statuses (the module's own mapping decides which those are). */
+const onlyWaitingStatuses = (providers: ProviderRegistry) =>
+  z.superRefine((value: z.output<typeof DeadlinesByProviderSchema>, ctx) => {
+    for (const [provider, entries] of Object.entries(value)) {
+      const module = providers.get(provider);
+      if (module === undefined) {
+        ctx.addIssue({ code: 'custom', path: [provider], message: `"${provider}" is not a provider here (known: ${providers.names.join(', ')})` });
+        continue;
+      }
+      const waiting = module.knownEventTypes.filter((eventType) => isSweepable(module.statusOf(eventType)));
+      for (const eventType of Object.keys(entries)) {
+        const status = module.statusOf(eventType);
+        if (!isSweepable(status)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [provider, eventType],
+            message: `${provider} "${eventType}" is ${status === 'unknown' ? 'not a status this receiver knows' : `${status}, not a waiting status`}; deadlines apply to ${waiting.join(', ') || 'none of its statuses'}`,
+          });
+        }
       }
     }
-  }
-});
+  });
+
+const isSweepable = (status: string): status is SweepableStatus => (sweepableStatuses as readonly string[]).includes(status);
 
 /**
- * `{"contentor": {"processing": "2h"}, "panjaya": {"version_ready": "off"}}`, merged over the defaults: name only
- * what you change. A JSON string of that object is accepted too (`-c stallDeadlines='…'`, environment variables).
+ * `{"contentor": {"processing": "2h"}, "panjaya": {"version_ready": "off"}}`, merged over each provider's defaults:
+ * name only what you change. A JSON string of that object is accepted too (`-c stallDeadlines='…'`, environment).
  */
-export const StallDeadlinesSchema = z.pipe(
-  z.pipe(toDeadlineObject, DeadlinesByProviderSchema).check(onlyWaitingStatuses),
-  z.transform((value: z.output<typeof DeadlinesByProviderSchema>) => resolveDeadlines(value)),
-);
-
-function describeKnown(provider: ProviderName): string {
-  const known = provider === 'contentor' ? ['downloading', 'processing', 'uploading'] : ['version_generating', 'version_ready'];
-  return known.join(', ');
+export function stallDeadlinesSchema(providers: ProviderRegistry = builtInRegistry) {
+  return z.pipe(
+    z.pipe(toDeadlineObject, DeadlinesByProviderSchema).check(onlyWaitingStatuses(providers)),
+    z.transform((value: z.output<typeof DeadlinesByProviderSchema>) => resolveDeadlines(value, providers)),
+  );
 }
 
 /** One resolved deadline: jobs whose state is `eventType` of `provider` stall after `minutes` without news. */
@@ -107,22 +101,22 @@ export interface DeadlineRule {
   readonly minutes: number;
 }
 
-const DeadlineRuleSchema = z.object({ provider: z.enum(providerNames), eventType: z.string(), status: z.enum(sweepableStatuses), minutes: z.number() });
+const DeadlineRuleSchema = z.object({ provider: z.string(), eventType: z.string(), status: z.enum(sweepableStatuses), minutes: z.number() });
 
 /** What the configuration accepts: an object by provider, its JSON text, or rules resolved before. */
-export type StallDeadlinesInput = string | Readonly<Partial<Record<ProviderName, Readonly<Record<string, string | number | null | false>>>>> | StallDeadlines;
+export type StallDeadlinesInput = string | Readonly<Record<ProviderName, Readonly<Record<string, string | number | null | false>>>> | StallDeadlines;
 
 /** Deadlines after merging the configuration over the defaults; disabled entries are gone. */
 export type StallDeadlines = readonly DeadlineRule[];
 
-function resolveDeadlines(overrides: Partial<Record<ProviderName, Record<string, number | null>>>): StallDeadlines {
+function resolveDeadlines(overrides: Readonly<Record<string, Record<string, number | null>>>, providers: ProviderRegistry): StallDeadlines {
   const rules: DeadlineRule[] = [];
-  for (const provider of providerNames) {
-    const merged = new Map<string, number | null>(Object.entries(defaultStallDeadlineMinutes[provider]));
-    for (const [eventType, minutes] of Object.entries(overrides[provider] ?? {})) merged.set(eventTypeKey(eventType), minutes);
+  for (const module of providers.modules) {
+    const merged = new Map<string, number | null>(Object.entries(module.defaultStallDeadlines));
+    for (const [eventType, minutes] of Object.entries(Object.hasOwn(overrides, module.name) ? (overrides[module.name] ?? {}) : {})) merged.set(eventTypeKey(eventType), minutes);
     for (const [eventType, minutes] of merged) {
-      const status = statusOf[provider](eventType) as SweepableStatus;
-      if (minutes !== null) rules.push({ provider, eventType, status, minutes });
+      const status = module.statusOf(eventType);
+      if (minutes !== null && isSweepable(status)) rules.push({ provider: module.name, eventType, status, minutes });
     }
   }
   return rules;
@@ -134,26 +128,26 @@ export class StallDeadlinesError extends Error {
 }
 
 /** Validates and resolves a deadline configuration (object or JSON text; undefined = the defaults). */
-export function parseStallDeadlines(input: unknown, source = 'stallDeadlines'): StallDeadlines {
-  const result = StallDeadlinesSchema.safeParse(input ?? {});
+export function parseStallDeadlines(input: unknown, source = 'stallDeadlines', providers: ProviderRegistry = builtInRegistry): StallDeadlines {
+  const result = stallDeadlinesSchema(providers).safeParse(input ?? {});
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => (issue.path.length > 0 ? `${source}.${issue.path.join('.')}: ${issue.message}` : `${source}: ${issue.message}`));
   throw new StallDeadlinesError(lines.join('; '));
 }
 
 /** The resolved rules as the compact JSON the watchdog function gets in its environment (minutes per status). */
-export function serialiseStallDeadlines(rules: StallDeadlines): string {
-  return JSON.stringify(rulesToObject(rules));
+export function serialiseStallDeadlines(rules: StallDeadlines, providers: ProviderRegistry = builtInRegistry): string {
+  return JSON.stringify(rulesToObject(rules, providers));
 }
 
 /** Rules back in configuration form; defaults that were switched off are spelled out as null so they stay off. */
-function rulesToObject(rules: StallDeadlines): Partial<Record<ProviderName, Record<string, number | null>>> {
-  const out: Partial<Record<ProviderName, Record<string, number | null>>> = {};
+function rulesToObject(rules: StallDeadlines, providers: ProviderRegistry = builtInRegistry): Record<ProviderName, Record<string, number | null>> {
+  const out: Record<ProviderName, Record<string, number | null>> = {};
   for (const rule of rules) (out[rule.provider] ??= {})[rule.eventType] = rule.minutes;
-  for (const provider of providerNames) {
-    for (const eventType of Object.keys(defaultStallDeadlineMinutes[provider])) {
-      const entry = (out[provider] ??= {});
-      if (!(eventType in entry)) entry[eventType] = null;
+  for (const module of providers.modules) {
+    for (const eventType of Object.keys(module.defaultStallDeadlines)) {
+      const entry = (out[module.name] ??= {});
+      if (!Object.hasOwn(entry, eventType)) entry[eventType] = null;
     }
   }
   return out;

@@ -145,7 +145,7 @@ export function buildStall(state: StateItem, judgement: StallJudgement, now: Dat
     body: Buffer.from(JSON.stringify(payload), 'utf8'),
     contentHash: eventId,
     // Not used for a stall (ordering is by placement below); kept per provider for readers of the type.
-    ordering: state.provider === 'panjaya' ? 'arrival-sequence' : 'provider-timestamp',
+    ordering: 'provider-timestamp',
     rank: 0,
   };
   const item = buildEventItem(event, { eventId, orderKey, occurredAt: judgement.dueAt }, detectedAt, retentionDays);

@@ -4,18 +4,25 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { canonicalForms } from '../../../lambda/core/canonical-json';
 import { SignatureError, ValidationError } from '../../../lambda/core/errors';
-import { contentor, normaliseIsoTimestamp } from '../../../lambda/core/providers/contentor';
-import type { TrustMaterial } from '../../../lambda/core/providers/provider';
+import { contentor } from '../../../lambda/core/providers/contentor';
+import { normaliseIsoTimestamp } from '../../../lambda/core/providers/timestamps';
+import type { RawRequest, Trust } from '../../../lambda/core/providers/provider';
 import { contentorEnvelope, signContentorHeader } from '../../helpers/signing';
 import { payloadTextOfEvent } from '../../helpers/events';
-import { request, validationMessage, verifyOutcome } from './outcome';
+import { request, secretsTrust, validationMessage, verifyAndNormalise, verifyOutcome } from './outcome';
 
 const secret = 'whsec-test-current';
 const oldSecret = 'whsec-test-previous';
 const data = '{"uuid": "a1b2c3d4-e5f6-7890-abcd-1234567890ab", "status": "processing", "timestamp": "2025-04-09T15:30:45Z"}';
-const trust = (...secrets: string[]): TrustMaterial => ({ panjayaPublicKeys: [], contentorSecrets: secrets });
+const trust = (...secrets: string[]): Trust => secretsTrust(...secrets);
 const trusted = trust(secret);
-const outcome = (body: string, headers: Record<string, string> = {}, material = trusted) => verifyOutcome(() => contentor.verify(request(body, headers), material));
+/** normalise runs only after verify: an envelope is verified as it is, anything else header-signed first. */
+const normaliseSigned = (req: RawRequest) => {
+  const text = req.body.toString('utf8');
+  const signed = /"signature"/.test(text) ? req : { ...req, headers: { ...req.headers, 'x-webhook-signature': signContentorHeader(text, secret) } };
+  return verifyAndNormalise(contentor, signed, trusted);
+};
+const outcome = (body: string, headers: Record<string, string> = {}, material = trusted) => verifyOutcome(() => contentor.verify(request(body, headers), material, new Date()));
 const header = (value: string) => ({ 'x-webhook-signature': value });
 
 const golden = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/canonical-golden.json'), 'utf8')) as { input: string; expected: string }[];
@@ -105,7 +112,7 @@ describe('Contentor envelope signature', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.json().map((j) => `{"data": ${j}, "signature": "AAAA"}`)), fc.option(fc.string()), (body, signature) => {
         const headers: Record<string, string> = signature === null ? {} : header(signature);
-        expect(() => contentor.verify(request(body, headers), trusted)).toThrow(SignatureError);
+        expect(() => contentor.verify(request(body, headers), trusted, new Date())).toThrow(SignatureError);
       }),
     );
   });
@@ -113,14 +120,14 @@ describe('Contentor envelope signature', () => {
 
 describe('Contentor normalisation', () => {
   const payload = (fields: Record<string, unknown>) => JSON.stringify({ uuid: 'u-1', status: 'processing', timestamp: '2025-04-09T15:30:45Z', ...fields });
-  const normalise = (fields: Record<string, unknown> = {}) => contentor.normalise(request(payload(fields)));
+  const normalise = (fields: Record<string, unknown> = {}) => normaliseSigned(request(payload(fields)));
 
   it('uses the uuid as job and partition, the provider timestamp as occurredAt', () => {
     expect(normalise()).toMatchObject({ provider: 'contentor', jobId: 'u-1', partitionId: 'u-1', status: 'in_progress', eventType: 'processing', occurredAt: '2025-04-09T15:30:45.000Z', ordering: 'provider-timestamp' });
   });
   it('gives the header form and the envelope form of one event the same hash and payload', () => {
-    const viaHeader = contentor.normalise(request(data));
-    const viaEnvelope = contentor.normalise(request(contentorEnvelope(data, secret)));
+    const viaHeader = normaliseSigned(request(data));
+    const viaEnvelope = normaliseSigned(request(contentorEnvelope(data, secret)));
     expect(viaEnvelope.contentHash).toBe(viaHeader.contentHash);
     // The envelope's payload is its `data` text: the same JSON the header form signs as the whole body.
     expect(JSON.parse(payloadTextOfEvent(viaEnvelope))).toEqual(JSON.parse(payloadTextOfEvent(viaHeader)));
@@ -152,14 +159,14 @@ describe('Contentor normalisation', () => {
     expect(normalise({ timestamp: '2025-04-09T15:30:45' }).occurredAt).toBe('2025-04-09T15:30:45.000Z');
   });
   it('names the failing field', () => {
-    expect(validationMessage(() => contentor.normalise(request('{"status": "processing", "timestamp": "2025-04-09T15:30:45Z"}')))).toBe('uuid: Required');
+    expect(validationMessage(() => normaliseSigned(request('{"status": "processing", "timestamp": "2025-04-09T15:30:45Z"}')))).toBe('uuid: Required');
     expect(validationMessage(() => normalise({ uuid: '' }))).toBe('uuid: must not be empty');
     expect(validationMessage(() => normalise({ timestamp: 'yesterday' }))).toBe('timestamp: not an ISO-8601 date-time');
     expect(validationMessage(() => normalise({ timestamp: '2025-02-30T00:00:00Z' }))).toBe('timestamp: not an ISO-8601 date-time');
   });
   it('rejects a body that is not a JSON object', () => {
-    expect(() => contentor.normalise(request('{"uuid":'))).toThrow(ValidationError);
-    expect(validationMessage(() => contentor.normalise(request('"text"')))).toBe('body: expected a JSON object');
+    expect(() => normaliseSigned(request('{"uuid":'))).toThrow(ValidationError);
+    expect(validationMessage(() => normaliseSigned(request('"text"')))).toBe('body: expected a JSON object');
   });
 });
 

@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { contentor } from '../../../lambda/core/providers/contentor';
 import { panjaya } from '../../../lambda/core/providers/panjaya';
-import type { ProviderModule, TrustMaterial } from '../../../lambda/core/providers/provider';
+import type { ProviderModule, Trust } from '../../../lambda/core/providers/provider';
 import { contentorEnvelope, signContentorHeader, signPanjaya } from '../../helpers/signing';
 import { request } from './outcome';
 
@@ -15,16 +15,16 @@ const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const secret = 'whsec-measure';
 const panjayaBody = '{"asset_id":"asset-1","version_id":"ver-1","version_locale":"fr-FR","event":"version_generated"}';
 const data = '{"uuid": "a1b2c3d4-e5f6-7890-abcd-1234567890ab", "status": "processing", "timestamp": "2025-04-09T15:30:45Z"}';
-const oneKey: TrustMaterial = { panjayaPublicKeys: [key.publicKey], contentorSecrets: [secret] };
-const rotation: TrustMaterial = { panjayaPublicKeys: [otherKey.publicKey, key.publicKey], contentorSecrets: ['whsec-old', secret] };
+const oneKey: Trust = { publicKeys: [key.publicKey], secrets: [secret] };
+const rotation: Trust = { publicKeys: [otherKey.publicKey, key.publicKey], secrets: ['whsec-old', secret] };
 
-function medianMicros(provider: ProviderModule, body: string, headers: Record<string, string>, trust: TrustMaterial): number {
+function medianMicros(provider: ProviderModule, body: string, headers: Record<string, string>, trust: Trust): number {
   const req = request(body, headers);
   const samples: number[] = [];
   for (let i = 0; i < ITERATIONS; i++) {
     const start = process.hrtime.bigint();
     try {
-      provider.verify(req, trust);
+      provider.verify(req, trust, new Date());
     } catch {
       // Rejections are measured too.
     }
@@ -34,7 +34,7 @@ function medianMicros(provider: ProviderModule, body: string, headers: Record<st
   return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
 }
 
-const cases: [string, ProviderModule, string, Record<string, string>, TrustMaterial][] = [
+const cases: [string, ProviderModule, string, Record<string, string>, Trust][] = [
   ['panjaya der-hex, 1 key', panjaya, panjayaBody, { 'x-signature': signPanjaya(panjayaBody, key.privateKey) }, oneKey],
   ['panjaya raw-base64, 1 key', panjaya, panjayaBody, { 'x-signature': signPanjaya(panjayaBody, key.privateKey, 'raw-base64') }, oneKey],
   ['panjaya der-hex, 2 keys (2nd matches)', panjaya, panjayaBody, { 'x-signature': signPanjaya(panjayaBody, key.privateKey) }, rotation],

@@ -1,6 +1,8 @@
 /** Small helpers for provider tests: what a verify/normalise call ended in, as plain data easy to assert on. */
 import { SignatureError, ValidationError } from '../../../lambda/core/errors';
-import type { RawRequest } from '../../../lambda/core/providers/provider';
+import type { KeyObject } from 'node:crypto';
+import type { NormalisedEvent } from '../../../lambda/core/model';
+import type { ProviderModule, RawRequest, Trust } from '../../../lambda/core/providers/provider';
 
 export function request(body: string | Buffer, headers: Record<string, string> = {}): RawRequest {
   return { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, headers };
@@ -26,4 +28,13 @@ export function validationMessage(run: () => unknown): string {
     throw error;
   }
   throw new Error('expected a ValidationError');
+}
+
+/** Trust material as a verifier gets it (lambda/core/providers/provider.ts). */
+export const keysTrust = (...publicKeys: KeyObject[]): Trust => ({ publicKeys, secrets: [] });
+export const secretsTrust = (...secrets: string[]): Trust => ({ publicKeys: [], secrets });
+
+/** verify then normalise, as ingest runs them: normalise takes what verify returned. */
+export function verifyAndNormalise<V>(module: ProviderModule<V>, req: RawRequest, trust: Trust, now = new Date()): NormalisedEvent {
+  return module.normalise(req, module.verify(req, trust, now));
 }

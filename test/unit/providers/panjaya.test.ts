@@ -2,24 +2,26 @@ import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { SignatureError, ValidationError } from '../../../lambda/core/errors';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM, panjaya, parsePanjayaPublicKeys } from '../../../lambda/core/providers/panjaya';
-import type { TrustMaterial } from '../../../lambda/core/providers/provider';
+import type { RawRequest, Trust } from '../../../lambda/core/providers/provider';
 import { signPanjaya } from '../../helpers/signing';
 import { payloadTextOfEvent } from '../../helpers/events';
-import { request, validationMessage, verifyOutcome } from './outcome';
+import { keysTrust, request, validationMessage, verifyAndNormalise, verifyOutcome } from './outcome';
 
 const ecKeys = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const signer = ecKeys();
 const other = ecKeys();
 const body = '{"asset_id":"asset-1","version_id":"ver-1","version_locale":"fr-FR","event":"version_generated","extra":{"n":1}}';
-const trust = (...keys: KeyObject[]): TrustMaterial => ({ panjayaPublicKeys: keys, contentorSecrets: [] });
+const trust = (...keys: KeyObject[]): Trust => keysTrust(...keys);
 const trusted = trust(signer.publicKey);
+/** normalise runs only after verify: sign the body so each normalise test goes through the real verifier. */
+const normaliseSigned = (req: RawRequest) => verifyAndNormalise(panjaya, { ...req, headers: { ...req.headers, 'x-signature': signPanjaya(req.body.toString('utf8'), signer.privateKey) } }, trusted);
 const signed = (headers: Record<string, string> = {}, text = body) =>
   request(text, { 'x-signature': signPanjaya(text, signer.privateKey), ...headers });
-const outcome = (headers: Record<string, string>, text = body, material = trusted) => verifyOutcome(() => panjaya.verify(request(text, headers), material));
+const outcome = (headers: Record<string, string>, text = body, material = trusted) => verifyOutcome(() => panjaya.verify(request(text, headers), material, new Date()));
 
 describe('Panjaya signature verification', () => {
   it('accepts hex of DER, the documented form', () => {
-    expect(verifyOutcome(() => panjaya.verify(signed(), trusted))).toBe('ok');
+    expect(verifyOutcome(() => panjaya.verify(signed(), trusted, new Date()))).toBe('ok');
   });
   it.each(['raw-hex', 'raw-base64', 'der-base64'] as const)('accepts %s', (encoding) => {
     expect(outcome({ 'x-signature': signPanjaya(body, signer.privateKey, encoding) })).toBe('ok');
@@ -56,9 +58,9 @@ describe('Panjaya signature verification', () => {
     expect(outcome({ 'x-signature': '  ' })).toBe('missing_signature');
   });
   it('accepts X-Signature-Algorithm ES256 and rejects any other algorithm', () => {
-    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'ES256' }), trusted))).toBe('ok');
-    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'RS256' }), trusted))).toBe('unsupported_algorithm');
-    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'ES256, HS256' }), trusted))).toBe('unsupported_algorithm');
+    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'ES256' }), trusted, new Date()))).toBe('ok');
+    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'RS256' }), trusted, new Date()))).toBe('unsupported_algorithm');
+    expect(verifyOutcome(() => panjaya.verify(signed({ 'x-signature-algorithm': 'ES256, HS256' }), trusted, new Date()))).toBe('unsupported_algorithm');
   });
   it('accepts a comma-joined header when one candidate is good', () => {
     const good = signPanjaya(body, signer.privateKey);
@@ -66,17 +68,17 @@ describe('Panjaya signature verification', () => {
     expect(outcome({ 'x-signature': `not-a-signature, ${good}` })).toBe('ok');
   });
   it('accepts a signature from the second trusted key (rotation)', () => {
-    expect(verifyOutcome(() => panjaya.verify(signed(), trust(other.publicKey, signer.publicKey)))).toBe('ok');
+    expect(verifyOutcome(() => panjaya.verify(signed(), trust(other.publicKey, signer.publicKey), new Date()))).toBe('ok');
   });
   it('rejects everything when no key is trusted', () => {
-    expect(verifyOutcome(() => panjaya.verify(signed(), trust()))).toBe('invalid_signature');
+    expect(verifyOutcome(() => panjaya.verify(signed(), trust(), new Date()))).toBe('invalid_signature');
   });
   it('never throws anything but SignatureError on arbitrary headers and bodies', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.string(), fc.option(fc.string()), (bytes, signature, algorithm) => {
         const headers: Record<string, string> = { 'x-signature': signature };
         if (algorithm !== null) headers['x-signature-algorithm'] = algorithm;
-        expect(() => panjaya.verify(request(Buffer.from(bytes), headers), trusted)).toThrow(SignatureError);
+        expect(() => panjaya.verify(request(Buffer.from(bytes), headers), trusted, new Date())).toThrow(SignatureError);
       }),
     );
   });
@@ -116,10 +118,10 @@ describe('parsePanjayaPublicKeys', () => {
 });
 
 describe('Panjaya normalisation', () => {
-  const normalise = (payload: Record<string, unknown>) => panjaya.normalise(request(JSON.stringify(payload)));
+  const normalise = (payload: Record<string, unknown>) => normaliseSigned(request(JSON.stringify(payload)));
 
   it('makes a version event into job <asset_id>/<version_id> in the asset partition', () => {
-    const event = panjaya.normalise(request(body));
+    const event = normaliseSigned(request(body));
     expect(event).toMatchObject({ provider: 'panjaya', jobId: 'asset-1/ver-1', partitionId: 'asset-1', status: 'succeeded', eventType: 'version_generated', ordering: 'arrival-sequence' });
     expect(event.occurredAt).toBeUndefined();
   });
@@ -127,10 +129,10 @@ describe('Panjaya normalisation', () => {
     expect(normalise({ asset_id: 'asset-1', version_id: null, event: 'asset_failed' })).toMatchObject({ jobId: 'asset-1', partitionId: 'asset-1', status: 'failed' });
   });
   it('hashes the raw body bytes', () => {
-    expect(panjaya.normalise(request(body)).contentHash).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(normaliseSigned(request(body)).contentHash).toBe(createHash('sha256').update(body).digest('hex'));
   });
   it('keeps unknown extra fields in the payload', () => {
-    const event = panjaya.normalise(request(body));
+    const event = normaliseSigned(request(body));
     expect(payloadTextOfEvent(event)).toBe(body);
     expect(event.details).toEqual({ locale: 'fr-FR' });
   });
@@ -160,7 +162,7 @@ describe('Panjaya normalisation', () => {
     expect(validationMessage(() => normalise({ asset_id: 7, event: 'version_ready' }))).toBe('asset_id: Expected a string');
   });
   it('rejects a body that is not a JSON object', () => {
-    expect(() => panjaya.normalise(request('not json'))).toThrow(ValidationError);
-    expect(validationMessage(() => panjaya.normalise(request('[1]')))).toBe('body: expected a JSON object');
+    expect(() => normaliseSigned(request('not json'))).toThrow(ValidationError);
+    expect(validationMessage(() => normaliseSigned(request('[1]')))).toBe('body: expected a JSON object');
   });
 });
