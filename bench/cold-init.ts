@@ -3,6 +3,7 @@
  * call against the local stack, interleaved round by round with the two baselines (empty handler; a bundle of only
  * the SDK clients the function uses, making the same SDK requests) so machine noise hits all of them alike.
  * The child environment mirrors Lambda's: region and credentials in the environment, the stack's NODE_OPTIONS.
+ * Every variant runs on each given Node binary (Lambda's Node 24 and this machine's Node), in the same rounds.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -53,8 +54,8 @@ interface Sample {
   result: unknown;
 }
 
-async function spawnOnce(childFile: string, bundleFile: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<Sample> {
-  const { stdout } = await run(process.execPath, [childFile, bundleFile, eventFile], { env, maxBuffer: 16 * 1024 * 1024 });
+async function spawnOnce(node: string, childFile: string, bundleFile: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<Sample> {
+  const { stdout } = await run(node, [childFile, bundleFile, eventFile], { env, maxBuffer: 16 * 1024 * 1024 });
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   if (!line) throw new Error(`cold-init child printed no result:\n${stdout.slice(-2000)}`);
   return JSON.parse(line.slice('BENCH_RESULT '.length)) as Sample;
@@ -73,20 +74,29 @@ async function pendingTerminalRecords(stack: BenchStack, trust: BenchTrust, coun
   return { tableName, records };
 }
 
-export async function measureColdInit(options: {
+/** Cold init of both functions on one Node binary. */
+export interface ColdInitByFunction {
+  readonly receiver: ColdInitResult;
+  readonly fanout: ColdInitResult;
+}
+
+export async function measureColdInit<N extends string>(options: {
   stack: BenchStack;
   trust: BenchTrust;
   bundles: Record<BundleName, BuiltBundle>;
   runs: number;
   workDir: string;
+  /** Node binaries to run on, by a name of the caller's choosing. */
+  nodes: Readonly<Record<N, string>>;
   log: (message: string) => void;
-}): Promise<{ receiver: ColdInitResult; fanout: ColdInitResult }> {
+}): Promise<Record<N, ColdInitByFunction>> {
   const { stack, trust, bundles, runs, workDir } = options;
+  const nodeNames = Object.keys(options.nodes) as N[];
   const childFile = path.join(workDir, 'cold-child.cjs');
   await build({ entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cold-child.ts')], outfile: childFile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 
   const { tableName: receiverTable } = await stack.createTable('bench-cold-receiver');
-  const fanoutRecords = await pendingTerminalRecords(stack, trust, runs * 3);
+  const fanoutRecords = await pendingTerminalRecords(stack, trust, runs * 3 * nodeNames.length);
   const base: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     AWS_REGION: 'us-east-1',
@@ -95,7 +105,7 @@ export async function measureColdInit(options: {
     POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
     // As in the stack (lib/constructs/functions.ts sets none); the *WithMaps variants measure the flag's cost.
     NODE_OPTIONS: '',
-    // Lambda runs Node 24; this machine's Node 20 would add the SDK's support warning to every start.
+    // The SDK's Node-support warning on Node 20 would add to every start there; Lambda's Node 24 prints none.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const receiverEnvironment = { ...base, ...receiverEnv(stack, trust, receiverTable), POWERTOOLS_SERVICE_NAME: 'receiver' };
@@ -129,19 +139,24 @@ export async function measureColdInit(options: {
     { name: 'fanoutWithMaps', bundle: 'fanoutWithMaps', env: withMaps(fanoutEnvironment), eventFor: streamEvent, check: expectNoFailures },
     { name: 'fanoutSdkOnly', bundle: 'fanoutSdkOnly', env: fanoutEnvironment, eventFor: streamEvent, check: expectNoFailures },
   ];
-  const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
+  const samples = new Map<string, Sample[]>();
+  const key = (node: N, variant: string) => `${node}/${variant}`;
   for (let i = 0; i < runs; i++) {
-    for (const variant of variants) {
-      const eventFile = path.join(workDir, `event-${variant.name}-${i}.json`);
-      writeFileSync(eventFile, JSON.stringify(await variant.eventFor(i)));
-      const sample = await spawnOnce(childFile, bundles[variant.bundle].file, eventFile, variant.env);
-      variant.check(sample.result);
-      samples.get(variant.name)?.push(sample);
+    // Nodes and variants take turns within a round, so machine noise hits all of them alike.
+    for (const node of nodeNames) {
+      for (const variant of variants) {
+        const eventFile = path.join(workDir, `event-${node}-${variant.name}-${i}.json`);
+        writeFileSync(eventFile, JSON.stringify(await variant.eventFor(i)));
+        const sample = await spawnOnce(options.nodes[node], childFile, bundles[variant.bundle].file, eventFile, variant.env);
+        variant.check(sample.result);
+        samples.set(key(node, variant.name), [...(samples.get(key(node, variant.name)) ?? []), sample]);
+      }
     }
     options.log(`cold init: round ${i + 1}/${runs}`);
   }
-  const total = (name: string) => median((samples.get(name) ?? []).map((s) => s.totalMs));
-  const part = (name: string, key: 'importMs' | 'firstCallMs') => median((samples.get(name) ?? []).map((s) => s[key]));
+  const byNode = (node: N): ColdInitByFunction => {
+  const total = (name: string) => median((samples.get(key(node, name)) ?? []).map((s) => s.totalMs));
+  const part = (name: string, k: 'importMs' | 'firstCallMs') => median((samples.get(key(node, name)) ?? []).map((s) => s[k]));
   const floorMs = total('floor');
   const result = (fn: 'receiver' | 'fanout'): ColdInitResult => {
     const medianMs = total(fn);
@@ -159,4 +174,6 @@ export async function measureColdInit(options: {
     };
   };
   return { receiver: result('receiver'), fanout: result('fanout') };
+  };
+  return Object.fromEntries(nodeNames.map((node) => [node, byNode(node)])) as Record<N, ColdInitByFunction>;
 }

@@ -11,8 +11,13 @@ export interface ReportInput {
   readonly node: string;
   readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly platform: string };
   readonly bundle: Record<string, { readonly bytes: number; readonly gzipBytes: number }>;
+  /** Measured on Lambda's Node (nodeVersions.lambda): the headline. */
   readonly coldInit: { readonly receiver: ColdInitResult; readonly fanout: ColdInitResult };
   readonly cpu: CpuResult;
+  /** The same measurements on this machine's Node, for comparison. */
+  readonly nodeVersions?: { readonly lambda: string; readonly host: string };
+  readonly coldInitOnHostNode?: { readonly receiver: ColdInitResult; readonly fanout: ColdInitResult };
+  readonly cpuOnHostNode?: CpuResult;
   readonly local: LocalResult;
   readonly cost: CostResult;
   readonly memoryMb: { readonly receiver: number; readonly fanout: number };
@@ -25,15 +30,23 @@ export function renderReport(r: ReportInput): string {
   const lines: string[] = [];
   const add = (...rows: string[]) => lines.push(...rows);
   add(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.platform}), Node ${r.node}, commit ${r.commit.slice(0, 12)}.`, '');
-  add('| function | memory | bundle (gzip) | cold init median | empty-handler floor | SDK-only baseline | vs SDK-only | with source maps (earlier) |', '|---|---|---|---|---|---|---|---|');
+  const lambdaNode = r.nodeVersions?.lambda ?? r.node;
+  const hostNode = r.nodeVersions?.host ?? r.node;
+  const coldRows: Array<[string, { readonly receiver: ColdInitResult; readonly fanout: ColdInitResult }]> = [[`${lambdaNode} (Lambda)`, r.coldInit]];
+  if (r.coldInitOnHostNode && hostNode !== lambdaNode) coldRows.push([`${hostNode} (this machine)`, r.coldInitOnHostNode]);
+  add('| function | Node | memory | bundle (gzip) | cold init median | empty-handler floor | SDK-only baseline | vs SDK-only | with source maps (earlier) |', '|---|---|---|---|---|---|---|---|---|');
   for (const fn of ['receiver', 'fanout'] as const) {
-    const c = r.coldInit[fn];
     const b = r.bundle[fn];
-    add(`| ${fn} | ${r.memoryMb[fn]} MB | ${b ? `${kb(b.bytes)} (${kb(b.gzipBytes)})` : '?'} | ${c.medianMs} ms | ${c.floorMs} ms | ${c.sdkOnlyMs} ms | ${c.vsSdkOnly}× | ${c.withSourceMapsMs} ms |`);
+    for (const [node, cold] of coldRows) {
+      const c = cold[fn];
+      add(`| ${fn} | ${node} | ${r.memoryMb[fn]} MB | ${b ? `${kb(b.bytes)} (${kb(b.gzipBytes)})` : '?'} | ${c.medianMs} ms | ${c.floorMs} ms | ${c.sdkOnlyMs} ms | ${c.vsSdkOnly}× | ${c.withSourceMapsMs} ms |`);
+    }
   }
-  add('', '| per-event CPU (warm) | µs | crypto floor | target (1.5 × floor + 20) |', '|---|---|---|---|');
+  const host = r.cpuOnHostNode && hostNode !== lambdaNode ? r.cpuOnHostNode : undefined;
+  add('', `| per-event CPU (warm) | µs on ${lambdaNode} | crypto floor | target (1.5 × floor + 20) |${host ? ` µs on ${hostNode} |` : ''}`, `|---|---|---|---|${host ? '---|' : ''}`);
   for (const [style, s] of Object.entries(r.cpu.styles)) {
-    add(`| ${style} | ${s.perEventUs} | ${s.floorUs} | ${s.targetUs} ${s.withinTarget ? '✓' : '✗'} |`);
+    const other = host?.styles[style as keyof CpuResult['styles']];
+    add(`| ${style} | ${s.perEventUs} | ${s.floorUs} | ${s.targetUs} ${s.withinTarget ? '✓' : '✗'} |${host ? ` ${other?.perEventUs ?? '?'} |` : ''}`);
   }
   add('', `| local stack (1 process + DynamoDB Local + fauxqs) | value |`, '|---|---|');
   for (const c of r.local.byConcurrency) add(`| concurrency ${c.concurrency}: events/s, p50 / p99 | ${c.eventsPerSecond}, ${c.p50Ms} / ${c.p99Ms} ms |`);

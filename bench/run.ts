@@ -5,7 +5,9 @@
  * BENCH_COLD_RUNS (default 10) sets the fresh processes per cold-init variant.
  */
 import '../tools/lib/quiet-node-warning';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,11 +15,13 @@ import { functionMemoryMb, PROJECT_ROOT } from '../lib/constructs/functions';
 import { buildAll } from './bundle';
 import { measureColdInit } from './cold-init';
 import { measureCost } from './cost';
-import { measureCpu } from './cpu';
+import type { CpuResult } from './cpu';
 import { makeTrust } from './fixtures';
+import { hostNode, lambdaNode, type NodeRuntime } from './node-runtime';
 import { measureLocal } from './local-load';
 import { renderReport } from './report';
 import { startBenchStack } from './stack';
+import { round } from './stats';
 
 // Metrics are EMF lines on stdout in Lambda; here they would only bury the progress output.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -36,17 +40,39 @@ function gitCommit(): string {
   }
 }
 
+/** Warm per-event CPU on `node`, in a fresh process running the bundled bench/cpu-child.ts. */
+async function cpuOn(node: NodeRuntime, childFile: string): Promise<CpuResult> {
+  const { stdout } = await promisify(execFile)(node.path, [childFile], { env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 16 * 1024 * 1024 });
+  const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+  if (!line) throw new Error(`cpu child on ${node.version} printed no result:\n${stdout.slice(-2000)}`);
+  return (JSON.parse(line.slice('BENCH_RESULT '.length)) as { result: CpuResult }).result;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const coldRuns = Math.max(10, Number(process.env.BENCH_COLD_RUNS ?? 10) || 10);
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const trust = makeTrust();
   try {
+    // Lambda runs Node 24 (the headline figures); this machine's Node beside it for comparison.
+    const host = hostNode();
+    let lambda: NodeRuntime | undefined;
+    try {
+      lambda = lambdaNode(log);
+    } catch (error) {
+      log(`no Node 24 (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): measuring on ${host.version} only`);
+    }
+    const node24 = lambda ?? host;
+    log(`Node: ${node24.version} (Lambda's runtime, headline) and ${host.version} (this machine)`);
     log('bundling with the stack’s esbuild options…');
     const bundles = await buildAll(workDir);
+    const cpuChild = path.join(workDir, 'cpu-child.cjs');
+    await build({ entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cpu-child.ts')], outfile: cpuChild, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
     // Before the emulators start, so the JVM does not share the cores with the CPU measurement.
-    log('warm per-event CPU…');
-    const cpu = measureCpu(trust);
+    log(`warm per-event CPU on ${node24.version}…`);
+    const cpu = await cpuOn(node24, cpuChild);
+    log(`warm per-event CPU on ${host.version}…`);
+    const cpuHost = await cpuOn(host, cpuChild);
     log('starting the local stack…');
     const stack = await startBenchStack(trust, STREAM_POLL_MS);
     try {
@@ -55,7 +81,8 @@ async function main(): Promise<void> {
       log('local throughput and latency…');
       const local = await measureLocal({ stack, trust, concurrencies: [1, 4, 16], jobsPerWorker: (c) => Math.max(4, Math.ceil(60 / c)), notifications: 30, streamPollMs: STREAM_POLL_MS, log });
       log(`cold init (${coldRuns} fresh processes per variant)…`);
-      const coldInit = await measureColdInit({ stack, trust, bundles, runs: coldRuns, workDir, log });
+      const cold = await measureColdInit({ stack, trust, bundles, runs: coldRuns, workDir, log, nodes: { lambda: node24.path, host: host.path } });
+      const coldInit = cold.lambda;
       log('cost…');
       const cost = await measureCost({ stack, trust, jobs: 48, memoryMb: functionMemoryMb, log });
       const bundle = Object.fromEntries(
@@ -66,12 +93,20 @@ async function main(): Promise<void> {
         date: new Date().toISOString(),
         commit: gitCommit(),
         node: process.version,
+        // coldInit and cpu are measured on Lambda's runtime (nodeVersions.lambda); *OnHostNode on this machine's Node.
+        nodeVersions: { lambda: node24.version, host: host.version },
         machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}` },
         durationSeconds: Math.round((Date.now() - started) / 1000),
         bundle,
         baselineBundles: { empty: bundles.empty.bytes, receiverSdkOnly: bundles.receiverSdkOnly.bytes, fanoutSdkOnly: bundles.fanoutSdkOnly.bytes },
         coldInit,
+        coldInitOnHostNode: cold.host,
         cpu,
+        cpuOnHostNode: cpuHost,
+        lambdaNodeVsHostNode: {
+          coldInitMs: { receiver: round(coldInit.receiver.medianMs - cold.host.receiver.medianMs), fanout: round(coldInit.fanout.medianMs - cold.host.fanout.medianMs) },
+          perEventUs: Object.fromEntries(Object.entries(cpu.styles).map(([style, s]) => [style, round(s.perEventUs - (cpuHost.styles[style as keyof typeof cpu.styles]?.perEventUs ?? 0))])),
+        },
         local,
         cost,
         memoryMb: functionMemoryMb,
