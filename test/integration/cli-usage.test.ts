@@ -12,6 +12,7 @@ import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { freePort } from '../../local/emulators';
 import { listen } from '../../local/http-server';
+import { jobStateReader } from '../../tools/examples/read-job-state';
 import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
 import { CONTENTOR_SECRET, receiverHarness, type ReceiverHarness } from '../helpers/receiver-harness';
 
@@ -134,6 +135,10 @@ describe('send prints the job id and jobs get counts the events', () => {
     const history = JSON.parse((await cli('jobs', ['history', 'contentor', uuid, '--json', '--outputs', outputsFile])).stdout) as unknown[];
     expect(history).toHaveLength(3);
     expect(got).toMatchObject({ status: 'succeeded', events: 3 });
+    // The README's "from your own code" reader sees the same state.
+    const reader = jobStateReader(table.tableName, { endpoint: dynamoEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    expect(await reader.contentor(uuid)).toEqual({ provider: 'contentor', jobId: uuid, status: 'succeeded', eventType: 'completed', updatedAt: got.updatedAt });
+    expect(await reader.panjaya('no-such-asset', 'v1')).toBeUndefined();
   });
 });
 
