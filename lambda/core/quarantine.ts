@@ -24,21 +24,11 @@ export function isQuarantinable(error: WebhookError): boolean {
 }
 
 /**
- * The headers a verifier reads, and nothing else (no cookies, no client addresses, no tracing ids): Panjaya
- * `x-signature`, Contentor `x-webhook-signature`, Standard Webhooks `webhook-*` and their `svix-*` aliases for
- * providers declared by configuration, and the content type.
+ * Kept from every refused delivery: the content type. Beside it, only the headers the provider's verifier reads
+ * (each module's `signatureHeaders`, passed as `extraNames`), and nothing else: no cookies, client addresses or
+ * tracing ids.
  */
-export const keptHeaderNames = [
-  'content-type',
-  'x-signature',
-  'x-webhook-signature',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'svix-id',
-  'svix-timestamp',
-  'svix-signature',
-] as const;
+export const keptHeaderNames = ['content-type'] as const;
 
 /** A longer value is no signature any provider sends; dropping it bounds the item (its replay fails as before). */
 export const MAX_KEPT_HEADER_CHARS = 4096;

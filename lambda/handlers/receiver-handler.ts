@@ -69,6 +69,7 @@ async function quarantine(result: IngestResult, deps: ReceiverDeps, requestId: s
     error: result.error,
     request: result.request,
     receivedAt: result.receivedAt ?? deps.now().toISOString(),
+    extraHeaderNames: deps.findProvider(providerName)?.signatureHeaders ?? [],
   });
   if (!record) return;
   const { logger } = deps.telemetry;

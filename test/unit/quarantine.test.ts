@@ -13,6 +13,7 @@ import {
   quarantineItemFor,
   quarantineRecordFor,
 } from '../../lambda/core/quarantine';
+import { getProvider } from '../../lambda/core/providers';
 
 const allowed = new Set<string>(keptHeaderNames);
 const headerName = fc.oneof(fc.constantFrom(...keptHeaderNames), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/));
@@ -33,12 +34,16 @@ describe('what the quarantine keeps', () => {
   });
 
   it('never keeps cookies, client addresses or authorisation headers', () => {
-    const kept = keptHeaders({ cookie: 'a=b', authorization: 'Bearer x', 'x-forwarded-for': '1.2.3.4', 'x-signature': 'ab' });
+    const kept = keptHeaders({ cookie: 'a=b', authorization: 'Bearer x', 'x-forwarded-for': '1.2.3.4', 'x-signature': 'ab' }, ['x-signature']);
     expect(kept).toEqual({ 'x-signature': 'ab' });
   });
 
   it('drops a header value longer than any signature (bounds the item)', () => {
-    expect(keptHeaders({ 'x-signature': 'a'.repeat(MAX_KEPT_HEADER_CHARS + 1) })).toEqual({});
+    expect(keptHeaders({ 'x-signature': 'a'.repeat(MAX_KEPT_HEADER_CHARS + 1) }, ['x-signature'])).toEqual({});
+  });
+
+  it('keeps the signature headers that the delivery provider reads, and no other provider headers', () => {
+    expect(keptHeaders({ 'x-signature': 'p', 'x-webhook-signature': 'c' }, getProvider('contentor')?.signatureHeaders)).toEqual({ 'x-webhook-signature': 'c' });
   });
 
   it('lets a configured provider add its own signature header', () => {
@@ -100,6 +105,7 @@ describe('which refusals are quarantined', () => {
       error: new SignatureError('invalid_signature', 'Invalid signature'),
       request: { body, headers: { 'x-signature': 'abcd', cookie: 'c' } },
       receivedAt: '2025-03-04T05:06:07.000Z',
+      extraHeaderNames: getProvider('panjaya')?.signatureHeaders,
     });
     expect(record).toMatchObject({ provider: 'panjaya', reason: 'invalid_signature', httpStatus: 401, detail: 'Invalid signature', headers: { 'x-signature': 'abcd' } });
     expect(Buffer.from(record?.body ?? []).equals(body)).toBe(true);

@@ -231,6 +231,8 @@ export const contentor: ProviderModule<ParsedBody> = {
   name: 'contentor',
   label: 'Contentor',
   trust: { kind: 'secrets', arnEnvName: 'CONTENTOR_SECRET_ARN', localEnvName: 'CONTENTOR_WEBHOOK_SECRETS' },
+  // The envelope form carries its signature in the body, which is kept whole.
+  signatureHeaders: ['x-webhook-signature'],
   verify,
   normalise,
   statusOf: (eventType) => lookupStatus(contentorStatuses, eventType, 'unknown'),

@@ -206,6 +206,7 @@ export const panjaya: ProviderModule<Record<string, unknown>> = {
   name: 'panjaya',
   label: 'Panjaya',
   trust: { kind: 'public-keys', envName: 'PANJAYA_PUBLIC_KEYS', defaultPem: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, parse: parsePanjayaPublicKeys },
+  signatureHeaders: ['x-signature', 'x-signature-algorithm'],
   verify,
   normalise,
   statusOf: (eventType) => lookupStatus(panjayaEventStatuses, eventType, 'unknown'),

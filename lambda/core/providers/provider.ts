@@ -77,6 +77,8 @@ export interface ProviderModule<V = unknown> {
   /** Display name in notifications. */
   readonly label: string;
   readonly trust: TrustSpec;
+  /** The request headers `verify` reads (lower case): what a refused delivery keeps to be verified again. */
+  readonly signatureHeaders: readonly string[];
   verify(request: RawRequest, trust: Trust, receivedAt: Date): V;
   normalise(request: RawRequest, verified: V): NormalisedEvent;
   /** The provider's status/event name → normalised status (`unknown` for names it does not document). */

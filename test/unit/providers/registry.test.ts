@@ -45,6 +45,7 @@ describe('a new built-in provider is its module plus one registry line', () => {
     name: 'fakeprov',
     label: 'Fake Provider',
     trust: { kind: 'secrets' },
+    signatureHeaders: ['x-fake'],
     verify: (request, trust) => {
       if (!trust.secrets.includes(request.headers['x-fake'] ?? '')) throw new Error('unreachable in this test');
       return JSON.parse(request.body.toString('utf8')) as { id: string; state: string };

@@ -21,7 +21,7 @@ import type { ConfiguredProvider } from './config-schema';
 import { verifyHmacHeader } from './hmac-header';
 import { compilePointer, fieldText } from './json-pointer';
 import { configuredStatusMap } from './status-map';
-import { decodeStandardWebhooksSecret, verifyStandardWebhook } from './standard-webhooks';
+import { decodeStandardWebhooksSecret, standardWebhooksHeaderNames, verifyStandardWebhook } from './standard-webhooks';
 
 /** What verification hands to normalise: the parsed tree that was checked, and the message id the scheme carried. */
 interface Verified {
@@ -115,6 +115,7 @@ export function configuredModule(name: string, config: ConfiguredProvider): Prov
     name,
     label: config.label,
     trust: { kind: 'secrets' },
+    signatureHeaders: signature.scheme === 'standard-webhooks' ? standardWebhooksHeaderNames : [signature.header.toLowerCase()],
     verify,
     normalise,
     statusOf: statuses.statusFor,
