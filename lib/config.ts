@@ -5,6 +5,8 @@ import { DEFAULT_MAX_BODY_BYTES } from '../lambda/config/env';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
 import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';
+import { providerRegistry } from '../lambda/core/providers';
+import { parseProvidersConfig, ProvidersConfigError } from '../lambda/core/providers/configured/config-schema';
 
 /**
  * Panjaya's callback-signing public key as published in their callbacks document (seeds/000_*), defined once beside
@@ -96,7 +98,10 @@ function parsePanjayaKeys(value: string | readonly string[], ctx: z.RefinementCt
  * Deploy-time configuration. Every key is optional: defaults make `cdk synth` work with no context at all.
  * Error messages name the context key and the fix.
  */
-export const DeployConfigSchema = z
+/** Room for the configured providers' JSON in a function's environment (Lambda: 4 KB for all variables). */
+export const MAX_PROVIDERS_ENV_BYTES = 2048;
+
+export const DeployConfigObject = z
   .object({
     /** Addresses subscribed to the failed-jobs topic and the alarm topic. */
     alertEmails: emailList.default([]),
@@ -178,29 +183,48 @@ export const DeployConfigSchema = z
      * Watchdog deadlines per provider status, merged over the defaults (lambda/core/watchdog/deadlines.ts), e.g.
      * `{"contentor":{"processing":"3h"},"panjaya":{"version_ready":"off"}}`; messages name the bad entry.
      */
-    stallDeadlines: z.unknown().transform((value, ctx) => {
-      try {
-        return parseStallDeadlines(value, 'stallDeadlines');
-      } catch (error) {
-        if (!(error instanceof StallDeadlinesError)) throw error;
-        ctx.addIssue({ code: 'custom', message: error.message });
-        return z.NEVER;
-      }
-    })
-      // Absent: parse `{}` (= the defaults) rather than skip the transform.
+    // Resolved below, once the providers (configured ones may be named here) are known.
+    stallDeadlines: z.unknown().optional(),
+    /**
+     * Providers declared by configuration alone (lambda/core/providers/configured/config-schema.ts): route name →
+     * label, signature scheme, JSON Pointers and status map. Each gets its route, its own Secrets Manager secret and
+     * everything the built-ins have; messages name the provider, the field and the fix.
+     */
+    providers: z
+      .unknown()
+      .transform((value, ctx) => {
+        try {
+          return parseProvidersConfig(value, 'providers');
+        } catch (error) {
+          if (!(error instanceof ProvidersConfigError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+          return z.NEVER;
+        }
+      })
+      // Absent: parse `{}` (no configured providers) rather than skip the transform.
       .prefault({}),
     /** Minutes between watchdog sweeps (a stall is reported at most this long after its deadline). */
     watchdogIntervalMinutes: positiveInt('watchdogIntervalMinutes', 'e.g. -c watchdogIntervalMinutes=5')
       .refine((minutes) => (minutes as number) <= 1440, 'watchdogIntervalMinutes must be at most 1440 (one day)')
       .default(5),
   })
-  .strict()
-  .superRefine((config, ctx) => {
+  .strict();
+
+export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) => {
     if ((config.slackWorkspaceId === undefined) !== (config.slackChannelId === undefined)) {
       ctx.addIssue({
         code: 'custom',
         path: ['slackChannelId'],
         message: 'slackWorkspaceId and slackChannelId: set both (Slack notifications on) or neither (off)',
+      });
+    }
+    // The declarations travel in the functions' environment, which Lambda caps at 4 KB in all.
+    const providersBytes = Buffer.byteLength(JSON.stringify(config.providers), 'utf8');
+    if (providersBytes > MAX_PROVIDERS_ENV_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['providers'],
+        message: `providers: ${providersBytes} bytes of declarations, more than the ${MAX_PROVIDERS_ENV_BYTES} that fit beside the rest of a Lambda environment (4 KB): shorten labels or status maps, or split the providers across stacks`,
       });
     }
     if (config.throttleBurstLimit < config.throttleRateLimit) {
@@ -210,6 +234,16 @@ export const DeployConfigSchema = z
         message: 'throttleBurstLimit must be at least throttleRateLimit',
       });
     }
+  })
+  .transform((config, ctx) => {
+    try {
+      // Deadlines may name configured providers' statuses: resolved against the built-ins plus those.
+      return { ...config, stallDeadlines: parseStallDeadlines(config.stallDeadlines ?? {}, 'stallDeadlines', providerRegistry(config.providers)) };
+    } catch (error) {
+      if (!(error instanceof StallDeadlinesError)) throw error;
+      ctx.addIssue({ code: 'custom', path: ['stallDeadlines'], message: error.message });
+      return z.NEVER;
+    }
   });
 
 /** The raw, unvalidated configuration (what cdk.json or a caller of the construct passes). */
@@ -218,10 +252,10 @@ export type DeployConfigInput = z.input<typeof DeployConfigSchema>;
 export type DeployConfig = z.output<typeof DeployConfigSchema>;
 
 /** A context key this app reads: every key of {@link DeployConfigSchema}, so a key added there is known everywhere. */
-export type ContextKey = keyof typeof DeployConfigSchema.shape & string;
+export type ContextKey = keyof typeof DeployConfigObject.shape & string;
 
 /** The context keys this app reads (cdk.json `context` or `cdk deploy -c key=value`), derived from the schema. */
-export const contextKeys = Object.keys(DeployConfigSchema.shape) as readonly ContextKey[];
+export const contextKeys = Object.keys(DeployConfigObject.shape) as readonly ContextKey[];
 
 /**
  * Context keys that belong to CDK, not to us: feature flags (`@aws-cdk/…`), CLI and lookup keys (`aws:cdk:…`,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -9,7 +9,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { envNames } from '../lambda/config/env';
 import { parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
-import { ContentorSecret } from './constructs/contentor-secret';
+import { WebhookSecret } from './constructs/webhook-secret';
 import { FanoutSource } from './constructs/fanout-source';
 import { functionMemoryMb, WebhookFunction } from './constructs/functions';
 import { WebhookHttpApi } from './constructs/http-api';
@@ -135,6 +135,8 @@ export class JobWebhookReceiver extends Construct {
   public readonly apiUrl: string;
   /** Contentor webhook secret(s). */
   public readonly contentorSecret: Secret;
+  /** One secret per configured provider, by route name. */
+  public readonly providerSecrets: Readonly<Record<string, Secret>>;
   /** Topic for terminal successes. */
   public readonly succeededTopic: Topic;
   /** Topic for terminal failures and stalled jobs. */
@@ -149,7 +151,7 @@ export class JobWebhookReceiver extends Construct {
     readonly receiver: WebhookFunction;
     readonly fanout: WebhookFunction;
     readonly httpApi: WebhookHttpApi;
-    readonly secret: ContentorSecret;
+    readonly secret: WebhookSecret;
     readonly notifications: Notifications;
     readonly fanoutSource: FanoutSource;
     readonly monitoring: Monitoring;
@@ -165,7 +167,21 @@ export class JobWebhookReceiver extends Construct {
     const logRetention = config.logRetentionDays as RetentionDays;
 
     const table = new WebhookTable(this, 'Store', { removalPolicy, deletionProtection: config.deletionProtection });
-    const secret = new ContentorSecret(this, 'ContentorSecret', { removalPolicy });
+    const secret = new WebhookSecret(this, 'ContentorSecret', { providerLabel: 'Contentor', removalPolicy });
+    // Configured providers: one secret each (never in the template or the environment; the ARNs are).
+    const providerSecrets = Object.fromEntries(
+      Object.entries(config.providers).map(([name, provider]) => [
+        name,
+        new WebhookSecret(this, `ProviderSecret-${name}`, {
+          providerLabel: provider.label,
+          valueHint: provider.signature.scheme === 'standard-webhooks' ? 'the whsec_… signing secret' : undefined,
+          removalPolicy,
+        }).secret,
+      ]),
+    );
+    const configured = Object.keys(providerSecrets).length > 0;
+    // Only when there are any, so the functions' environment (and their 4 KB budget) stays as before otherwise.
+    const providersEnv: Record<string, string> = configured ? { [envNames.providers]: Stack.of(this).toJsonString(config.providers) } : {};
     const notifications = new Notifications(this, 'Notifications', {
       alertEmails: config.alertEmails,
       slack:
@@ -195,11 +211,16 @@ export class JobWebhookReceiver extends Construct {
         [envNames.secretCacheTtlSeconds]: String(config.secretCacheTtlSeconds),
         [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),
         [envNames.quarantineHourlyCap]: String(config.quarantineHourlyCap),
+        ...providersEnv,
+        ...(configured
+          ? { [envNames.providerSecretArns]: Stack.of(this).toJsonString(Object.fromEntries(Object.entries(providerSecrets).map(([name, s]) => [name, s.secretArn]))) }
+          : {}),
       },
     });
     // The table only: the receiver never reads the indexes.
     receiver.allow('EventStore', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
     receiver.allow('ContentorSecret', ['secretsmanager:GetSecretValue'], [secret.secret.secretArn]);
+    if (configured) receiver.allow('ProviderSecrets', ['secretsmanager:GetSecretValue'], Object.values(providerSecrets).map((s) => s.secretArn));
 
     const fanout = new WebhookFunction(this, 'Fanout', {
       handlerName: 'fanout',
@@ -216,6 +237,7 @@ export class JobWebhookReceiver extends Construct {
         [envNames.succeededTopicArn]: notifications.succeededTopic.topicArn,
         [envNames.failedTopicArn]: notifications.failedTopic.topicArn,
         [envNames.jobsCommandHint]: jobsCommandHint,
+        ...providersEnv,
       },
     });
     fanout.allow('NotificationLedger', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
@@ -244,6 +266,7 @@ export class JobWebhookReceiver extends Construct {
     const watchdog = new Watchdog(this, 'Watchdog', {
       table: table.table,
       deadlines: config.stallDeadlines,
+      extraEnvironment: providersEnv,
       intervalMinutes: config.watchdogIntervalMinutes,
       eventRetentionDays: config.eventRetentionDays,
       alarmTopic: notifications.alarmTopic,
@@ -258,6 +281,7 @@ export class JobWebhookReceiver extends Construct {
     this.api = httpApi.api;
     this.apiUrl = httpApi.url;
     this.contentorSecret = secret.secret;
+    this.providerSecrets = providerSecrets;
     this.succeededTopic = notifications.succeededTopic;
     this.failedTopic = notifications.failedTopic;
     this.alarmTopic = notifications.alarmTopic;

@@ -14,6 +14,8 @@ export const outputNames = {
   failedTopicArn: 'FailedTopicArn',
   contentorSecretArn: 'ContentorSecretArn',
   alarmTopicArn: 'AlarmTopicArn',
+  /** Configured providers only: JSON object from provider name to the ARN of its secret. */
+  providerSecretArns: 'ProviderSecretArns',
   /** Not in the contract: lets `npm run redrive` report on the fan-out's failure records without a flag. */
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
 } as const;
@@ -39,7 +41,7 @@ export class JobWebhookReceiverStack extends Stack {
     });
     this.receiver = new JobWebhookReceiver(this, 'Receiver', props.receiver);
     const r = this.receiver;
-    new CfnOutput(this, outputNames.apiUrl, { value: r.apiUrl, description: 'Webhook base URL: POST <ApiUrl>/webhooks/{panjaya|contentor}' });
+    new CfnOutput(this, outputNames.apiUrl, { value: r.apiUrl, description: 'Webhook base URL: POST <ApiUrl>/webhooks/<provider>' });
     new CfnOutput(this, outputNames.tableName, { value: r.table.tableName, description: 'Event log and job state' });
     new CfnOutput(this, outputNames.succeededTopicArn, { value: r.succeededTopic.topicArn, description: 'Subscribe here for succeeded jobs' });
     new CfnOutput(this, outputNames.failedTopicArn, { value: r.failedTopic.topicArn, description: 'Subscribe here for failed and stalled jobs' });
@@ -47,6 +49,12 @@ export class JobWebhookReceiverStack extends Stack {
       value: r.contentorSecret.secretArn,
       description: 'Put the Contentor webhook secret(s) here as a JSON array of strings',
     });
+    if (Object.keys(r.providerSecrets).length > 0) {
+      new CfnOutput(this, outputNames.providerSecretArns, {
+        value: this.toJsonString(Object.fromEntries(Object.entries(r.providerSecrets).map(([name, secret]) => [name, secret.secretArn]))),
+        description: 'Configured providers: put each one\'s secret(s) in its secret, as a JSON array of strings',
+      });
+    }
     new CfnOutput(this, outputNames.alarmTopicArn, {
       value: r.alarmTopic.topicArn,
       description: 'CloudWatch alarms of this stack: subscribe on-call e-mail, Slack or a pager here',

@@ -1,6 +1,13 @@
 /** The local stack's environment (DESIGN.md "Local stack"): validated once, with messages that name the variable. */
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  checkProviderSecrets,
+  parseProvidersConfig,
+  parseProviderSecrets,
+  type ConfiguredProviders,
+  type ConfiguredProviderSecrets,
+} from '../lambda/core/providers/configured/config-schema';
 
 export const LocalEnvSchema = z.object({
   LOCAL_STATE_DIR: z.string().min(1).default('.local'),
@@ -12,6 +19,10 @@ export const LocalEnvSchema = z.object({
   LOCAL_CONSOLE_SUBSCRIBER: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('on'),
   /** Stream poll interval in ms. */
   LOCAL_STREAM_POLL_MS: z.coerce.number().int().positive().default(200),
+  /** Providers declared by configuration: the same JSON as the deploy context key `providers`. */
+  LOCAL_PROVIDERS: z.string().min(1).optional(),
+  /** Their secrets: JSON object from provider name to an array of secrets (several during rotation). */
+  LOCAL_PROVIDER_SECRETS: z.string().min(1).optional(),
 });
 
 export interface LocalConfig {
@@ -22,6 +33,9 @@ export interface LocalConfig {
   contentorSecrets?: string;
   consoleSubscriber: boolean;
   streamPollMs: number;
+  /** Configured providers (validated; empty when none). */
+  providers: ConfiguredProviders;
+  providerSecrets: ConfiguredProviderSecrets;
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -31,6 +45,10 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   }
   const e = parsed.data;
   const stateDir = path.resolve(e.LOCAL_STATE_DIR);
+  // A bad declaration stops `npm start` with one line per problem (provider, field, fix), as `cdk synth` does.
+  const providers = e.LOCAL_PROVIDERS ? parseProvidersConfig(e.LOCAL_PROVIDERS, 'LOCAL_PROVIDERS') : {};
+  const providerSecrets = e.LOCAL_PROVIDER_SECRETS ? parseProviderSecrets(e.LOCAL_PROVIDER_SECRETS, 'LOCAL_PROVIDER_SECRETS') : {};
+  checkProviderSecrets(providers, providerSecrets, 'LOCAL_PROVIDER_SECRETS');
   return {
     stateDir,
     outputsFile: path.resolve(e.LOCAL_OUTPUTS_FILE ?? path.join(stateDir, 'outputs.json')),
@@ -39,5 +57,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     contentorSecrets: e.CONTENTOR_WEBHOOK_SECRETS,
     consoleSubscriber: ['on', 'true', '1'].includes(e.LOCAL_CONSOLE_SUBSCRIBER),
     streamPollMs: e.LOCAL_STREAM_POLL_MS,
+    providers,
+    providerSecrets,
   };
 }

@@ -11,6 +11,7 @@ import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger
 import { SnsNotificationPublisher, type TopicArns } from '../lambda/adapters/sns-publisher';
 import { makeTelemetry } from '../lambda/adapters/telemetry';
 import { DEFAULT_MARK_RETRY_DELAYS_MS } from '../lambda/core/fanout';
+import type { ProviderRegistry } from '../lambda/core/providers';
 import { DEFAULT_JOBS_COMMAND_HINT, makeHandler } from '../lambda/handlers/fanout';
 import { startConsoleSubscriber } from './console-subscriber';
 import { StreamPoller } from './stream-poller';
@@ -27,6 +28,8 @@ export interface FanoutHalfOptions {
   streams: DynamoDBStreamsClient;
   sns: SNSClient;
   sqs: SQSClient;
+  /** Providers for the notifications' wording (configured ones included). */
+  providers: ProviderRegistry;
   log: (message: string) => void;
 }
 
@@ -35,6 +38,7 @@ export async function startFanoutHalf(options: FanoutHalfOptions) {
     publisher: new SnsNotificationPublisher(options.sns, options.topics),
     ledger: new DynamoNotificationLedger(makeDocumentClient({ endpoint: options.dynamoEndpoint }), options.tableName),
     jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,
+    providers: options.providers,
     telemetry: makeTelemetry('fanout'),
     markRetryDelaysMs: DEFAULT_MARK_RETRY_DELAYS_MS,
   });

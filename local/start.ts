@@ -30,6 +30,8 @@ import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
 import { startWatchdog } from './watchdog-wiring';
 import { clientConfig, STACK_NAME } from '../tools/lib/outputs';
+import { providersFileBeside } from '../tools/lib/cli-providers';
+import { providerRegistry } from '../lambda/core/providers';
 
 // Metrics go to CloudWatch through EMF in Lambda; locally those blobs would only drown the console.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -125,8 +127,15 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
     [envNames.dynamoDbEndpoint]: dynamoEndpoint,
     [envNames.panjayaPublicKeys]: panjayaKeys(config, dev.panjayaPublicKey),
     [envNames.contentorSecrets]: contentorSecrets,
+    // The same knobs as the deploy context keys (panjayaRetryWindowSeconds, quarantine*), read from this environment.
+    [envNames.panjayaRetryWindowSeconds]: process.env[envNames.panjayaRetryWindowSeconds],
+    [envNames.quarantineHourlyCap]: process.env[envNames.quarantineHourlyCap],
+    [envNames.quarantineRetentionDays]: process.env[envNames.quarantineRetentionDays],
+    [envNames.providers]: JSON.stringify(config.providers),
+    [envNames.providerSecrets]: JSON.stringify(config.providerSecrets),
   };
   receiver = makeReceiverHandler(receiverDepsFromEnv(receiverEnv));
+  const providers = providerRegistry(config.providers);
 
   const fanout = await startFanoutHalf({
     dynamoEndpoint,
@@ -140,11 +149,12 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
     streams: new DynamoDBStreamsClient(clientConfig(dynamoEndpoint)),
     sns,
     sqs,
+    providers,
     log,
   });
   parts.add(() => fanout.stop());
 
-  const watchdog = startWatchdog({ dynamoEndpoint, tableName: table.tableName, log });
+  const watchdog = startWatchdog({ dynamoEndpoint, tableName: table.tableName, providers, log });
   parts.add(() => watchdog.stop());
   checkpoint();
   const dynamoSupervisor = supervise(dynamoFirst, (p) => startDynamoDbLocal({ dataDir: dynamoDir, port: p }), { log });
@@ -178,8 +188,10 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
     },
   };
   mkdirSync(path.dirname(config.outputsFile), { recursive: true });
+  // The CLIs read the configured providers from here (tools/lib/cli-providers.ts), as the functions read PROVIDERS.
+  writeFileSync(providersFileBeside(config.outputsFile), `${JSON.stringify(config.providers, null, 2)}\n`);
   writeFileSync(config.outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
-  log(`receiver listening on ${apiUrl}/webhooks/{panjaya|contentor}`);
+  log(`receiver listening on ${apiUrl}/webhooks/{${providers.names.join('|')}}`);
   log(`outputs written to ${config.outputsFile}`);
   log('ready. Try: npm run send -- contentor failed   (Ctrl-C to stop)');
 

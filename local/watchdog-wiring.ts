@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
 import { DynamoWatchdogStore } from '../lambda/adapters/dynamo-watchdog-store';
 import { makeTelemetry } from '../lambda/adapters/telemetry';
+import type { ProviderRegistry } from '../lambda/core/providers';
 import { parseStallDeadlines } from '../lambda/core/watchdog';
 import { makeHandler } from '../lambda/handlers/watchdog';
 
@@ -22,6 +23,8 @@ export const LocalWatchdogEnvSchema = z.object({
 export interface LocalWatchdogOptions {
   dynamoEndpoint: string;
   tableName: string;
+  /** Providers whose statuses deadlines may name (configured ones included). @default the built-ins */
+  providers?: ProviderRegistry;
   log: (message: string) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -35,7 +38,7 @@ export function startWatchdog(options: LocalWatchdogOptions): { stop: () => Prom
     options.log('watchdog off (LOCAL_WATCHDOG_INTERVAL_MS=0)');
     return { stop: async () => undefined };
   }
-  const deadlines = parseStallDeadlines(env.LOCAL_STALL_DEADLINES, 'LOCAL_STALL_DEADLINES');
+  const deadlines = parseStallDeadlines(env.LOCAL_STALL_DEADLINES, 'LOCAL_STALL_DEADLINES', options.providers);
   const telemetry = makeTelemetry('watchdog');
   // The handler logs every sweep; locally only stalls and failures are worth a line.
   telemetry.logger.setLogLevel('SILENT');

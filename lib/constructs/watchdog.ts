@@ -18,6 +18,11 @@ export interface WatchdogProps {
   readonly table: ITable;
   /** Resolved deadlines (lib/config.ts `stallDeadlines`, merged over the defaults). */
   readonly deadlines: StallDeadlines;
+  /**
+   * More environment for the function (the configured providers, whose statuses deadlines may name).
+   * @default none
+   */
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
   /** Minutes between sweeps. */
   readonly intervalMinutes: number;
   /** TTL of the stall event items, as for every event item. */
@@ -69,6 +74,7 @@ export class Watchdog extends Construct {
         [envNames.tableName]: props.table.tableName,
         [envNames.stallDeadlines]: serialiseStallDeadlines(props.deadlines),
         [envNames.eventRetentionDays]: String(props.eventRetentionDays),
+        ...props.extraEnvironment,
       },
     });
     const statusIndexArn = `${props.table.tableArn}/index/${tableSchema.statusIndex.name}`;

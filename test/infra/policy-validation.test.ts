@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { guardAcknowledgements } from '../../lib/policy-acknowledgements';
 import { ControlTowerGuardValidator } from '../../lib/policy-validation';
@@ -67,7 +67,8 @@ describe('Control Tower guard rules', () => {
   it('fail synth for a finding nobody acknowledged (a queue without a dead-letter queue)', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'guard-'));
     outdirs.push(outdir);
-    const app = new App({ outdir, policyValidationBeta1: [new ControlTowerGuardValidator()] });
+    const app = new App({ outdir });
+    Validations.of(app).addPlugins(new ControlTowerGuardValidator());
     new Queue(new Stack(app, 'Other'), 'Unprotected', { enforceSSL: true });
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);

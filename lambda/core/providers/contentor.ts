@@ -128,7 +128,8 @@ function verify(request: RawRequest, trust: Trust): ParsedBody {
     .map(decodeDigest)
     .filter((digest): digest is Buffer => digest !== undefined);
   for (const digest of headerDigests) {
-    if (matchesAnySecret(request.body, digest, secrets)) return parseBody(request.body);
+    // Header-signed: the whole body is what was signed, even if it happens to look like an envelope.
+    if (matchesAnySecret(request.body, digest, secrets)) return { ...parseBody(request.body), envelope: undefined };
   }
 
   const parsed = parseBody(request.body);

@@ -132,6 +132,14 @@ describe('Contentor normalisation', () => {
     // The envelope's payload is its `data` text: the same JSON the header form signs as the whole body.
     expect(JSON.parse(payloadTextOfEvent(viaEnvelope))).toEqual(JSON.parse(payloadTextOfEvent(viaHeader)));
   });
+  it('reads a header-signed body as the whole signed object even when it has data and signature members', () => {
+    // The header signature covers the whole body: its own uuid counts, not a `data` member inside it.
+    const text = '{"uuid":"hd-1","status":"completed","timestamp":"2026-01-01T00:00:00Z","data":{"uuid":"other","status":"failed","timestamp":"2026-01-01T00:00:00Z"},"signature":"abc"}';
+    const req = request(text, { 'x-webhook-signature': signContentorHeader(text, secret) });
+    const event = verifyAndNormalise(contentor, req, trusted);
+    expect(event).toMatchObject({ jobId: 'hd-1', status: 'succeeded' });
+    expect(payloadTextOfEvent(event)).toBe(text);
+  });
   it('hashes differently when the content differs', () => {
     expect(normalise({ status: 'uploading' }).contentHash).not.toBe(normalise().contentHash);
   });

@@ -1,0 +1,87 @@
+/** Configured providers in the template: one secret each, the functions' environment, least-privilege reads, output. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { envNames } from '../../lambda/config/env';
+import { ConfigError, parseDeployConfig } from '../../lib/config';
+import { outputNames } from '../../lib/stack';
+import { resourcesOf, synth } from './synth';
+
+const providers = {
+  replicate: {
+    label: 'Replicate',
+    signature: { scheme: 'standard-webhooks', toleranceSeconds: 300 },
+    jobId: '/id',
+    status: '/status',
+    occurredAt: '/completed_at',
+    statuses: { starting: 'in_progress', processing: 'in_progress', succeeded: 'succeeded', failed: 'failed', canceled: 'failed' },
+  },
+  acme: {
+    signature: { scheme: 'hmac-sha256', header: 'X-Acme-Signature', encoding: 'hex', prefix: 'sha256=' },
+    jobId: '/job/id',
+    status: '/job/state',
+    statuses: { running: 'in_progress', done: 'succeeded', error: 'failed' },
+  },
+};
+
+type Fn = { Properties: { Environment?: { Variables?: Record<string, unknown> } } };
+const { template } = synth({ providers: JSON.stringify(providers) }, { bundle: false });
+const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function')) as Fn[];
+const envOf = (service: string) => functions.find((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service)?.Properties.Environment?.Variables ?? {};
+
+it('creates one Secrets Manager secret per configured provider, besides the Contentor one, with no value in the template', () => {
+  const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+  expect(Object.keys(secrets)).toHaveLength(3);
+  for (const secret of Object.values(secrets)) {
+    expect(secret.Properties).toHaveProperty('GenerateSecretString');
+    expect(secret.Properties).not.toHaveProperty('SecretString');
+  }
+  template.hasResourceProperties('AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('^Replicate webhook secret.*whsec_') });
+});
+
+it('hands the receiver, fan-out and watchdog the providers, and the receiver only the ARNs of their secrets', () => {
+  for (const service of ['receiver', 'fanout', 'watchdog']) expect(JSON.stringify(envOf(service)[envNames.providers])).toContain('replicate');
+  const arns = JSON.stringify(envOf('receiver')[envNames.providerSecretArns]);
+  expect(arns).toContain('replicate');
+  expect(arns).toContain('acme');
+  expect(envOf('fanout')).not.toHaveProperty(envNames.providerSecretArns);
+});
+
+it('lets the receiver read exactly those secrets', () => {
+  const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+    (policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Sid?: string; Action: unknown; Resource: unknown }> }).Statement,
+  );
+  const read = statements.find((s) => s.Sid === 'ProviderSecrets');
+  expect(read?.Action).toBe('secretsmanager:GetSecretValue');
+  expect(read?.Resource).toHaveLength(2);
+});
+
+it('outputs the secret ARNs by provider name', () => {
+  expect(Object.keys(template.findOutputs(outputNames.providerSecretArns))).toEqual([outputNames.providerSecretArns]);
+});
+
+it('adds nothing for a stack without configured providers', () => {
+  const plain = synth({}, { bundle: false }).template;
+  expect(Object.keys(resourcesOf(plain, 'AWS::SecretsManager::Secret'))).toHaveLength(1);
+  expect(plain.findOutputs(outputNames.providerSecretArns)).toEqual({});
+});
+
+it.each([
+  [{ panjaya: providers.acme }, /providers\.panjaya.*built-in/i],
+  [{ Acme: providers.acme }, /providers\.Acme/],
+  [{ acme: { ...providers.acme, statuses: { done: 'stalled' } } }, /providers\.acme\.statuses/],
+  [{ acme: { ...providers.acme, jobId: 'job/id' } }, /providers\.acme\.jobId/],
+  [{ acme: { ...providers.acme, signature: { scheme: 'hmac-sha512' } } }, /providers\.acme\.signature/],
+])('fails synth for a bad declaration, naming the provider and the field (%#)', (bad, message) => {
+  expect(() => parseDeployConfig({ providers: bad })).toThrow(ConfigError);
+  expect(() => parseDeployConfig({ providers: bad })).toThrow(message);
+});
+
+it('lets stallDeadlines name a configured provider status, and refuses an unknown one', () => {
+  const config = parseDeployConfig({ providers, stallDeadlines: { replicate: { processing: '1h' } } });
+  expect(config.stallDeadlines).toContainEqual({ provider: 'replicate', eventType: 'processing', status: 'in_progress', minutes: 60 });
+  expect(() => parseDeployConfig({ providers, stallDeadlines: { replicate: { proccessing: '1h' } } })).toThrow(/stallDeadlines\.replicate\.proccessing/);
+});
+
+it('refuses declarations too large for a Lambda environment, saying why', () => {
+  const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`provider-${i}`, providers.replicate]));
+  expect(() => parseDeployConfig({ providers: many })).toThrow(/providers: \d+ bytes of declarations.*4 KB/);
+});
