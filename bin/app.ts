@@ -5,8 +5,7 @@ import { ConfigError, configFromContext, type DeployConfig } from '../lib/config
 import { ControlTowerGuardValidator } from '../lib/policy-validation';
 import { JobWebhookReceiverStack, STACK_ID } from '../lib/stack';
 
-// Control Tower's guard rules run at synth beside cdk-nag; accepted findings: lib/policy-acknowledgements.ts.
-const app = new App({ policyValidationBeta1: [new ControlTowerGuardValidator()] });
+const app = new App();
 
 // Context from cdk.json or `-c key=value`, validated before anything is built; a bad value stops synth with its name.
 let config: DeployConfig;
@@ -20,4 +19,5 @@ try {
 
 // Environment-agnostic on purpose: deploys to whichever account/region the CLI credentials point at.
 new JobWebhookReceiverStack(app, STACK_ID, { receiver: config });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// cdk-nag and Control Tower's guard rules run at synth; every accepted finding: lib/policy-acknowledgements.ts.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerGuardValidator());
