@@ -49,6 +49,8 @@ export async function startBenchStack(trust: BenchTrust, streamPollMs: number): 
     contentorSecrets: trust.contentorSecret,
     consoleSubscriber: false,
     streamPollMs,
+    providers: {},
+    providerSecrets: {},
   });
   const out = Object.values(stack.outputs)[0];
   if (!out) throw new Error('local stack wrote no outputs');

@@ -11,7 +11,20 @@ import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-c
 import { builtInRegistry } from '../lambda/core/providers';
 import { didYouMean } from '../lib/closest-match';
 import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
-import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
+import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
+import { cliProviders, configuredProvidersForCli } from './lib/cli-providers';
+import { configuredRequest, type SignedRequest } from './lib/configured-request';
+import type { ProviderModule } from '../lambda/core/providers/provider';
+import type { ConfiguredProvider } from '../lambda/core/providers/configured/config-schema';
+import { parseProviderSecrets } from '../lambda/core/providers/configured/config-schema';
+
+/** A configured provider's secrets for signing: LOCAL_PROVIDER_SECRETS, as the local stack reads them. */
+function configuredSecrets(provider: string): string[] {
+  const text = process.env.LOCAL_PROVIDER_SECRETS;
+  const secrets = text ? parseProviderSecrets(text, 'LOCAL_PROVIDER_SECRETS')[provider] : undefined;
+  if (!secrets || secrets.length === 0) throw new UsageError(`no --secret and no LOCAL_PROVIDER_SECRETS entry for ${provider}: sign with the secret the stack trusts`);
+  return [...secrets];
+}
 
 const contentorStyles = [...contentorHeaderStyles.map((s) => `header-${s}`), 'envelope'] as const;
 
@@ -21,6 +34,7 @@ const usage = `Usage: npm run send -- <provider> <event|status> [options]
   npm run send -- panjaya asset_failed --asset A1
   npm run send -- contentor completed --uuid 3f2a...   (a new uuid when omitted)
   npm run send -- contentor failed --style envelope
+  npm run send -- replicate succeeded --job-id p-123   (a provider declared in LOCAL_PROVIDERS / cdk.json)
 
 Panjaya events: asset_failed, version_ready, version_failed, version_generating, version_generated,
 version_generate_failed.
@@ -31,6 +45,9 @@ and stores it as status "unknown".
 Options:
   --asset ID, --version ID, --locale L   Panjaya ids (defaults: asset-demo, v1, es-ES; no version for asset_failed)
   --uuid ID, --timestamp ISO             Contentor job and time (defaults: new uuid, now)
+  --job-id ID        a configured provider's job id (default: a new uuid); --timestamp sets its event time
+                     (terminal statuses only, as such providers send it); --secret defaults to the first of
+                     LOCAL_PROVIDER_SECRETS' for it
   --style S          Panjaya: ${panjayaSignatureEncodings.join(' | ')} (default der-hex)
                      Contentor: ${contentorStyles.join(' | ')} (default header-hex)
   --key FILE         Panjaya private key PEM (default: the local stack's development key)
@@ -44,11 +61,6 @@ Options:
 
 const stateDir = () => process.env.LOCAL_STATE_DIR ?? '.local';
 
-interface SignedRequest {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
 
 export function panjayaRequest(event: string, o: { asset: string; version?: string; locale: string; style: PanjayaSignatureEncoding; key: string }): SignedRequest {
   const isAssetEvent = event.startsWith('asset_');
@@ -77,17 +89,16 @@ function need<T>(value: T | undefined, message: string): T {
   return value;
 }
 
-const providers = ['panjaya', 'contentor'] as const;
 
 /**
  * A name the provider does not document is refused unless sent on purpose: otherwise `contentor faild` would be
  * stored as an "unknown" event without a word.
  */
-function checkDocumented(provider: (typeof providers)[number], event: string, allowUnknown: boolean): void {
-  const module = builtInRegistry.get(provider);
+function checkDocumented(module: ProviderModule, event: string, allowUnknown: boolean): void {
+  const provider = module.name;
   const known: readonly string[] = module?.knownEventTypes ?? [];
   if (known.includes(event.trim().toLowerCase())) return;
-  const what = `${module?.label ?? provider} ${provider === 'panjaya' ? 'event' : 'status'}`;
+  const what = `${module.label} ${provider === 'panjaya' ? 'event' : 'status'}`;
   const hint = `"${event}" is not a ${what} the provider documents${didYouMean(event, known)}`;
   if (!allowUnknown) throw new UsageError(`${hint}; known: ${known.join(', ')}. Add --allow-unknown to send it anyway (stored as status "unknown")`);
   process.stderr.write(`warning: ${hint}; sending it anyway (--allow-unknown): it will be stored as status "unknown"\n`);
@@ -101,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
       version: { type: 'string' },
       locale: { type: 'string' },
       uuid: { type: 'string' },
+      'job-id': { type: 'string' },
       timestamp: { type: 'string' },
       style: { type: 'string' },
       key: { type: 'string' },
@@ -119,11 +131,21 @@ async function main(argv: string[]): Promise<number> {
   }
   const [providerArg, event] = positionals;
   if (!providerArg || !event || positionals.length > 2) throw new UsageError('expected <provider> <event|status>');
-  const provider = oneOf(providerArg, providers, 'provider');
-  checkDocumented(provider, event, values['allow-unknown']);
+  const registry = cliProviders(values.outputs ?? defaultOutputsFile());
+  const provider = oneOf(providerArg, registry.names, 'provider');
+  const module = registry.get(provider) as ProviderModule;
+  checkDocumented(module, event, values['allow-unknown']);
   let request: SignedRequest;
   let job: string;
-  if (provider === 'panjaya') {
+  const configured = configuredProvidersForCli(values.outputs ?? defaultOutputsFile());
+  if (Object.hasOwn(configured, provider)) {
+    const declaration = configured[provider] as ConfiguredProvider;
+    const secrets = values.secret ? [values.secret] : configuredSecrets(provider);
+    const jobId = values['job-id'] ?? randomUUID();
+    const terminal = module.statusOf(event) === 'succeeded' || module.statusOf(event) === 'failed';
+    request = configuredRequest(provider, declaration, event, { jobId, secrets, occurredAt: terminal ? (values.timestamp ?? new Date().toISOString()) : undefined });
+    job = `${provider} ${jobId}`;
+  } else if (provider === 'panjaya') {
     const style = (values.style ?? 'der-hex') as PanjayaSignatureEncoding;
     if (!panjayaSignatureEncodings.includes(style)) throw new UsageError(`--style for panjaya must be one of ${panjayaSignatureEncodings.join(', ')}`);
     const key = values.key ? readFileSync(values.key, 'utf8') : need(readDevPanjayaPrivateKey(stateDir()), `no --key and no development key in ${stateDir()}/dev-keys: start the local stack once (npm start)`);

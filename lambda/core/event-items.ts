@@ -119,6 +119,7 @@ export function buildEventItem(event: NormalisedEvent, placement: EventPlacement
     contentHash: event.contentHash,
     rank: event.rank,
     ...(event.identity === 'event-id' ? { identity: event.identity } : {}),
+    ...(event.occurredAt === undefined ? {} : { providerTime: 1 }),
     body: event.body,
     expiresAt: expiresAtFor(receivedAt, retentionDays),
   };
@@ -150,7 +151,7 @@ export interface StateUpdate {
 /** Fields the state takes from the event it moves to (its "head"). */
 const HEAD_FIELDS = [
   'itemType', 'provider', 'jobId', 'partitionId', 'status', 'eventType', 'eventId', 'occurredAt', 'receivedAt',
-  'updatedAt', 'orderKey', 'headRank',
+  'updatedAt', 'orderKey', 'headRank', 'headTimed',
 ] as const;
 /** Set only when the status changes (or the state is new): writing them moves the status index entry (2 units). */
 const STATUS_INDEX_FIELDS = ['statusSince', 'gsi1pk', 'gsi1sk'] as const;
@@ -226,6 +227,7 @@ export function stateUpdateFor(
       ':updatedAt': item.receivedAt,
       ':orderKey': item.orderKey,
       ':headRank': item.rank ?? 0,
+      ':headTimed': item.providerTime ?? 0,
     });
     if (kind !== 'keep') {
       values[':statusSince'] = item.receivedAt;

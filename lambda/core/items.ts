@@ -27,6 +27,8 @@ export const EventItemSchema = z.object({
   contentHash: z.string(),
   /** Lifecycle rank of the event (Panjaya's late-event rule, core/write-plan.ts); absent on stalls of old items. */
   rank: z.optional(z.number()),
+  /** 1 when `occurredAt` is the provider's own time, absent when it is the receive time (no timestamp sent). */
+  providerTime: z.optional(z.number()),
   /** Arrival order: what contentHash identifies (model.ts NormalisedEvent.identity); absent = the body. */
   identity: z.optional(z.enum(['body', 'event-id'])),
   /**
@@ -82,6 +84,8 @@ export const StateItemSchema = z.object({
   lastContentHash: z.string(),
   /** Lifecycle rank of the event the state reflects (Panjaya's late-event rule in core/write-plan.ts). */
   headRank: z.optional(z.number()),
+  /** 1 when the state's `occurredAt` is the provider's time (core/write-plan.ts orders mixed events by it). */
+  headTimed: z.optional(z.number()),
   /**
    * Panjaya retry window: `<hash16>@<epoch seconds>` of the bodies stored recently, space-separated (core/write-plan.ts).
    * A string, not a list: one scalar to compare-and-set, and a few dozen bytes.

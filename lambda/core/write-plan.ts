@@ -87,14 +87,21 @@ export function copyWithinWindow(state: Pick<StateItem, 'recent'>, contentHash: 
  * earlier lifecycle stage than the head and arrived within the retry window of it.
  */
 export function movesArrivalHead(
-  item: Pick<EventItem, 'receivedAt' | 'occurredAt' | 'rank'>,
-  state: Pick<StateItem, 'receivedAt' | 'occurredAt' | 'headRank'>,
+  item: Pick<EventItem, 'receivedAt' | 'occurredAt' | 'rank' | 'providerTime'>,
+  state: Pick<StateItem, 'receivedAt' | 'occurredAt' | 'headRank' | 'headTimed'>,
   windowSeconds: number,
   identity: NormalisedEvent['identity'] = 'body',
 ): boolean {
   if (identity === 'event-id') {
-    // Provider time where the event has one (occurredAt falls back to receipt), a later stage winning a tie.
-    return item.occurredAt > state.occurredAt || (item.occurredAt === state.occurredAt && (item.rank ?? 0) >= (state.headRank ?? 0));
+    const rank = item.rank ?? 0;
+    const headRank = state.headRank ?? 0;
+    // Both carry the provider's time: that orders them, a later stage winning a tie.
+    if (item.providerTime === 1 && state.headTimed === 1) return item.occurredAt > state.occurredAt || (item.occurredAt === state.occurredAt && rank >= headRank);
+    // Otherwise only receive times compare (Replicate's completed_at is set on the last event alone: a provider
+    // clock against ours would misorder a fast job). Across the two kinds an earlier stage never overtakes a later one.
+    const mixed = (item.providerTime === 1) !== (state.headTimed === 1);
+    if (mixed && rank < headRank) return false;
+    return item.receivedAt > state.receivedAt || (item.receivedAt === state.receivedAt && rank >= headRank);
   }
   if (item.receivedAt < state.receivedAt) return false;
   const withinWindow = epochSeconds(item.receivedAt) - epochSeconds(state.receivedAt) <= windowSeconds;

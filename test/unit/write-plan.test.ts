@@ -146,3 +146,40 @@ describe('planWrite: arrival order (Panjaya)', () => {
     );
   });
 });
+
+describe('planWrite: arrival order with event ids (configured providers)', () => {
+  const event = (status: string, id: string, rank: number, occurredAt?: string): NormalisedEvent => ({
+    ...version('version_generating'),
+    provider: 'replicate',
+    jobId: 'p1',
+    partitionId: 'p1',
+    eventType: status,
+    status: status === 'succeeded' ? 'succeeded' : 'in_progress',
+    contentHash: `id-${id}`,
+    identity: 'event-id',
+    rank,
+    ...(occurredAt === undefined ? {} : { occurredAt }),
+  });
+
+  it('treats a repeated event id as a duplicate however late it comes (no window for ids)', () => {
+    const a = deliver(event('processing', 'm1', 1), t(0), undefined);
+    const b = deliver(event('processing', 'm2', 1), t(10), a.state);
+    expect(deliver(event('processing', 'm1', 1), t(86_400 * 3), b.state)).toMatchObject({ outcome: 'duplicate', eventId: a.eventId });
+  });
+
+  it('orders by receive time unless both events carry the provider time', () => {
+    const starting = deliver(event('starting', 'm1', 1), t(100), undefined);
+    // completed_at earlier than our receipt of `starting` (a provider clock behind ours): receipt order still wins.
+    const done = deliver(event('succeeded', 'm2', 3, t(50)), t(101), starting.state);
+    expect(done.state).toMatchObject({ status: 'succeeded', eventId: done.eventId });
+    const both = deliver(event('succeeded', 'm3', 3, t(40)), t(102), done.state);
+    expect(both.state?.eventId).toBe(done.eventId);
+  });
+
+  it('never lets an earlier stage without a provider time overtake a later one that has it', () => {
+    const done = deliver(event('succeeded', 'm2', 3, t(50)), t(100), undefined);
+    const late = deliver(event('processing', 'm1', 1), t(200), done.state);
+    expect(late.outcome).toBe('accepted');
+    expect(late.state).toMatchObject({ status: 'succeeded', eventId: done.eventId });
+  });
+});
