@@ -19,6 +19,8 @@ export const StackOutputsSchema = z.object({
   FailedTopicArn: z.string().optional(),
   ContentorSecretArn: z.string().optional(),
   AlarmTopicArn: z.string().optional(),
+  /** Deployed stacks with configured providers: JSON object from provider name to its secret's ARN. */
+  ProviderSecretArns: z.string().optional(),
   DynamoDbEndpoint: z.string().optional(),
   SnsEndpoint: z.string().optional(),
   /** Local stack only: the dead-letter queue the stream poller uses. */

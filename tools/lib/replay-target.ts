@@ -22,6 +22,7 @@ import { DEFAULT_RETRY_WINDOW_SECONDS } from '../../lambda/core/write-plan';
 import { receiverDepsFromEnv } from '../../lambda/handlers/receiver-deps';
 import { contextKeys, parseDeployConfig } from '../../lib/config';
 import { devCredentialPaths, readDevContentorSecret } from '../../local/dev-credentials';
+import { configuredProvidersForCli } from './cli-providers';
 import { loadOutputs, type StackOutputs } from './outputs';
 import { ReadOnlyEventStore } from './replay-run';
 
@@ -59,6 +60,9 @@ function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessE
     [envNames.dynamoDbEndpoint]: outputs.DynamoDbEndpoint,
     [envNames.panjayaPublicKeys]: panjayaKeys,
     [envNames.contentorSecrets]: secrets,
+    // Configured providers as `npm start` had them (tools/lib/cli-providers.ts), their secrets from this shell.
+    [envNames.providers]: JSON.stringify(configuredProvidersForCli(outputs.file, env)),
+    ...(env.LOCAL_PROVIDER_SECRETS ? { [envNames.providerSecrets]: env.LOCAL_PROVIDER_SECRETS } : {}),
   };
 }
 
@@ -74,6 +78,8 @@ function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.Proce
     [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),
     [envNames.panjayaRetryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
     [envNames.secretCacheTtlSeconds]: '0',
+    [envNames.providers]: JSON.stringify(config.providers),
+    ...(outputs.ProviderSecretArns ? { [envNames.providerSecretArns]: outputs.ProviderSecretArns } : {}),
   };
 }
 
