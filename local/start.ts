@@ -210,7 +210,7 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
     return stopping;
   };
   const emulators: { readonly dynamo: SupervisedEmulator; readonly fauxqs: SupervisedEmulator } = { dynamo: dynamoSupervisor, fauxqs: fauxqsSupervisor };
-  // emulators and poller: for fault injection and draining by the load driver (tools/load.ts).
+  // emulators and poller: for fault injection and draining by the load harness (test/load/harness/faults.ts).
   return { apiUrl, outputs, outputsFile: config.outputsFile, stop, emulators, poller: fanout.poller };
 }
 

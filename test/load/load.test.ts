@@ -3,7 +3,8 @@
  * the in-process local stack with DynamoDB Local and fauxqs killed mid-run and a poison stream record, then the
  * zero-lost / zero-doubled checks. Larger sizes: `npm run test:load -- --size 5000`.
  */
-import { formatLoadReport, runLoad, type LoadReport } from '../../tools/load';
+import { formatLoadReport, type LoadReport } from './harness/report';
+import { runLoad } from './harness/run-load';
 
 jest.setTimeout(170_000);
 

@@ -1,0 +1,71 @@
+/**
+ * Fault injection keyed on progress: DynamoDB Local killed at a quarter of the sends, fauxqs at half, a poison stream
+ * record at three quarters. The supervisors of the local stack (local/start.ts) restart the emulators.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { startLocalStack } from '../../../local/start';
+import type { NotificationObserver } from './observer';
+import type { SenderPool } from './senders';
+import { retrying } from './wait';
+
+type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+
+export interface FaultDeps {
+  readonly stack: Pick<LocalStack, 'emulators' | 'poller'>;
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly observer: NotificationObserver;
+  readonly senders: SenderPool;
+  /** Where each injected fault is described (the run's fault list, shared with the restart hook). */
+  readonly faults: string[];
+  readonly log: (line: string) => void;
+}
+
+export class FaultInjector {
+  /** Live notifications received when the poison record was written: more must follow. */
+  liveNotifiedAtPoison = 0;
+  private readonly at: { dynamo: number; sns: number; poison: number };
+  private readonly done = { dynamo: false, sns: false, poison: false };
+
+  constructor(
+    private readonly deps: FaultDeps,
+    totalPlanned: number,
+  ) {
+    this.at = { dynamo: Math.floor(totalPlanned * 0.25), sns: Math.floor(totalPlanned * 0.5), poison: Math.floor(totalPlanned * 0.75) };
+  }
+
+  /** Injects the faults whose point `sent` has reached, once each. */
+  async maybeInject(sent: number): Promise<void> {
+    const { stack, doc, tableName, observer, senders, log } = this.deps;
+    if (!this.done.dynamo && sent >= this.at.dynamo) {
+      this.done.dynamo = true;
+      stack.emulators.dynamo.current().process.kill('SIGKILL');
+      this.record(`DynamoDB Local killed (SIGKILL) after ${sent} deliveries; supervisor restarted it`);
+    }
+    if (!this.done.sns && sent >= this.at.sns) {
+      this.done.sns = true;
+      // The SNS fault needs a quiet fan-out so the observer loses nothing.
+      const release = await senders.pause();
+      // Quiet point: every stored event has passed the fan-out and every published message is in our hands.
+      await retrying('draining the stream', () => stack.poller.drain(), log);
+      await observer.drain(500);
+      stack.emulators.fauxqs.current().process.kill('SIGKILL');
+      this.record(`fauxqs (SNS/SQS) killed (SIGKILL) after ${sent} deliveries: publishes fail until it is back`);
+      release();
+    }
+    if (!this.done.poison && sent >= this.at.poison) {
+      this.done.poison = true;
+      this.liveNotifiedAtPoison = observer.messages;
+      // Passes the stream filter (new terminal event item) but fails the fan-out's item schema: a poison record.
+      const poison = { pk: 'JOB#load#poison', sk: `EVENT#poison#${randomUUID()}`, itemType: 'event', provider: 'nobody', notifyTopic: 'failed', eventId: 'poison' };
+      await retrying('writing the poison record', () => doc.send(new PutCommand({ TableName: tableName, Item: poison })), log);
+      this.record(`poison stream record written after ${sent} deliveries (provider "nobody")`);
+    }
+  }
+
+  private record(fault: string): void {
+    this.deps.faults.push(fault);
+    this.deps.log(fault);
+  }
+}
