@@ -6,7 +6,7 @@ import { acknowledgeFindings } from './policy-acknowledgements';
 /** Stack id the CLIs expect as the key of `cdk deploy --outputs-file` (contract). */
 export const STACK_ID = 'JobWebhookReceiver';
 
-/** Names of the stack outputs (contract: DESIGN.md). */
+/** Names of the stack outputs (contract: docs/ARCHITECTURE.md "Deploy-time configuration and stack outputs"). */
 export const outputNames = {
   apiUrl: 'ApiUrl',
   tableName: 'TableName',

@@ -1,4 +1,7 @@
-/** The local stack's environment (DESIGN.md "Local stack"): validated once, with messages that name the variable. */
+/**
+ * The local stack's environment (docs/ARCHITECTURE.md "Local stack"): validated once, with messages that name the
+ * variable.
+ */
 import path from 'node:path';
 import { z } from 'zod';
 import {

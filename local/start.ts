@@ -4,8 +4,8 @@
  * process behind a local API Gateway adapter and a DynamoDB stream poller. The outputs file is written only once
  * every part is ready.
  *
- * Stopping (DESIGN.md "Local stack"): SIGTERM, Ctrl-C, or our parent going away (npm killed: the `sh -c` between
- * npm and us dies with it and we are re-parented) stop the parts in dependency order — HTTP server, stream poller
+ * Stopping (docs/ARCHITECTURE.md "Local stack"): SIGTERM, Ctrl-C, or our parent going away (npm killed: the
+ * `sh -c` between npm and us dies with it and we are re-parented) stop the parts in dependency order — HTTP server, stream poller
  * and watchdog, then the emulators — so nothing on the way down meets a dead peer. A failure while starting
  * (e.g. the port is taken) stops whatever had started and exits 1; the emulators' reaper (local/emulators.ts)
  * covers a hard kill of this process.

@@ -1,6 +1,7 @@
 /**
  * Query job state: `npm run jobs -- <command>`. Works against the local stack and a deployed stack (table name from
- * the outputs file; AWS credentials from the usual chain). `--json` output is a contract (DESIGN.md).
+ * the outputs file; AWS credentials from the usual chain). `--json` output is a contract (docs/ARCHITECTURE.md
+ * "Command-line tools").
  */
 import './lib/quiet-node-warning';
 import type { EventItem, StateItem } from '../lambda/core/items';

@@ -1,6 +1,7 @@
 /**
  * Quarantine and replay of refused deliveries: `npm run replay -- list|run [options]`. `--json` output is a contract
- * (DESIGN.md "Command-line tools"). Logic: tools/lib/replay-run.ts; target and trust: tools/lib/replay-target.ts.
+ * (docs/ARCHITECTURE.md "Command-line tools"). Logic: tools/lib/replay-run.ts; target and trust:
+ * tools/lib/replay-target.ts.
  */
 import './lib/quiet-node-warning';
 import { parseArgs } from 'node:util';

@@ -2,8 +2,9 @@
  * Pure builders for what the event store writes: event id, ordering key, the event item and the conditional state
  * update. No SDK imports: the DynamoDB adapter adds the table name and sends them; tests check them without I/O.
  *
- * Ordering (DESIGN.md): Contentor events carry a timestamp, so they order by `occurredAt#rank#eventId`; Panjaya
- * events carry neither id nor timestamp, so they order by the job's arrival sequence (zero-padded `seq`).
+ * Ordering (docs/ARCHITECTURE.md "Ordering and duplicates"): Contentor events carry a timestamp, so they order by
+ * `occurredAt#rank#eventId`; Panjaya events carry neither id nor timestamp, so they order by the job's arrival
+ * sequence (zero-padded `seq`).
  */
 import { createHash } from 'node:crypto';
 import { ValidationError } from './errors';
@@ -47,7 +48,8 @@ const ZONELESS_TIME = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
 /**
  * A provider timestamp as `toISOString()` (UTC, milliseconds), so order keys compare correctly as strings.
- * A time without a zone is read as UTC (DESIGN.md: provider timestamps are UTC), not as the host's local time.
+ * A time without a zone is read as UTC (docs/ARCHITECTURE.md "Ordering and duplicates": provider timestamps are
+ * UTC), not as the host's local time.
  */
 export function normaliseTimestamp(value: string): string {
   const date = new Date(ZONELESS_TIME.test(value) ? `${value}Z` : value);

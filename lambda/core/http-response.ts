@@ -1,6 +1,6 @@
 import type { IngestResult } from './ingest';
 
-/** The HTTP contract (DESIGN.md) in one place: result → status and JSON body. */
+/** The HTTP contract (docs/ARCHITECTURE.md "HTTP contract") in one place: result → status and JSON body. */
 export interface HttpResponse {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string>>;

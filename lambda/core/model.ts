@@ -12,7 +12,7 @@ export const providerNames = ['panjaya', 'contentor'] as const;
 export const ProviderNameSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'not a provider route name'));
 export type ProviderName = string;
 
-/** The normalised lifecycle (DESIGN.md). `stalled` is only ever set by the watchdog. */
+/** The normalised lifecycle (docs/ARCHITECTURE.md "Normalised lifecycle"). `stalled` is only ever set by the watchdog. */
 export const normalisedStatuses = ['in_progress', 'ready', 'succeeded', 'failed', 'unknown', 'stalled'] as const;
 export const NormalisedStatusSchema = z.enum(normalisedStatuses);
 export type NormalisedStatus = z.infer<typeof NormalisedStatusSchema>;
@@ -44,7 +44,7 @@ export function isTerminal(status: NormalisedStatus): boolean {
  */
 export interface NormalisedEvent {
   provider: ProviderName;
-  /** Job id per DESIGN.md: Panjaya `<asset_id>/<version_id>` or `<asset_id>`; Contentor `uuid`. */
+  /** Job id per docs/ARCHITECTURE.md "Routes": Panjaya `<asset_id>/<version_id>` or `<asset_id>`; Contentor `uuid`. */
   jobId: string;
   /** Partition the job lives in: Panjaya asset id, Contentor uuid. */
   partitionId: string;
@@ -64,7 +64,8 @@ export interface NormalisedEvent {
   details?: EventDetails;
   /**
    * Deterministic identity of the event content. Contentor: hash of provider + canonical payload.
-   * Panjaya: hash of the raw body; the store combines it with the job's sequence (DESIGN.md's regeneration rule).
+   * Panjaya: hash of the raw body; the store combines it with the job's sequence (the regeneration rule,
+   * docs/ARCHITECTURE.md "Ordering and duplicates").
    */
   contentHash: string;
   /** How duplicates and ordering work for this provider. */

@@ -1,7 +1,7 @@
 import type { NormalisedEvent, StoreOutcome, TopicKind } from './model';
 import type { EventItem, StateItem } from './items';
 
-/** Stores one verified event: idempotent and order-aware (DESIGN.md "Ordering" and "Data"). */
+/** Stores one verified event: idempotent and order-aware (docs/ARCHITECTURE.md "Ordering and duplicates" and "Data model"). */
 export interface EventStore {
   /** Throws DependencyError('storage_unavailable') when DynamoDB fails; a retry must be able to complete the write. */
   store(event: NormalisedEvent, receivedAt: string): Promise<StoreOutcome>;

@@ -1,6 +1,7 @@
 /**
- * Quarantine of refused deliveries (DESIGN.md "HTTP contract"): what is kept of a delivery answered 401 or 400 so an
- * operator can verify it again later (`npm run replay`), and the bounds that keep junk from running up the bill.
+ * Quarantine of refused deliveries (docs/ARCHITECTURE.md "HTTP contract"): what is kept of a delivery answered 401
+ * or 400 so an operator can verify it again later (`npm run replay`), and the bounds that keep junk from running up
+ * the bill.
  * Pure: the DynamoDB side is lambda/adapters/dynamo-quarantine-store.ts.
  */
 import { createHash } from 'node:crypto';

@@ -27,7 +27,7 @@ export interface WritePlanConfig {
   readonly retryWindowSeconds: number;
 }
 
-/** Default Panjaya retry window (DESIGN.md): ten minutes. */
+/** Default Panjaya retry window (docs/ARCHITECTURE.md "Ordering and duplicates"): ten minutes. */
 export const DEFAULT_RETRY_WINDOW_SECONDS = 600;
 
 /** What to write for one event, or that it is a duplicate and nothing is. */

@@ -6,7 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** The webhook route (contract: DESIGN.md). `{provider}` is checked by the receiver (unknown → 404). */
+/** The webhook route (contract: docs/ARCHITECTURE.md "Routes"). `{provider}` is checked by the receiver (unknown → 404). */
 export const WEBHOOK_ROUTE_PATH = '/webhooks/{provider}';
 
 /** Props of {@link WebhookHttpApi}. */

@@ -97,7 +97,7 @@ export async function putItem(doc: DynamoDBDocumentClient, tableName: string, it
   await doc.send(new PutCommand({ TableName: tableName, Item: item }));
 }
 
-/** The contract document (DESIGN.md fan-out) subscribers must receive for an item, spelled out field by field. */
+/** The contract document (docs/ARCHITECTURE.md "Fan-out") subscribers must receive for an item, spelled out field by field. */
 export function expectedDocument(item: EventItem): NotificationDocumentFields & { payload: unknown } {
   return {
     provider: item.provider,

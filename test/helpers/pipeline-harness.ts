@@ -59,7 +59,7 @@ export async function pipelineHarness(overrides: Partial<ReceiverDeps> = {}): Pr
       // only a few empty rounds in a row mean the stream has nothing new.
       for (let empty = 0; empty < EMPTY_ROUNDS; ) empty = (await fan.poller.pollOnce()) > 0 ? 0 : empty + 1;
       // fauxqs does not implement MessageStructure json: it delivers the whole structure where real SNS delivers
-      // the `sqs` entry, so the subscriber's document is unwrapped here (DESIGN.md, local stack).
+      // the `sqs` entry, so the subscriber's document is unwrapped here (docs/ARCHITECTURE.md "Fan-out").
       return drainQueue(fan.sqs, fan.all.queueUrl, (body) => unwrapFauxqsStructure(parseEnvelope(body).Message, 'sqs'));
     },
     deadLetters: () => takeDeadLetters(fan.sqs, fan.dlqUrl),

@@ -1,5 +1,5 @@
 /**
- * Every row of DESIGN.md's HTTP contract, through the local API Gateway adapter into the real receiver handler and
+ * Every row of the HTTP contract (docs/ARCHITECTURE.md), through the local API Gateway adapter into the real receiver handler and
  * DynamoDB Local. One signed fixture per provider; each test changes exactly one thing.
  */
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';

@@ -23,7 +23,7 @@ const sns = localSns();
 const sqs = localSqs();
 const JOBS_HINT = 'npm run --silent jobs -- get';
 
-/** The contract fields of the JSON document a subscriber routes by (DESIGN.md fan-out). */
+/** The contract fields of the JSON document a subscriber routes by (docs/ARCHITECTURE.md "Fan-out"). */
 interface NotificationDocument {
   provider: string;
   status: string;

@@ -1,6 +1,6 @@
 /**
  * What a provider is, in one interface: everything provider-specific lives in its module (built-in ones in this
- * folder, configured ones built by configured/module.ts), registered in one place (registry.ts). Nothing outside a
+ * folder, configured ones built by configured/module.ts), registered in one place (index.ts). Nothing outside a
  * module switches on a provider's name.
  */
 import type { KeyObject } from 'node:crypto';

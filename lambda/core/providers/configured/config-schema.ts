@@ -1,5 +1,5 @@
 /**
- * Providers declared by configuration alone (issue 12; DESIGN.md "Providers"): the JSON of the deploy context key
+ * Providers declared by configuration alone (issue 12; docs/ARCHITECTURE.md "Configured providers"): the JSON of the deploy context key
  * `providers` and of the local stack's `LOCAL_PROVIDERS`, and the local secrets JSON `LOCAL_PROVIDER_SECRETS`.
  * A bad configuration fails `cdk synth` / `npm start` with one line per problem, each naming the provider, the
  * field and the fix. Pure: no I/O, nothing read from the environment here.
