@@ -76,7 +76,8 @@ export function withRecent(copies: readonly RecentCopy[], added: RecentCopy, win
 
 /** A stored copy of this body within the window of `receivedAt`, if any (either side: a replay may be older). */
 export function copyWithinWindow(state: Pick<StateItem, 'recent'>, contentHash: string, receivedAt: string, windowSeconds: number): RecentCopy | undefined {
-  // An event id names one event for good: every remembered copy counts (windowSeconds = Infinity).
+  // An event id names one event for good: every remembered copy counts (windowSeconds = Infinity). 0 = no window.
+  if (windowSeconds <= 0) return undefined;
   const hash = contentHash.slice(0, HASH_PREFIX);
   const at = epochSeconds(receivedAt);
   return parseRecent(state.recent).find((c) => c.hash === hash && Math.abs(at - c.at) <= windowSeconds);
@@ -104,7 +105,7 @@ export function movesArrivalHead(
     return item.receivedAt > state.receivedAt || (item.receivedAt === state.receivedAt && rank >= headRank);
   }
   if (item.receivedAt < state.receivedAt) return false;
-  const withinWindow = epochSeconds(item.receivedAt) - epochSeconds(state.receivedAt) <= windowSeconds;
+  const withinWindow = windowSeconds > 0 && epochSeconds(item.receivedAt) - epochSeconds(state.receivedAt) <= windowSeconds;
   return !(withinWindow && (item.rank ?? 0) < (state.headRank ?? 0));
 }
 

@@ -99,19 +99,20 @@ export async function checkPlan(jobs: PlannedJob[], observer: ObservedNotificati
 export interface RunOutcome {
   readonly gaveUp: number;
   readonly faults: boolean;
-  readonly deadLetters: number;
+  /** The poison record was marked undeliverable by the fan-out (parked) rather than blocking its shard. */
+  readonly poisonParked: boolean;
   /** Notifications received live in all, and by the time the poison record was written. */
   readonly liveMessages: number;
   readonly liveNotifiedAtPoison: number;
   readonly redriveFailed: number;
 }
 
-/** Problems of the run: nothing given up, the poison record dead-lettered without stopping the shard, re-drive clean. */
+/** Problems of the run: nothing given up, the poison record parked without stopping the shard, re-drive clean. */
 export function runProblems(outcome: RunOutcome): string[] {
   const problems: string[] = [];
   if (outcome.gaveUp > 0) problems.push(`${outcome.gaveUp} deliveries gave up (a provider would have dropped them)`);
   if (outcome.faults) {
-    if (outcome.deadLetters === 0) problems.push('the poison record did not reach the dead-letter queue');
+    if (!outcome.poisonParked) problems.push('the poison record was not parked (marked undeliverable) by the fan-out');
     if (outcome.liveMessages <= outcome.liveNotifiedAtPoison) problems.push('no live notification after the poison record: the shard stopped flowing');
   }
   if (outcome.redriveFailed > 0) problems.push(`re-drive failed for ${outcome.redriveFailed} event(s)`);

@@ -3,7 +3,8 @@
  * record at three quarters. The supervisors of the local stack (local/start.ts) restart the emulators.
  */
 import { randomUUID } from 'node:crypto';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PENDING_PARTITION } from '../../../lambda/core/table-schema';
 import type { startLocalStack } from '../../../local/start';
 import type { NotificationObserver } from './observer';
 import type { SenderPool } from './senders';
@@ -27,6 +28,7 @@ export class FaultInjector {
   liveNotifiedAtPoison = 0;
   private readonly at: { dynamo: number; sns: number; poison: number };
   private readonly done = { dynamo: false, sns: false, poison: false };
+  private poisonKey?: { pk: string; sk: string };
 
   constructor(
     private readonly deps: FaultDeps,
@@ -57,11 +59,30 @@ export class FaultInjector {
     if (!this.done.poison && sent >= this.at.poison) {
       this.done.poison = true;
       this.liveNotifiedAtPoison = observer.messages;
-      // Passes the stream filter (new terminal event item) but fails the fan-out's item schema: a poison record.
-      const poison = { pk: 'JOB#load#poison', sk: `EVENT#poison#${randomUUID()}`, itemType: 'event', provider: 'nobody', notifyTopic: 'failed', eventId: 'poison' };
+      // Passes the stream filter (new terminal event item, pending) but fails the fan-out's item schema: a poison
+      // record the fan-out must park (mark undeliverable) and pass over.
+      const poison = {
+        pk: 'JOB#load#poison',
+        sk: `EVENT#poison#${randomUUID()}`,
+        itemType: 'event',
+        provider: 'No provider',
+        notifyTopic: 'failed',
+        eventId: 'poison',
+        gsi2pk: PENDING_PARTITION,
+        gsi2sk: `${new Date().toISOString()}#poison`,
+      };
+      this.poisonKey = { pk: poison.pk, sk: poison.sk };
       await retrying('writing the poison record', () => doc.send(new PutCommand({ TableName: tableName, Item: poison })), log);
-      this.record(`poison stream record written after ${sent} deliveries (provider "nobody")`);
+      this.record(`poison stream record written after ${sent} deliveries (not an event item)`);
     }
+  }
+
+  /** Whether the fan-out parked the poison record (its `undeliverable` reason set). */
+  async poisonParked(doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+    if (this.poisonKey === undefined) return false;
+    const key = this.poisonKey;
+    const out = await retrying('reading the poison record', () => doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })), this.deps.log);
+    return typeof out.Item?.undeliverable === 'string';
   }
 
   private record(fault: string): void {

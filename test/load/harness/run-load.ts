@@ -14,6 +14,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoNotificationLedger } from '../../../lambda/adapters/notification-ledger';
 import { DynamoJobQueries } from '../../../lambda/adapters/dynamo-job-queries';
 import { SnsNotificationPublisher } from '../../../lambda/adapters/sns-publisher';
+import { envNames } from '../../../lambda/config/env';
 import { startLocalStack } from '../../../local/start';
 import { readLocalConfig } from '../../../local/config';
 import { runRedrive } from '../../../tools/redrive';
@@ -41,6 +42,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const random = prng(options.seed);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'jwr-load-'));
   const config = { ...readLocalConfig({ LOCAL_STATE_DIR: stateDir, PORT: '0', LOCAL_CONSOLE_SUBSCRIBER: 'off', LOCAL_STREAM_POLL_MS: '50' }) };
+  // The plan regenerates Panjaya versions seconds apart, with byte-identical bodies: inside the default 600 s retry
+  // window those would be retries. The window is off here (only the last body is a duplicate); its rules are tested
+  // in test/unit/write-plan.test.ts and test/integration/event-store.test.ts.
+  const windowBefore = process.env[envNames.panjayaRetryWindowSeconds];
+  process.env[envNames.panjayaRetryWindowSeconds] = '0';
   let observer: NotificationObserver | undefined;
   const faults: string[] = [];
   const stack = await startLocalStack(config, {
@@ -98,7 +104,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       ...runProblems({
         gaveUp: tally.gaveUp,
         faults: options.faults,
-        deadLetters: redrive.deadLetters.length,
+        poisonParked: await injector.poisonParked(doc, out.TableName),
         liveMessages,
         liveNotifiedAtPoison: injector.liveNotifiedAtPoison,
         redriveFailed: redrive.failed.length,
@@ -119,6 +125,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       problems,
     };
   } finally {
+    if (windowBefore === undefined) delete process.env[envNames.panjayaRetryWindowSeconds];
+    else process.env[envNames.panjayaRetryWindowSeconds] = windowBefore;
     await observer?.stop();
     await stack.stop();
     rmSync(stateDir, { recursive: true, force: true });
