@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { envNames, metricsNamespace } from '../lambda/config/env';
+import { envNames, metricsNamespace } from '../lambda/contracts';
 import { matchesStreamFilter } from '../lambda/core/stream-filter';
 import { PROJECT_ROOT } from '../lib/constructs/functions';
 import type { BuiltBundle, BundleName } from './bundle';

@@ -6,7 +6,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { envNames } from '../lambda/config/env';
+import { envNames } from '../lambda/contracts';
 import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
 import { DynamoEventStore, type DynamoStoreOutcome } from '../lambda/adapters/dynamo-event-store';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';

@@ -12,12 +12,12 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { createTableInput } from '../lambda/core/table-schema';
+import { createTableInput } from '../lambda/contracts';
 import { startLocalStack } from '../local/start';
 import { toLambdaRecord } from '../local/stream-poller';
 import type { TopicArns } from '../lambda/adapters/sns-publisher';
 import type { BenchTrust } from './fixtures';
-import { clientConfig } from '../tools/lib/outputs';
+import { clientConfig } from '../lambda/contracts';
 
 /** Endpoints and resources of the running local stack. */
 export interface BenchStack {

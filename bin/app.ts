@@ -3,7 +3,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, configFromContext, type DeployConfig } from '../lib/config';
 import { ControlTowerGuardValidator } from '../lib/policy-validation';
-import { JobWebhookReceiverStack, STACK_ID } from '../lib/stack';
+import { JobWebhookReceiverStack } from '../lib/stack';
+import { STACK_ID } from '../lambda/contracts';
 
 const app = new App();
 

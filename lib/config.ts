@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { didYouMean } from './closest-match';
-import { DEFAULT_MAX_BODY_BYTES } from '../lambda/config/env';
+import { DEFAULT_MAX_BODY_BYTES } from '../lambda/contracts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
 import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';

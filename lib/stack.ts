@@ -2,23 +2,9 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { JobWebhookReceiver, type JobWebhookReceiverProps } from './job-webhook-receiver';
 import { acknowledgeFindings } from './policy-acknowledgements';
+import { outputNames, STACK_ID } from '../lambda/contracts';
 
-/** Stack id the CLIs expect as the key of `cdk deploy --outputs-file` (contract). */
-export const STACK_ID = 'JobWebhookReceiver';
-
-/** Names of the stack outputs (contract: docs/ARCHITECTURE.md "Deploy-time configuration and stack outputs"). */
-export const outputNames = {
-  apiUrl: 'ApiUrl',
-  tableName: 'TableName',
-  succeededTopicArn: 'SucceededTopicArn',
-  failedTopicArn: 'FailedTopicArn',
-  contentorSecretArn: 'ContentorSecretArn',
-  alarmTopicArn: 'AlarmTopicArn',
-  /** Configured providers only: JSON object from provider name to the ARN of its secret. */
-  providerSecretArns: 'ProviderSecretArns',
-  /** Not in the contract: lets `npm run redrive` report on the fan-out's failure records without a flag. */
-  deadLetterQueueUrl: 'DeadLetterQueueUrl',
-} as const;
+export { outputNames, STACK_ID } from '../lambda/contracts';
 
 /** Props of {@link JobWebhookReceiverStack}. */
 export interface JobWebhookReceiverStackProps extends StackProps {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { issueLines } from '../lambda/contracts';
 import {
   checkProviderSecrets,
   parseProvidersConfig,
@@ -44,7 +45,7 @@ export interface LocalConfig {
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   const parsed = LocalEnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw new Error(issueLines(parsed.error.issues).join('; '));
   }
   const e = parsed.data;
   const stateDir = path.resolve(e.LOCAL_STATE_DIR);

@@ -6,11 +6,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { webhookRoute } from '../lambda/contracts';
 
 export type V2Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
-const ROUTE = /^\/webhooks\/([^/]+)\/?$/;
+// The contract's path with its one parameter as a capture (a trailing slash tolerated, as API Gateway does).
+const ROUTE = new RegExp(`^${webhookRoute.path.replace(`{${webhookRoute.parameter}}`, '([^/]+)')}/?$`);
 
 class BodyTooLarge extends Error {}
 
@@ -46,7 +48,7 @@ export function toV2Event(request: IncomingMessage, body: Buffer, provider: stri
   const now = new Date();
   return {
     version: '2.0',
-    routeKey: 'POST /webhooks/{provider}',
+    routeKey: `${webhookRoute.method} ${webhookRoute.path}`,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
@@ -60,7 +62,7 @@ export function toV2Event(request: IncomingMessage, body: Buffer, provider: stri
       domainPrefix: 'local',
       http: { method: request.method ?? 'POST', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
-      routeKey: 'POST /webhooks/{provider}',
+      routeKey: `${webhookRoute.method} ${webhookRoute.path}`,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),

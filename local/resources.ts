@@ -2,7 +2,7 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { createTableInput } from '../lambda/core/table-schema';
+import { createTableInput } from '../lambda/contracts';
 
 export const LOCAL_TABLE_NAME = 'JobWebhookReceiver-Jobs';
 export const LOCAL_TOPIC_NAMES = { succeeded: 'JobWebhookReceiver-Succeeded', failed: 'JobWebhookReceiver-Failed' } as const;

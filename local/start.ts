@@ -17,7 +17,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { envNames } from '../lambda/config/env';
+import { envNames } from '../lambda/contracts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { receiverDepsFromEnv } from '../lambda/handlers/receiver-deps';
 import { makeReceiverHandler } from '../lambda/handlers/receiver-handler';
@@ -29,8 +29,9 @@ import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME } from './resour
 import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
 import { startWatchdog } from './watchdog-wiring';
-import { clientConfig, STACK_NAME } from '../tools/lib/outputs';
-import { providersFileBeside } from '../tools/lib/cli-providers';
+import { STACK_ID } from '../lambda/contracts';
+import { clientConfig } from '../lambda/contracts';
+import { providersFileBeside } from '../lambda/contracts';
 import { providerRegistry } from '../lambda/core/providers';
 
 // Metrics go to CloudWatch through EMF in Lambda; locally those blobs would only drown the console.
@@ -176,7 +177,7 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
   const supervisors = [dynamoSupervisor, fauxqsSupervisor];
 
   const outputs = {
-    [STACK_NAME]: {
+    [STACK_ID]: {
       ApiUrl: apiUrl,
       TableName: table.tableName,
       SucceededTopicArn: messaging.topics.succeeded,

@@ -10,6 +10,7 @@ import { makeTelemetry } from '../lambda/adapters/telemetry';
 import type { ProviderRegistry } from '../lambda/core/providers';
 import { parseStallDeadlines } from '../lambda/core/watchdog';
 import { makeHandler } from '../lambda/handlers/watchdog';
+import { issueLines } from '../lambda/contracts';
 
 /** The local watchdog's environment; messages name the variable. */
 export const LocalWatchdogEnvSchema = z.object({
@@ -32,7 +33,7 @@ export interface LocalWatchdogOptions {
 /** Starts sweeping (first sweep right away); `stop` waits for a sweep in progress. Throws on a bad environment. */
 export function startWatchdog(options: LocalWatchdogOptions): { stop: () => Promise<void> } {
   const parsed = LocalWatchdogEnvSchema.safeParse(options.env ?? process.env);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new Error(issueLines(parsed.error.issues).join('; '));
   const env = parsed.data;
   if (env.LOCAL_WATCHDOG_INTERVAL_MS === 0) {
     options.log('watchdog off (LOCAL_WATCHDOG_INTERVAL_MS=0)');

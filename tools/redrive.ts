@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { envNames } from '../lambda/config/env';
+import { envNames } from '../lambda/contracts';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
 import { DynamoJobQueries } from '../lambda/adapters/dynamo-job-queries';
 import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
@@ -18,7 +18,8 @@ import { publishIfPending, type NotificationLedger } from '../lambda/core/fanout
 import type { NotificationPublisher } from '../lambda/core/ports';
 import { DEFAULT_JOBS_COMMAND_HINT } from '../lambda/handlers/fanout';
 import { exitCodes, parseCliArgs, parseDuration, runCli, UsageError } from './lib/cli';
-import { clientConfig, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
+import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
+import { clientConfig } from '../lambda/contracts';
 
 export const usage = `Usage: npm run redrive -- [--older-than 5m] [--execute] [--outputs FILE] [--dlq-url URL] [--limit N] [--json]
 

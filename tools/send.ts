@@ -14,6 +14,7 @@ import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
 import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 import { cliProviders, configuredProvidersForCli } from './lib/cli-providers';
 import { configuredRequest, type SignedRequest } from './lib/configured-request';
+import { webhookRoute } from '../lambda/contracts';
 import type { ProviderModule } from '../lambda/core/providers/provider';
 import type { ConfiguredProvider } from '../lambda/core/providers/configured/config-schema';
 import { parseProviderSecrets } from '../lambda/core/providers/configured/config-schema';
@@ -70,18 +71,18 @@ export function panjayaRequest(event: string, o: { asset: string; version?: stri
     version_locale: isAssetEvent ? null : o.locale,
     event,
   });
-  return { path: '/webhooks/panjaya', headers: { 'content-type': 'application/json', 'x-signature': signPanjaya(body, o.key, o.style) }, body };
+  return { path: webhookRoute.pathFor('panjaya'), headers: { 'content-type': 'application/json', 'x-signature': signPanjaya(body, o.key, o.style) }, body };
 }
 
 export function contentorRequest(status: string, o: { uuid: string; timestamp: string; style: string; secret: string }): SignedRequest {
   const data = { uuid: o.uuid, status, timestamp: o.timestamp };
   if (o.style === 'envelope') {
-    return { path: '/webhooks/contentor', headers: { 'content-type': 'application/json' }, body: contentorEnvelope(data, o.secret) };
+    return { path: webhookRoute.pathFor('contentor'), headers: { 'content-type': 'application/json' }, body: contentorEnvelope(data, o.secret) };
   }
   const headerStyle = o.style.replace(/^header-/, '') as ContentorHeaderStyle;
   if (!contentorHeaderStyles.includes(headerStyle)) throw new UsageError(`--style for contentor must be one of ${contentorStyles.join(', ')}`);
   const body = JSON.stringify(data);
-  return { path: '/webhooks/contentor', headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, o.secret, headerStyle) }, body };
+  return { path: webhookRoute.pathFor('contentor'), headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, o.secret, headerStyle) }, body };
 }
 
 function need<T>(value: T | undefined, message: string): T {

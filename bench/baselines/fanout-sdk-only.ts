@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { envNames } from '../../lambda/config/env';
+import { envNames } from '../../lambda/contracts';
 
 const dynamoEndpoint = process.env[envNames.dynamoDbEndpoint];
 const snsEndpoint = process.env[envNames.snsEndpoint];

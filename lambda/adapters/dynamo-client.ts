@@ -6,7 +6,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { envNames } from '../config/env';
+import { envNames, LOCAL_CREDENTIALS, LOCAL_REGION } from '../contracts';
 import { DependencyError, InternalError } from '../core/errors';
 
 /** Options for {@link makeDocumentClient}. */
@@ -30,8 +30,6 @@ export interface DocumentClientOptions {
   readonly requestTimeoutMs?: number;
 }
 
-// DynamoDB Local accepts any credentials, but the SDK still has to resolve some.
-const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * A document client with keep-alive connections, short timeouts and a small retry budget, so a storage outage
@@ -40,12 +38,12 @@ const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
  */
 export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
   const endpoint = options.endpoint ?? (process.env[envNames.dynamoDbEndpoint] || undefined);
-  const region = options.region ?? process.env.AWS_REGION ?? (endpoint ? 'us-east-1' : undefined);
+  const region = options.region ?? process.env.AWS_REGION ?? (endpoint ? LOCAL_REGION : undefined);
   const agentOptions = { keepAlive: true, maxSockets: 50 };
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint } : {}),
     ...(region ? { region } : {}),
-    ...(endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: localCredentials } : {}),
+    ...(endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { ...LOCAL_CREDENTIALS } } : {}),
     maxAttempts: options.maxAttempts ?? 3,
     retryMode: 'standard',
     requestHandler: {

@@ -27,7 +27,7 @@ import { arrivalStateUpdate, DEFAULT_RETRY_WINDOW_SECONDS, planWrite, slotOf, ty
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { NormalisedEvent, StoreOutcome } from '../core/model';
 import type { EventStore } from '../core/ports';
-import { keys } from '../core/table-schema';
+import { keys } from '../contracts';
 
 /** Options for {@link DynamoEventStore}. */
 export interface DynamoEventStoreOptions {

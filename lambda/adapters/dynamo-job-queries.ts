@@ -8,7 +8,7 @@ import { storageUnavailable } from './dynamo-client';
 import { itemProjection } from './item-projection';
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { JobQueries } from '../core/ports';
-import { keys, PENDING_PARTITION, tableSchema } from '../core/table-schema';
+import { keys, PENDING_PARTITION, tableSchema, issueLines } from '../contracts';
 
 /** Options for {@link DynamoJobQueries}. */
 export interface DynamoJobQueriesOptions {
@@ -40,7 +40,7 @@ export class InvalidItemError extends Error {
 }
 
 function issuesText(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || 'item'}: ${i.message}`).join('; ');
+  return issueLines(issues).join('; ');
 }
 
 function parseItem<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } }, item: Record<string, unknown>): T {

@@ -20,7 +20,7 @@ import {
   type QuarantineRecord,
   type QuarantineSink,
 } from '../core/quarantine';
-import { keys, tableSchema } from '../core/table-schema';
+import { keys, tableSchema, issueLines } from '../contracts';
 
 /** Options for {@link DynamoQuarantineStore}. */
 export interface DynamoQuarantineStoreOptions {
@@ -129,7 +129,7 @@ export class DynamoQuarantineStore implements QuarantineSink {
         for (const raw of await this.queryPartition(partitions[i] ?? '', query.withBody ?? false)) {
           const parsed = QuarantineItemSchema.safeParse(raw);
           if (!parsed.success) {
-            unreadable.push({ pk: String(raw.pk), sk: String(raw.sk), reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+            unreadable.push({ pk: String(raw.pk), sk: String(raw.sk), reason: issueLines(parsed.error.issues).join('; ') });
             continue;
           }
           const item = parsed.data;

@@ -9,7 +9,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StateUpdate } from '../core/event-items';
 import { StateItemSchema, type EventItem, type StateItem } from '../core/items';
-import { keys, tableSchema } from '../core/table-schema';
+import { keys, tableSchema } from '../contracts';
 import type { StallWriteOutcome, SweepableStatus, WatchdogStore } from '../core/watchdog';
 import { storageUnavailable } from './dynamo-client';
 import { readItemsByKey, type Key } from './dynamo-job-queries';

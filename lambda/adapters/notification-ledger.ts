@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemKey, NotificationLedger } from '../core/fanout';
-import { tableSchema } from '../core/table-schema';
+import { tableSchema } from '../contracts';
 
 const { partitionKey, sortKey } = tableSchema.pendingIndex;
 

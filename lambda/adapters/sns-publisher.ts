@@ -11,7 +11,7 @@
  * per-protocol structure, whose entries are JSON *strings*, so no body policy can reach `provider` inside them.
  */
 import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
-import { envNames } from '../config/env';
+import { envNames } from '../contracts';
 import type { TopicKind } from '../core/model';
 import type { NotificationPublisher, OutgoingNotification } from '../core/ports';
 

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { metricsNamespace } from '../config/env';
+import { metricsNamespace } from '../contracts';
 
 /**
  * Structured logs and CloudWatch metrics (EMF) through Powertools, one instance per function. The service name is

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../core/zod-locale';
 import { DEFAULT_RETRY_WINDOW_SECONDS } from '../core/write-plan';
 import { QUARANTINE_DEFAULTS } from '../core/quarantine';
-import { DEFAULT_MAX_BODY_BYTES, envNames } from './env';
+import { DEFAULT_MAX_BODY_BYTES, envNames, issueLines } from '../contracts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 /** An integer from its environment-variable text, with the given bound checks. */
@@ -39,7 +39,7 @@ export type ReceiverEnv = z.infer<typeof ReceiverEnvSchema>;
 export function readReceiverEnv(env: NodeJS.ProcessEnv = process.env): ReceiverEnv {
   const parsed = ReceiverEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`).join('; ');
+    const problems = issueLines(parsed.error.issues).join('; ');
     throw new Error(`receiver environment is invalid: ${problems}`);
   }
   return parsed.data;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from './errors';
 import type { EventItem, StateItem } from './items';
 import { topicFor, type NormalisedEvent } from './model';
-import { itemTypes, keys, PENDING_PARTITION } from './table-schema';
+import { itemTypes, keys, PENDING_PARTITION } from '../contracts';
 
 /** Width of the zero-padded Panjaya sequence in the sort key: 10 digits sort as strings up to ~10^10 events per job. */
 export const SEQ_WIDTH = 10;

@@ -7,6 +7,7 @@ import { EventItemSchema, type EventItem } from './items';
 import type { NotificationPublisher } from './ports';
 import type { ProviderRegistry } from './providers';
 import { buildNotification, NotNotifiableError, UndeliverableError } from './notification';
+import { issueLines } from '../contracts';
 
 /** Primary key of an event item. */
 export interface ItemKey {
@@ -118,7 +119,7 @@ export function permanentReason(error: unknown): string | undefined {
 }
 
 function zodReason(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return `not an event item: ${issues.map((i) => `${i.path.map(String).join('.') || 'item'}: ${i.message}`).join('; ')}`;
+  return `not an event item: ${issueLines(issues).join('; ')}`;
 }
 
 type RecordResult = FanoutResult['outcomes'][number];

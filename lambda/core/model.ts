@@ -17,9 +17,9 @@ export const normalisedStatuses = ['in_progress', 'ready', 'succeeded', 'failed'
 export const NormalisedStatusSchema = z.enum(normalisedStatuses);
 export type NormalisedStatus = z.infer<typeof NormalisedStatusSchema>;
 
-/** SNS topics a notification can go to. */
-export const topicKinds = ['succeeded', 'failed'] as const;
-export type TopicKind = (typeof topicKinds)[number];
+import type { TopicKind } from '../contracts';
+
+export type { TopicKind } from '../contracts';
 
 /** Which topic a status notifies, if any. Terminal statuses notify; `stalled` goes to the failed topic. */
 export function topicFor(status: NormalisedStatus): TopicKind | undefined {

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import './zod-locale';
 import type { WebhookError } from './errors';
 import type { RawRequest } from './providers/provider';
-import { itemTypes, keys, tableSchema } from './table-schema';
+import { itemTypes, keys, tableSchema } from '../contracts';
 
 /** Defaults shared by the deploy configuration, the receiver's environment and the replay tool. */
 export const QUARANTINE_DEFAULTS = {

@@ -3,7 +3,7 @@
  * event items) -> SNS, with partial batch failure reporting. Thin: decoding here, rules in core/fanout.ts.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { envNames, metricNames } from '../config/env';
+import { envNames, metricNames } from '../contracts';
 import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoNotificationLedger } from '../adapters/notification-ledger';
 import { makeSnsClient, SnsNotificationPublisher, topicArnsFromEnv } from '../adapters/sns-publisher';

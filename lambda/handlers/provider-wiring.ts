@@ -3,7 +3,7 @@
  * fan-out and watchdog (which only need the registry for wording and deadlines), the local stack and the tools.
  * Generic: every provider-specific fact (variable names, defaults, key parsing) comes from its module.
  */
-import { envNames } from '../config/env';
+import { envNames } from '../contracts';
 import { CachedSecretsManagerSource, StaticSecretSource } from '../adapters/secret-source';
 import type { SecretSource } from '../core/ports';
 import { providerRegistry, type ProviderRegistry } from '../core/providers';

@@ -1,5 +1,5 @@
 /** Production wiring of the receiver from its environment (validated once; keys parsed once; clients created once). */
-import { envNames } from '../config/env';
+import { envNames } from '../contracts';
 import { readReceiverEnv } from '../config/receiver-env';
 import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { metricNames } from '../config/env';
+import { metricNames, webhookRoute } from '../contracts';
 import { ingest, type IngestDeps, type IngestResult } from '../core/ingest';
 import { toHttpResponse } from '../core/http-response';
 import { quarantineRecordFor, type QuarantineSink } from '../core/quarantine';
@@ -19,7 +19,7 @@ export interface ReceiverDeps extends IngestDeps {
 
 /** Route parameter set by `POST /webhooks/{provider}` (API Gateway and the local server alike). */
 function providerOf(event: APIGatewayProxyEventV2): string {
-  return event.pathParameters?.provider ?? '';
+  return event.pathParameters?.[webhookRoute.parameter] ?? '';
 }
 
 function record(result: IngestResult, deps: ReceiverDeps, requestId: string, providerName: string): void {

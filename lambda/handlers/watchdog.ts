@@ -4,7 +4,7 @@
  * Errors metric (and the alarm on it) sees it; the next scheduled sweep retries, the writes being idempotent.
  */
 import * as z from 'zod/mini';
-import { envNames, metricNames } from '../config/env';
+import { envNames, metricNames, issueLines } from '../contracts';
 import { makeDocumentClient } from '../adapters/dynamo-client';
 import { DynamoWatchdogStore } from '../adapters/dynamo-watchdog-store';
 import { makeTelemetry, type Telemetry } from '../adapters/telemetry';
@@ -65,7 +65,7 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): WatchdogHandl
     if (wired) return wired;
     const parsed = WatchdogEnvSchema.safeParse(env);
     if (!parsed.success) {
-      throw new Error(`watchdog environment is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new Error(`watchdog environment is invalid: ${issueLines(parsed.error.issues).join('; ')}`);
     }
     const e = parsed.data;
     wired = {

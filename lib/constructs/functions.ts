@@ -5,7 +5,7 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { envNames, metricsNamespace } from '../../lambda/config/env';
+import { envNames, metricsNamespace } from '../../lambda/contracts';
 
 /** Repository root: the esbuild project root and the lock file location (fixed, not guessed from the cwd). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');

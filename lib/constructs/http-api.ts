@@ -5,9 +5,10 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { webhookRoute } from '../../lambda/contracts';
 
 /** The webhook route (contract: docs/ARCHITECTURE.md "Routes"). `{provider}` is checked by the receiver (unknown → 404). */
-export const WEBHOOK_ROUTE_PATH = '/webhooks/{provider}';
+
 
 /** Props of {@link WebhookHttpApi}. */
 export interface WebhookHttpApiProps {
@@ -63,7 +64,7 @@ export class WebhookHttpApi extends Construct {
       createDefaultStage: false,
     });
     this.api.addRoutes({
-      path: WEBHOOK_ROUTE_PATH,
+      path: webhookRoute.path,
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('Receiver', props.receiver, {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,

@@ -16,7 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { metricNames, metricsNamespace } from '../../lambda/config/env';
+import { metricNames, metricsNamespace } from '../../lambda/contracts';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {

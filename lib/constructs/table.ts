@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableSchema } from '../../lambda/core/table-schema';
+import { tableSchema } from '../../lambda/contracts';
 
 /** Props of {@link WebhookTable}. */
 export interface WebhookTableProps {

@@ -7,9 +7,9 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { envNames, metricNames, metricsNamespace } from '../../lambda/config/env';
+import { envNames, metricNames, metricsNamespace } from '../../lambda/contracts';
 import { serialiseStallDeadlines, type StallDeadlines } from '../../lambda/core/watchdog';
-import { tableSchema } from '../../lambda/core/table-schema';
+import { tableSchema } from '../../lambda/contracts';
 import { WebhookFunction } from './functions';
 
 /** Props of {@link Watchdog}. */

@@ -12,7 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { subscribeQueue } from '../../local/console-subscriber';
 import { parseProvidersConfig } from '../../lambda/core/providers/configured/config-schema';
 import { configuredRequest, type SignedRequest } from '../../tools/lib/configured-request';
-import { clientConfig } from '../../tools/lib/outputs';
+import { clientConfig } from '../../lambda/contracts';
 import { takeAll } from '../helpers/fanout-harness';
 
 const root = path.resolve(__dirname, '../..');

@@ -8,7 +8,7 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventItemSchema, type EventItem } from '../../lambda/core/items';
 import { topicFor, type NormalisedStatus, type NotificationDocumentFields } from '../../lambda/core/model';
 import { detailsOf } from '../../lambda/core/providers/body';
-import { keys, PENDING_PARTITION } from '../../lambda/core/table-schema';
+import { keys, PENDING_PARTITION } from '../../lambda/contracts';
 
 let sequence = 0;
 

@@ -1,8 +1,8 @@
 /** Configured providers in the template: one secret each, the functions' environment, least-privilege reads, output. */
 import { Match } from 'aws-cdk-lib/assertions';
-import { envNames } from '../../lambda/config/env';
+import { envNames } from '../../lambda/contracts';
 import { ConfigError, parseDeployConfig } from '../../lib/config';
-import { outputNames } from '../../lib/stack';
+import { outputNames } from '../../lambda/contracts';
 import { resourcesOf, synth } from './synth';
 
 const providers = {

@@ -3,7 +3,7 @@
  * fail a batch, so nothing else would page anyone; this alarm does, and says how to find and re-send them.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { metricNames, metricsNamespace } from '../../lambda/config/env';
+import { metricNames, metricsNamespace } from '../../lambda/contracts';
 import { resourcesOf, synth } from './synth';
 
 const { template } = synth({}, { bundle: false });

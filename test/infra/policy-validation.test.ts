@@ -10,7 +10,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { guardAcknowledgements } from '../../lib/policy-acknowledgements';
 import { ControlTowerGuardValidator } from '../../lib/policy-validation';
-import { STACK_ID } from '../../lib/stack';
+import { STACK_ID } from '../../lambda/contracts';
 import { synth } from './synth';
 
 const validator = new ControlTowerGuardValidator();

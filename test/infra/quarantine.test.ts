@@ -1,6 +1,6 @@
 /** The quarantine in the template: receiver settings from context, the alarm pointing at replay, the dashboard row. */
 import { Match } from 'aws-cdk-lib/assertions';
-import { envNames, metricNames } from '../../lambda/config/env';
+import { envNames, metricNames } from '../../lambda/contracts';
 import { ConfigError, parseDeployConfig } from '../../lib/config';
 import { resourcesOf, synth } from './synth';
 

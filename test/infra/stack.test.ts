@@ -1,11 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { envNames, metricNames, metricsNamespace } from '../../lambda/config/env';
+import { envNames, metricNames, metricsNamespace } from '../../lambda/contracts';
 import { fanoutFilterPattern } from '../../lambda/core/stream-filter';
-import { tableSchema } from '../../lambda/core/table-schema';
+import { tableSchema } from '../../lambda/contracts';
 import { PANJAYA_DOCUMENTED_PUBLIC_KEY } from '../../lib/config';
 import { JobWebhookReceiver } from '../../lib/job-webhook-receiver';
-import { outputNames } from '../../lib/stack';
+import { outputNames } from '../../lambda/contracts';
 import { resourcesOf, synth } from './synth';
 
 // The default stack bundles both functions with esbuild once for this file; variants below skip bundling.

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { configFromContext } from '../../lib/config';
-import { JobWebhookReceiverStack, STACK_ID } from '../../lib/stack';
+import { JobWebhookReceiverStack } from '../../lib/stack';
+import { STACK_ID } from '../../lambda/contracts';
 
 /** cdk.json's context (feature flags and any defaults): the tests synthesize what `cdk synth` would. */
 const cdkJsonContext = (

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { envNames } from '../../lambda/config/env';
+import { envNames } from '../../lambda/contracts';
 import { parseStallDeadlines, serialiseStallDeadlines } from '../../lambda/core/watchdog';
-import { tableSchema } from '../../lambda/core/table-schema';
+import { tableSchema } from '../../lambda/contracts';
 import { ConfigError, parseDeployConfig } from '../../lib/config';
 import { resourcesOf, synth } from './synth';
 

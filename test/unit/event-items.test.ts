@@ -14,7 +14,7 @@ import {
 import { ValidationError } from '../../lambda/core/errors';
 import { EventItemSchema } from '../../lambda/core/items';
 import type { NormalisedStatus } from '../../lambda/core/model';
-import { PENDING_PARTITION } from '../../lambda/core/table-schema';
+import { PENDING_PARTITION } from '../../lambda/contracts';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
 const receivedAt = '2025-04-09T16:00:00.000Z';

@@ -1,7 +1,7 @@
 import { buildEmailText, buildNotification, buildSubject } from '../../lambda/core/notification';
 import { EventItemSchema, type StateItem } from '../../lambda/core/items';
 import { matchesStreamFilter } from '../../lambda/core/stream-filter';
-import { keys, PENDING_PARTITION } from '../../lambda/core/table-schema';
+import { keys, PENDING_PARTITION } from '../../lambda/contracts';
 import {
   buildStall,
   deadlineFor,

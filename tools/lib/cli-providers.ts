@@ -5,11 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { providersFileBeside } from '../../lambda/contracts';
 import { providerRegistry, type ProviderRegistry } from '../../lambda/core/providers';
 import { parseProvidersConfig, type ConfiguredProviders } from '../../lambda/core/providers/configured/config-schema';
 
-/** Where the local stack records its configured providers, beside its outputs file. */
-export const providersFileBeside = (outputsFile: string): string => path.join(path.dirname(outputsFile), 'providers.json');
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 

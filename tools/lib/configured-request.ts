@@ -4,6 +4,7 @@
  * plain HMAC header). Used by `npm run send` and the tests.
  */
 import { randomUUID } from 'node:crypto';
+import { webhookRoute } from '../../lambda/contracts';
 import type { ConfiguredProvider } from '../../lambda/core/providers/configured/config-schema';
 import { compilePointer } from '../../lambda/core/providers/configured/json-pointer';
 import { signHmacHeader, signStandardWebhook } from './signing';
@@ -48,7 +49,7 @@ export function configuredRequest(name: string, provider: ConfiguredProvider, st
   setAt(root, provider.status, status);
   if (provider.occurredAt !== undefined) setAt(root, provider.occurredAt, o.occurredAt ?? null);
   const body = JSON.stringify(root);
-  const path = `/webhooks/${name}`;
+  const path = webhookRoute.pathFor(name);
   const signature = provider.signature;
   if (signature.scheme === 'standard-webhooks') {
     const headers = signStandardWebhook(body, o.secrets, {

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { STACK_ID, issueLines } from '../../lambda/contracts';
 
-export const STACK_NAME = 'JobWebhookReceiver';
 
 export const StackOutputsSchema = z.object({
   ApiUrl: z.string().optional(),
@@ -44,10 +44,10 @@ export function loadOutputs(file: string | undefined, env: NodeJS.ProcessEnv = p
   const document: unknown = JSON.parse(text);
   if (document === null || typeof document !== 'object') throw new Error(`${resolved} is not a JSON object`);
   const stacks = Object.entries(document as Record<string, unknown>);
-  const entry = stacks.find(([name]) => name === STACK_NAME) ?? (stacks.length === 1 ? stacks[0] : undefined);
-  if (!entry) throw new Error(`${resolved} has no "${STACK_NAME}" stack (found: ${stacks.map(([n]) => n).join(', ') || 'none'})`);
+  const entry = stacks.find(([name]) => name === STACK_ID) ?? (stacks.length === 1 ? stacks[0] : undefined);
+  if (!entry) throw new Error(`${resolved} has no "${STACK_ID}" stack (found: ${stacks.map(([n]) => n).join(', ') || 'none'})`);
   const parsed = StackOutputsSchema.safeParse(entry[1]);
-  if (!parsed.success) throw new Error(`${resolved}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`${resolved}: ${issueLines(parsed.error.issues).join('; ')}`);
   const outputs = { ...parsed.data, file: resolved };
   const region = stackRegion(outputs);
   // Through the environment so every SDK client of the tool (and the shared query helpers) sees it.
@@ -64,11 +64,6 @@ export function stackRegion(outputs: StackOutputs): string | undefined {
   return undefined;
 }
 
-/** SDK client options for the target: emulator endpoint + dummy credentials locally, the default chain in AWS. */
-export function clientConfig(endpoint: string | undefined): { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
-  if (!endpoint) return {};
-  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-}
 
 /** The endpoints a local stack's outputs name, by output key. */
 export type LocalEndpointKey = 'ApiUrl' | 'DynamoDbEndpoint' | 'SnsEndpoint';

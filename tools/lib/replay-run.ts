@@ -11,7 +11,7 @@ import { StateItemSchema } from '../../lambda/core/items';
 import type { NormalisedEvent, StoreOutcome } from '../../lambda/core/model';
 import type { EventStore } from '../../lambda/core/ports';
 import type { QuarantineItem } from '../../lambda/core/quarantine';
-import { keys, tableSchema } from '../../lambda/core/table-schema';
+import { keys, tableSchema } from '../../lambda/contracts';
 import { planWrite, type WritePlanConfig } from '../../lambda/core/write-plan';
 
 /** Which quarantined deliveries a command applies to. */

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
-import { envNames } from '../../lambda/config/env';
+import { envNames } from '../../lambda/contracts';
 import type { IngestDeps } from '../../lambda/core/ingest';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';

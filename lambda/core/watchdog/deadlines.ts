@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import type { ProviderName } from '../model';
 import { builtInRegistry, type ProviderRegistry } from '../providers';
 import { eventTypeKey } from '../providers/provider';
+import { issueLines } from '../../contracts';
 
 export { eventTypeKey } from '../providers/provider';
 
@@ -131,7 +132,7 @@ export class StallDeadlinesError extends Error {
 export function parseStallDeadlines(input: unknown, source = 'stallDeadlines', providers: ProviderRegistry = builtInRegistry): StallDeadlines {
   const result = stallDeadlinesSchema(providers).safeParse(input ?? {});
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => (issue.path.length > 0 ? `${source}.${issue.path.join('.')}: ${issue.message}` : `${source}: ${issue.message}`));
+  const lines = issueLines(result.error.issues, source);
   throw new StallDeadlinesError(lines.join('; '));
 }
 

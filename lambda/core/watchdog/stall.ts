@@ -15,7 +15,7 @@ import * as z from 'zod/mini';
 import { buildEventItem, type StateUpdate } from '../event-items';
 import type { EventItem, StateItem } from '../items';
 import { NormalisedStatusSchema, type NormalisedEvent } from '../model';
-import { keys } from '../table-schema';
+import { keys } from '../../contracts';
 import { eventTypeKey, formatMinutes, sweepableStatuses, type DeadlineRule, type StallDeadlines, type SweepableStatus } from './deadlines';
 
 const MINUTE_MS = 60_000;

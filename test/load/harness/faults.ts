@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PENDING_PARTITION } from '../../../lambda/core/table-schema';
+import { PENDING_PARTITION } from '../../../lambda/contracts';
 import type { startLocalStack } from '../../../local/start';
 import type { NotificationObserver } from './observer';
 import type { SenderPool } from './senders';
