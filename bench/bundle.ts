@@ -53,13 +53,13 @@ export async function buildBundle(name: string, entry: string, outDir: string, w
 
 /** The deployed handlers and the cold-init baselines, by name. */
 export const bundleEntries = {
-  receiver: 'lambda/handlers/receiver.ts',
-  fanout: 'lambda/handlers/fanout.ts',
+  receiver: 'lambda/handlers/receiver/index.ts',
+  fanout: 'lambda/handlers/fanout/index.ts',
   empty: 'bench/baselines/empty.ts',
   receiverSdkOnly: 'bench/baselines/receiver-sdk-only.ts',
   fanoutSdkOnly: 'bench/baselines/fanout-sdk-only.ts',
-  receiverWithMaps: 'lambda/handlers/receiver.ts',
-  fanoutWithMaps: 'lambda/handlers/fanout.ts',
+  receiverWithMaps: 'lambda/handlers/receiver/index.ts',
+  fanoutWithMaps: 'lambda/handlers/fanout/index.ts',
 } as const;
 
 export type BundleName = keyof typeof bundleEntries;

@@ -13,8 +13,8 @@ import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger
 import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
 import { makeTelemetry } from '../lambda/adapters/telemetry';
 import { ingest, type IngestResult } from '../lambda/core/ingest';
-import { receiverDepsFromEnv } from '../lambda/handlers/receiver-deps';
-import { DEFAULT_JOBS_COMMAND_HINT, makeHandler } from '../lambda/handlers/fanout';
+import { receiverDepsFromEnv } from '../lambda/handlers/receiver/deps';
+import { DEFAULT_JOBS_COMMAND_HINT, makeFanoutHandler } from '../lambda/handlers/fanout/handler';
 import type { BenchStack } from './stack';
 import type { BenchTrust, Delivery } from './fixtures';
 
@@ -76,7 +76,7 @@ export function directFanout(stack: BenchStack, tableName: string) {
   meterCapacity(doc, capacity);
   const sns = new SnsNotificationPublisher(stack.sns, stack.topics);
   const counts = { publishes: 0, invocations: 0 };
-  const handler = makeHandler({
+  const handler = makeFanoutHandler({
     publisher: { publish: async (notification) => { counts.publishes += 1; await sns.publish(notification); } },
     ledger: new DynamoNotificationLedger(doc, tableName),
     jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,

@@ -12,7 +12,7 @@ import { SnsNotificationPublisher, type TopicArns } from '../lambda/adapters/sns
 import { makeTelemetry } from '../lambda/adapters/telemetry';
 import { DEFAULT_MARK_RETRY_DELAYS_MS } from '../lambda/core/fanout';
 import type { ProviderRegistry } from '../lambda/core/providers';
-import { DEFAULT_JOBS_COMMAND_HINT, makeHandler } from '../lambda/handlers/fanout';
+import { DEFAULT_JOBS_COMMAND_HINT, makeFanoutHandler } from '../lambda/handlers/fanout/handler';
 import { startConsoleSubscriber } from './console-subscriber';
 import { StreamPoller } from './stream-poller';
 
@@ -34,7 +34,7 @@ export interface FanoutHalfOptions {
 }
 
 export async function startFanoutHalf(options: FanoutHalfOptions) {
-  const handler = makeHandler({
+  const handler = makeFanoutHandler({
     publisher: new SnsNotificationPublisher(options.sns, options.topics),
     ledger: new DynamoNotificationLedger(makeDocumentClient({ endpoint: options.dynamoEndpoint }), options.tableName),
     jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,

@@ -9,7 +9,7 @@ import { DynamoWatchdogStore } from '../lambda/adapters/dynamo-watchdog-store';
 import { makeTelemetry } from '../lambda/adapters/telemetry';
 import type { ProviderRegistry } from '../lambda/core/providers';
 import { parseStallDeadlines } from '../lambda/core/watchdog';
-import { makeHandler } from '../lambda/handlers/watchdog';
+import { makeWatchdogHandler } from '../lambda/handlers/watchdog/handler';
 import { issueLines } from '../lambda/contracts';
 
 /** The local watchdog's environment; messages name the variable. */
@@ -43,7 +43,7 @@ export function startWatchdog(options: LocalWatchdogOptions): { stop: () => Prom
   const telemetry = makeTelemetry('watchdog');
   // The handler logs every sweep; locally only stalls and failures are worth a line.
   telemetry.logger.setLogLevel('SILENT');
-  const handler = makeHandler({
+  const handler = makeWatchdogHandler({
     store: new DynamoWatchdogStore(makeDocumentClient({ endpoint: options.dynamoEndpoint }), options.tableName),
     deadlines,
     retentionDays: env.EVENT_RETENTION_DAYS,

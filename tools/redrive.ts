@@ -16,7 +16,7 @@ import { DynamoJobQueries } from '../lambda/adapters/dynamo-job-queries';
 import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
 import { publishIfPending, type NotificationLedger } from '../lambda/core/fanout';
 import type { NotificationPublisher } from '../lambda/core/ports';
-import { DEFAULT_JOBS_COMMAND_HINT } from '../lambda/handlers/fanout';
+import { DEFAULT_JOBS_COMMAND_HINT } from '../lambda/handlers/fanout/handler';
 import { exitCodes, parseCliArgs, parseDuration, runCli, UsageError } from './lib/cli';
 import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 import { clientConfig } from '../lambda/contracts';

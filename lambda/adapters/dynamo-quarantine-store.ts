@@ -1,5 +1,5 @@
 /**
- * Quarantine on DynamoDB (same table, own partitions: lambda/core/table-schema.ts `keys.quarantine*`).
+ * Quarantine on DynamoDB (same table, own partitions: lambda/contracts/table.ts `keys.quarantine*`).
  *
  * keep(): an atomic hourly counter per provider route (UpdateItem ADD, 1 write unit) gates a conditional put
  * (attribute_not_exists, so identical junk is stored once per day partition). Past the cap nothing more is written

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import '../core/zod-locale';
 import { DEFAULT_RETRY_WINDOW_SECONDS } from '../core/write-plan';
+import { readEnv } from './read-env';
 import { QUARANTINE_DEFAULTS } from '../core/quarantine';
-import { DEFAULT_MAX_BODY_BYTES, envNames, issueLines } from '../contracts';
+import { DEFAULT_MAX_BODY_BYTES, envNames } from '../contracts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 /** An integer from its environment-variable text, with the given bound checks. */
@@ -37,10 +38,5 @@ export const ReceiverEnvSchema = z
 export type ReceiverEnv = z.infer<typeof ReceiverEnvSchema>;
 
 export function readReceiverEnv(env: NodeJS.ProcessEnv = process.env): ReceiverEnv {
-  const parsed = ReceiverEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = issueLines(parsed.error.issues).join('; ');
-    throw new Error(`receiver environment is invalid: ${problems}`);
-  }
-  return parsed.data;
+  return readEnv(ReceiverEnvSchema, env, 'receiver');
 }

@@ -5,7 +5,7 @@ import { NormalisedStatusSchema, ProviderNameSchema } from './model';
 export const BinarySchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'Expected binary');
 
 /**
- * Item shapes in the table (see table-schema.ts for keys). The store writes them, the fan-out, re-drive, jobs CLI
+ * Item shapes in the table (see lambda/contracts/table.ts for keys). The store writes them, the fan-out, re-drive, jobs CLI
  * and watchdog read them: parse with these schemas rather than trusting attribute names spelled elsewhere.
  */
 export const EventItemSchema = z.object({

@@ -132,7 +132,7 @@ export function quarantineRecordFor(input: {
   };
 }
 
-/** The table item of a record (keys from table-schema.ts). */
+/** The table item of a record (keys from lambda/contracts/table.ts). */
 export function quarantineItemFor(record: QuarantineRecord, retentionDays: number) {
   const { day } = quarantineBuckets(record.receivedAt);
   return {

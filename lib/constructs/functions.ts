@@ -37,7 +37,7 @@ export const functionMemoryMb = { receiver: 512, fanout: 256 } as const;
 
 /** Props of {@link WebhookFunction}. */
 export interface WebhookFunctionProps {
-  /** Handler file under `lambda/handlers/`, without extension (e.g. `receiver`); it exports `handler`. */
+  /** Function folder under `lambda/handlers/` (e.g. `receiver`); its `index.ts` exports `handler`. */
   readonly handlerName: string;
   /** `POWERTOOLS_SERVICE_NAME`: the `service` dimension of the function's metrics. */
   readonly serviceName: string;
@@ -45,7 +45,7 @@ export interface WebhookFunctionProps {
   readonly memorySize: number;
   /** Timeout; chosen per function, with the reason beside the call. */
   readonly timeout: Duration;
-  /** Environment variables (names from lambda/config/env.ts `envNames`). */
+  /** Environment variables (names from lambda/contracts/env.ts `envNames`). */
   readonly environment: Readonly<Record<string, string>>;
   /** Retention of the function's log group. */
   readonly logRetention: RetentionDays;
@@ -83,7 +83,7 @@ export class WebhookFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', `${props.handlerName}.ts`),
+      entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', props.handlerName, 'index.ts'),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -106,7 +106,7 @@ export class WebhookFunction extends Construct {
     // Names of what we set must come from envNames; this guards against a typo'd literal slipping in.
     const known = new Set<string>(Object.values(envNames));
     for (const name of Object.keys(props.environment)) {
-      if (!known.has(name)) throw new Error(`${id}: environment variable ${name} is not in lambda/config/env.ts envNames`);
+      if (!known.has(name)) throw new Error(`${id}: environment variable ${name} is not in lambda/contracts/env.ts envNames`);
     }
   }
   /** Grants exactly `actions` on exactly `resources` (named statement; never a wildcard action). */

@@ -18,7 +18,7 @@ export interface WebhookTableProps {
 }
 
 /**
- * The single table holding the event log and job state (schema in lambda/core/table-schema.ts, shared with the
+ * The single table holding the event log and job state (schema in lambda/contracts/table.ts, shared with the
  * local stack). On-demand: callbacks are bursty and low-volume, provisioned capacity would sit idle.
  */
 export class WebhookTable extends Construct {

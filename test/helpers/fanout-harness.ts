@@ -12,7 +12,7 @@ import type { NotificationDocumentFields } from '../../lambda/core/model';
 
 type NotificationDocument = NotificationDocumentFields & { payload: unknown };
 import type { NotificationPublisher, OutgoingNotification } from '../../lambda/core/ports';
-import { makeHandler } from '../../lambda/handlers/fanout';
+import { makeFanoutHandler } from '../../lambda/handlers/fanout/handler';
 import { parseEnvelope, subscribeQueue, unwrapFauxqsStructure, type SnsEnvelope } from '../../local/console-subscriber';
 import { StreamPoller, type StreamFailureRecord, type StreamPollerOptions } from '../../local/stream-poller';
 import { createTestTable, localDocClient, localSns, localSqs, localStreams, uniqueName } from './aws-local';
@@ -79,7 +79,7 @@ export async function fanoutHarness(pollerOptions: Partial<StreamPollerOptions> 
   const ledger = new DynamoNotificationLedger(doc, table.tableName);
   const telemetry = makeTelemetry('fanout-test');
   telemetry.logger.setLogLevel('SILENT');
-  const handler = makeHandler({ publisher, ledger, jobsCommandHint: JOBS_HINT, telemetry });
+  const handler = makeFanoutHandler({ publisher, ledger, jobsCommandHint: JOBS_HINT, telemetry });
   const poller = new StreamPoller({
     streams: localStreams(),
     streamArn: table.streamArn,

@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import type { ReceiverDeps } from '../../lambda/handlers/receiver-handler';
+import type { ReceiverDeps } from '../../lambda/handlers/receiver/handler';
 import { parseEnvelope, unwrapFauxqsStructure } from '../../local/console-subscriber';
 import { dynamoEndpoint, localDynamo } from './aws-local';
 import { drainQueue, fanoutHarness, takeDeadLetters } from './fanout-harness';

@@ -9,7 +9,7 @@ import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import { getProvider } from '../../lambda/core/providers';
-import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver-handler';
+import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver/handler';
 import { createLocalApi, listen } from '../../local/http-server';
 import { createTestTable, dynamoEndpoint } from './aws-local';
 import type { SecretSource } from '../../lambda/core/ports';

@@ -6,7 +6,7 @@ import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { CachedSecretsManagerSource } from '../../lambda/adapters/secret-source';
 import type { EventStore } from '../../lambda/core/ports';
-import { makeReceiverHandler } from '../../lambda/handlers/receiver-handler';
+import { makeReceiverHandler } from '../../lambda/handlers/receiver/handler';
 import { freePort } from '../../local/emulators';
 import { contentorEnvelope, signContentorHeader, signPanjaya } from '../helpers/signing';
 import { CONTENTOR_SECRET, panjayaKeyPair, receiverHarness, type ReceiverHarness } from '../helpers/receiver-harness';

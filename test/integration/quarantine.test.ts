@@ -15,7 +15,7 @@ import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import { getProvider } from '../../lambda/core/providers';
 import { keptHeaderNames, quarantineBuckets, type QuarantineSink } from '../../lambda/core/quarantine';
 import { keys } from '../../lambda/contracts';
-import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver-handler';
+import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver/handler';
 import { createLocalApi, listen } from '../../local/http-server';
 import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
 import { capturing } from '../helpers/capture-output';

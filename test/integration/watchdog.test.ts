@@ -10,7 +10,7 @@ import { DynamoWatchdogStore } from '../../lambda/adapters/dynamo-watchdog-store
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import type { StateItem } from '../../lambda/core/items';
 import { parseStallDeadlines, StallPayloadSchema, type WatchdogStore } from '../../lambda/core/watchdog';
-import { makeHandler } from '../../lambda/handlers/watchdog';
+import { makeWatchdogHandler } from '../../lambda/handlers/watchdog/handler';
 import { startWatchdog } from '../../local/watchdog-wiring';
 import { dynamoEndpoint } from '../helpers/aws-local';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
@@ -44,7 +44,7 @@ const deadlines = parseStallDeadlines(undefined);
 
 /** One sweep at T0 + offset through the real handler. */
 function sweepAt(offsetMs: number, store: WatchdogStore = watchdogStore) {
-  return makeHandler({ store, deadlines, retentionDays: 30, telemetry, now: () => new Date(T0 + offsetMs) })();
+  return makeWatchdogHandler({ store, deadlines, retentionDays: 30, telemetry, now: () => new Date(T0 + offsetMs) })();
 }
 
 /** Lets the fan-out deliver everything written so far, then takes what the all-topics queue got. */

@@ -8,7 +8,7 @@ import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import type { EventStore } from '../../lambda/core/ports';
-import type { ReceiverDeps } from '../../lambda/handlers/receiver-handler';
+import type { ReceiverDeps } from '../../lambda/handlers/receiver/handler';
 import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
 import { receiverHarness, type ReceiverHarness } from '../helpers/receiver-harness';
 

@@ -13,7 +13,7 @@ import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoNotificationLedger } from '../../lambda/adapters/notification-ledger';
 import { SnsNotificationPublisher } from '../../lambda/adapters/sns-publisher';
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
-import { makeHandler } from '../../lambda/handlers/fanout';
+import { makeFanoutHandler } from '../../lambda/handlers/fanout/handler';
 import { StreamPoller } from '../../local/stream-poller';
 import { createTestTable, dynamoEndpoint, localDocClient, localSns, localSqs, localStreams, uniqueName } from '../helpers/aws-local';
 import { FaultyPublisher } from '../helpers/fanout-harness';
@@ -60,7 +60,7 @@ it('logs no secret, key, signature, body or payload value from a run through rec
   const poller = new StreamPoller({
     streams: localStreams(),
     streamArn: table.streamArn,
-    handler: makeHandler({ publisher, ledger: new DynamoNotificationLedger(localDocClient(), table.tableName), jobsCommandHint: 'jobs get', telemetry: fanoutTelemetry }),
+    handler: makeFanoutHandler({ publisher, ledger: new DynamoNotificationLedger(localDocClient(), table.tableName), jobsCommandHint: 'jobs get', telemetry: fanoutTelemetry }),
     maxRetries: 1,
     onFailure: { sqs, queueUrl: dlqUrl },
     log: (level, message, fields) => process.stderr.write(`${JSON.stringify({ level, message, ...fields })}\n`),

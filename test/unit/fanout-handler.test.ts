@@ -3,7 +3,8 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import type { NotificationLedger } from '../../lambda/core/fanout';
 import type { OutgoingNotification } from '../../lambda/core/ports';
-import { defaultDeps, makeHandler, toFanoutRecord } from '../../lambda/handlers/fanout';
+import { fanoutDepsFromEnv } from '../../lambda/handlers/fanout/deps';
+import { makeFanoutHandler, toFanoutRecord } from '../../lambda/handlers/fanout/handler';
 import { contentorItem } from '../helpers/event-item-fixtures';
 
 const telemetry = makeTelemetry('fanout-unit');
@@ -38,7 +39,7 @@ describe('fan-out handler', () => {
     const published: OutgoingNotification[] = [];
     const ledger: NotificationLedger = { isPending: async () => true, markNotified: async () => 'marked', markUndeliverable: async () => 'marked' };
     let calls = 0;
-    const handler = makeHandler({
+    const handler = makeFanoutHandler({
       publisher: {
         publish: async (n) => {
           calls += 1;
@@ -56,7 +57,7 @@ describe('fan-out handler', () => {
   });
 
   it('returns no failures for a fully published batch', async () => {
-    const handler = makeHandler({
+    const handler = makeFanoutHandler({
       publisher: { publish: async () => undefined },
       ledger: { isPending: async () => true, markNotified: async () => 'marked', markUndeliverable: async () => 'marked' },
       jobsCommandHint: 'jobs get',
@@ -65,8 +66,7 @@ describe('fan-out handler', () => {
     await expect(handler({ Records: [streamRecord(contentorItem('completed'), '1')] })).resolves.toEqual({ batchItemFailures: [] });
   });
 
-  it('fails the invocation loudly when its configuration is missing', async () => {
-    const handler = makeHandler({ ...defaultDeps({}), telemetry });
-    await expect(handler({ Records: [] })).rejects.toThrow(/TABLE_NAME is not set/);
+  it('fails the cold start loudly, naming each missing variable, when its configuration is missing', () => {
+    expect(() => fanoutDepsFromEnv({})).toThrow(/fan-out environment is invalid: TABLE_NAME: .*SUCCEEDED_TOPIC_ARN: .*FAILED_TOPIC_ARN/);
   });
 });

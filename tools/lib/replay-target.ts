@@ -19,7 +19,7 @@ import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../lambda/core/providers/panj
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';
 import type { EventStore } from '../../lambda/core/ports';
 import { DEFAULT_RETRY_WINDOW_SECONDS } from '../../lambda/core/write-plan';
-import { receiverDepsFromEnv } from '../../lambda/handlers/receiver-deps';
+import { receiverDepsFromEnv } from '../../lambda/handlers/receiver/deps';
 import { contextKeys, parseDeployConfig } from '../../lib/config';
 import { devCredentialPaths, readDevContentorSecret } from '../../local/dev-credentials';
 import { configuredProvidersForCli } from './cli-providers';

@@ -21,7 +21,7 @@ export interface Trust {
 }
 
 /**
- * How a provider's trust material is loaded by the wiring (handlers/receiver-deps.ts, tools): public keys parsed
+ * How a provider's trust material is loaded by the wiring (handlers/provider-wiring.ts, tools): public keys parsed
  * once per cold start from an environment variable (with a documented default), or shared secrets from Secrets
  * Manager in AWS (one secret per provider, cached with a short TTL) and from the local stack's environment.
  */
@@ -39,7 +39,7 @@ export type TrustSpec =
       readonly kind: 'secrets';
       /**
        * A built-in's own variables: the Secrets Manager ARN (AWS) and the comma-separated secrets (local stack).
-       * Without them, the secret comes from the JSON maps every configured provider uses (lambda/config/env.ts).
+       * Without them, the secret comes from the JSON maps every configured provider uses (lambda/contracts/env.ts).
        */
       readonly arnEnvName?: string;
       readonly localEnvName?: string;

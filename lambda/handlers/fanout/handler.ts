@@ -3,20 +3,13 @@
  * event items) -> SNS, with partial batch failure reporting. Thin: decoding here, rules in core/fanout.ts.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { envNames, metricNames } from '../contracts';
-import { makeDocumentClient } from '../adapters/dynamo-client';
-import { DynamoNotificationLedger } from '../adapters/notification-ledger';
-import { makeSnsClient, SnsNotificationPublisher, topicArnsFromEnv } from '../adapters/sns-publisher';
-import { makeTelemetry, type Telemetry } from '../adapters/telemetry';
-import { DEFAULT_MARK_RETRY_DELAYS_MS, fanOut, type FanoutDeps, type FanoutRecord, type NotificationLedger } from '../core/fanout';
-import type { NotificationPublisher } from '../core/ports';
-import { providersFromEnv } from './provider-wiring';
+import { metricNames } from '../../contracts';
+import { makeTelemetry, type Telemetry } from '../../adapters/telemetry';
+import { fanOut, type FanoutDeps, type FanoutRecord } from '../../core/fanout';
 
 /** What the handler needs; tests and the local stack pass real local clients or fault-injecting wrappers. */
 export interface FanoutHandlerDeps extends Omit<FanoutDeps, 'log' | 'now'> {
   readonly telemetry: Telemetry;
-  /** Called at the start of every invocation; throws when required configuration is missing. */
-  readonly ready?: () => void;
 }
 
 export const DEFAULT_JOBS_COMMAND_HINT = 'npm run --silent jobs -- get';
@@ -41,7 +34,7 @@ export function toFanoutRecord(record: DynamoDBRecord): FanoutRecord {
   return { sequenceNumber, image: plain, ...(key ? { key } : {}) };
 }
 
-export function makeHandler(deps: FanoutHandlerDeps) {
+export function makeFanoutHandler(deps: FanoutHandlerDeps) {
   const { logger } = deps.telemetry;
   const log = {
     info: (message: string, fields: Record<string, unknown> = {}) => logger.info(message, fields),
@@ -49,7 +42,6 @@ export function makeHandler(deps: FanoutHandlerDeps) {
     error: (message: string, fields: Record<string, unknown> = {}) => logger.error(message, fields),
   };
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    deps.ready?.();
     const result = await fanOut(event.Records.map(toFanoutRecord), { ...deps, log });
     for (const outcome of result.outcomes) {
       if (outcome.outcome === 'published') deps.telemetry.count(metricNames.notified);
@@ -61,35 +53,3 @@ export function makeHandler(deps: FanoutHandlerDeps) {
   };
 }
 
-/**
- * Production wiring. Configuration is read once, on the first invocation rather than at import (so tests can
- * import `makeHandler` without it), and a missing variable fails that invocation loudly.
- */
-export function defaultDeps(env: NodeJS.ProcessEnv = process.env): FanoutHandlerDeps {
-  let wired: { publisher: NotificationPublisher; ledger: NotificationLedger } | undefined;
-  const wire = () => {
-    if (wired) return wired;
-    const tableName = env[envNames.tableName];
-    if (!tableName) throw new Error(`${envNames.tableName} is not set: the fan-out needs the table name`);
-    wired = {
-      publisher: new SnsNotificationPublisher(makeSnsClient(), topicArnsFromEnv(env)),
-      ledger: new DynamoNotificationLedger(makeDocumentClient(), tableName),
-    };
-    return wired;
-  };
-  return {
-    publisher: { publish: (notification) => wire().publisher.publish(notification) },
-    ledger: {
-      isPending: (key) => wire().ledger.isPending(key),
-      markNotified: (key, at) => wire().ledger.markNotified(key, at),
-      markUndeliverable: (key, reason, at) => wire().ledger.markUndeliverable(key, reason, at),
-    },
-    jobsCommandHint: env[envNames.jobsCommandHint] || DEFAULT_JOBS_COMMAND_HINT,
-    providers: providersFromEnv(env),
-    telemetry: makeTelemetry('fanout'),
-    ready: () => void wire(),
-    markRetryDelaysMs: DEFAULT_MARK_RETRY_DELAYS_MS,
-  };
-}
-
-export const handler = makeHandler(defaultDeps());

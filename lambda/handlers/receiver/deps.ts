@@ -1,12 +1,12 @@
 /** Production wiring of the receiver from its environment (validated once; keys parsed once; clients created once). */
-import { envNames } from '../contracts';
-import { readReceiverEnv } from '../config/receiver-env';
-import { makeDocumentClient } from '../adapters/dynamo-client';
-import { DynamoEventStore } from '../adapters/dynamo-event-store';
-import { DynamoQuarantineStore } from '../adapters/dynamo-quarantine-store';
-import { makeTelemetry } from '../adapters/telemetry';
-import { providersFromEnv, trustFromEnv } from './provider-wiring';
-import type { ReceiverDeps } from './receiver-handler';
+import { envNames } from '../../contracts';
+import { readReceiverEnv } from '../../config/receiver-env';
+import { makeDocumentClient } from '../../adapters/dynamo-client';
+import { DynamoEventStore } from '../../adapters/dynamo-event-store';
+import { DynamoQuarantineStore } from '../../adapters/dynamo-quarantine-store';
+import { makeTelemetry } from '../../adapters/telemetry';
+import { providersFromEnv, trustFromEnv } from '../provider-wiring';
+import type { ReceiverDeps } from './handler';
 
 export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReceiverDeps {
   const config = readReceiverEnv(env);

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { metricNames, webhookRoute } from '../contracts';
-import { ingest, type IngestDeps, type IngestResult } from '../core/ingest';
-import { toHttpResponse } from '../core/http-response';
-import { quarantineRecordFor, type QuarantineSink } from '../core/quarantine';
-import type { Telemetry } from '../adapters/telemetry';
+import { metricNames, webhookRoute } from '../../contracts';
+import { ingest, type IngestDeps, type IngestResult } from '../../core/ingest';
+import { toHttpResponse } from '../../core/http-response';
+import { quarantineRecordFor, type QuarantineSink } from '../../core/quarantine';
+import type { Telemetry } from '../../adapters/telemetry';
 
 export interface ReceiverDeps extends IngestDeps {
   readonly telemetry: Telemetry;

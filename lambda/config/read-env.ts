@@ -1,0 +1,12 @@
+/**
+ * The one way a function reads its environment: once, at cold start, against its zod/mini schema; a missing or bad
+ * variable fails the cold start loudly, naming the variable.
+ */
+import type * as z from 'zod/mini';
+import { issueLines } from '../contracts';
+
+export function readEnv<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv, functionName: string): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new Error(`${functionName} environment is invalid: ${issueLines(parsed.error.issues).join('; ')}`);
+  return parsed.data;
+}

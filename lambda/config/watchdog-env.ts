@@ -1,0 +1,11 @@
+import * as z from 'zod/mini';
+import '../core/zod-locale';
+import { envNames } from '../contracts';
+
+/** The watchdog's environment (lambda/config/read-env.ts reads it once per cold start). */
+export const WatchdogEnvSchema = z.object({
+  [envNames.tableName]: z.string().check(z.minLength(1)),
+  [envNames.stallDeadlines]: z.optional(z.string()),
+  [envNames.eventRetentionDays]: z._default(z.pipe(z.coerce.number(), z.int().check(z.positive())), 90),
+  [envNames.providers]: z.optional(z.string()),
+});
