@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden vectors for lambda/core/canonical-json.ts, produced by CPython itself.
+"""Golden vectors for lambda/core/json/canonical-forms.ts, produced by CPython itself.
 
 Prints a JSON array of {"input": <raw JSON text>, "expected": json.dumps(json.loads(input), sort_keys=True)}.
 Regenerate with `npm run golden-vectors`; the unit test also runs this script live when python3 is installed.

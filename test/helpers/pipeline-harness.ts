@@ -82,7 +82,7 @@ export async function pipelineHarness(overrides: Partial<ReceiverDeps> = {}): Pr
 
 /**
  * CPython's `json.dumps(json.loads(text), sort_keys=True)` for each text, in one python3 process: the form Contentor
- * signs envelopes over, computed independently of our serialiser (lambda/core/canonical-json.ts). The recursion limit
+ * signs envelopes over, computed independently of our serialiser (lambda/core/json/canonical-forms.ts). The recursion limit
  * is raised so CPython itself is not what limits the depth tried (our parser's limit is 1000 levels).
  */
 export function cpythonSortedDumps(texts: readonly string[]): string[] {

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { pythonJsonDumps } from '../../lambda/core/canonical-json';
+import { pythonJsonDumps } from '../helpers/canonical';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 if (!hasPython) process.stderr.write('NOTICE: python3 not found — skipping the CPython canonicalisation property (test/property/canonical-cpython.test.ts)\n');

@@ -3,7 +3,7 @@
  * canonical UTC timestamps checked without Dates, and key ordering decided at the first differing UTF-16 unit.
  */
 import fc from 'fast-check';
-import { compareCodePoints } from '../../lambda/core/canonical-json';
+import { compareCodePoints } from '../../lambda/core/json/canonical-forms';
 import { normaliseIsoTimestamp } from '../../lambda/core/providers/timestamps';
 
 const digits = (min: number, max: number, width: number) => fc.integer({ min, max }).map((n) => String(n).padStart(width, '0'));

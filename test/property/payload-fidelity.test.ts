@@ -8,7 +8,7 @@
  * escapes and lone-surrogate escapes. Each delivery is signed as the
  * provider signs: Panjaya ES256 over the body, Contentor HMAC in the header (hex, base64, `sha256=`) or in the
  * envelope `{"data", "signature"}`, whose signature CPython computes over `json.dumps(data, sort_keys=True)`
- * (independently of lambda/core/canonical-json.ts). Overlapping Panjaya retries are test/integration/event-store.test.ts's.
+ * (independently of lambda/core/json/canonical-forms.ts). Overlapping Panjaya retries are test/integration/event-store.test.ts's.
  */
 import { createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';

@@ -2,17 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import {
-  canonicalDataOf,
-  CanonicalJsonError,
-  compactSortedJson,
-  compareCodePoints,
-  MAX_JSON_DEPTH,
-  parseJson,
-  parseJsonBytes,
-  pythonJsonDumps,
-  serialiseAs,
-} from '../../lambda/core/canonical-json';
+import { compareCodePoints, serialiseAs } from '../../lambda/core/json/canonical-forms';
+import { CanonicalJsonError, decodeJsonText, MAX_JSON_DEPTH, memberOf, parseJson } from '../../lambda/core/json/parse';
+import { compactSortedJson, pythonJsonDumps } from '../helpers/canonical';
+
+const parseJsonBytes = (body: Uint8Array) => parseJson(decodeJsonText(body));
+/** The raw text of an envelope's `data`, as the Contentor module slices it (member offsets). */
+const canonicalDataOf = (rawBody: string): string | undefined => {
+  const member = memberOf(parseJson(rawBody), 'data');
+  return member ? rawBody.slice(member.start, member.end) : undefined;
+};
 
 interface Vector {
   input: string;

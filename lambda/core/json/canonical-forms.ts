@@ -6,7 +6,7 @@
  * replacer-array, PHP `ksort` + `json_encode`, Ruby `JSON.generate(h.sort.to_h)`), so a receiver can accept a sender
  * built from any of them. Golden vectors from CPython check the Python form (test/fixtures/canonical-golden.json).
  */
-import { parseJson, type JsonMember, type JsonNode } from './parse';
+import type { JsonMember, JsonNode } from './parse';
 
 /** Object members with duplicates resolved: last value wins, kept at the first occurrence's position. */
 function dedupe(members: readonly JsonMember[]): JsonMember[] {
@@ -295,12 +295,3 @@ export function serialiseAs(node: JsonNode, form: CanonicalForm): string {
   return serialiseWithReplacerList(node, allowed);
 }
 
-/** Byte-for-byte CPython `json.dumps(json.loads(rawJsonText), sort_keys=True)`. Throws CanonicalJsonError. */
-export function pythonJsonDumps(rawJsonText: string): string {
-  return serialise(parseJson(rawJsonText), python, 0);
-}
-
-/** `json.dumps(json.loads(text), sort_keys=True, separators=(',', ':'))`. */
-export function compactSortedJson(rawJsonText: string): string {
-  return serialiseAs(parseJson(rawJsonText), 'python-compact');
-}

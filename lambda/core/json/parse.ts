@@ -74,11 +74,6 @@ export function decodeJsonText(body: Uint8Array): string {
   }
 }
 
-/** Decodes a request body as strict UTF-8 (a leading BOM is dropped, as `json.loads(bytes)` does) and parses it. */
-export function parseJsonBytes(body: Uint8Array): JsonNode {
-  return parseJson(decodeJsonText(body));
-}
-
 class Parser {
   pos = 0;
   constructor(private readonly text: string) {}
@@ -209,11 +204,4 @@ export function memberOf(node: JsonNode, key: string): JsonMember | undefined {
   return found;
 }
 
-/**
- * The exact raw text of the top-level `data` value of an envelope body, or undefined when the body is not a JSON
- * object with a `data` member. Throws CanonicalJsonError when the body is not JSON.
- */
-export function canonicalDataOf(rawBody: string): string | undefined {
-  const member = memberOf(parseJson(rawBody), 'data');
-  return member ? rawBody.slice(member.start, member.end) : undefined;
-}
+

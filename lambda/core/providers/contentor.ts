@@ -2,13 +2,14 @@
  * Contentor video API webhooks. Two signing styles are in the wild (see the provider's document):
  * - header: `X-Webhook-Signature` = HMAC-SHA256(secret, raw body), hex or base64, optional `sha256=` prefix;
  * - envelope: body `{"data": {...}, "signature": b64}`, HMAC over Python's `json.dumps(data, sort_keys=True)`, or over
- *   what the document's other-language samples produce (see canonical-json.ts), or over `data` exactly as sent.
+ *   what the document's other-language samples produce (see json/canonical-forms.ts), or over `data` exactly as sent.
  * The same event in either style gets the same content hash, so it is one event, not two.
  */
 import { hash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError, ValidationError } from '../errors';
-import { canonicalForms, CanonicalJsonError, decodeJsonText, JsonTooDeepError, memberOf, parseJson, serialiseAs, type JsonNode } from '../canonical-json';
+import { canonicalForms, serialiseAs } from '../json/canonical-forms';
+import { CanonicalJsonError, decodeJsonText, JsonTooDeepError, memberOf, parseJson, type JsonNode } from '../json/parse';
 import { anyDigestMatches, hmacSha256, usableSecrets } from '../crypto/hmac';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
 import type { EventItem } from '../items';
@@ -179,7 +180,7 @@ function byteOffset(text: string, index: number, bomBytes: number): number {
 }
 
 /**
- * Bodies nested deeper than our parser goes (lambda/core/canonical-json.ts MAX_JSON_DEPTH; CPython's own limit is
+ * Bodies nested deeper than our parser goes (lambda/core/json/parse.ts MAX_JSON_DEPTH; CPython's own limit is
  * lower, so no envelope is ever that deep) can still be header-signed: read their top level with JSON.parse, which
  * has no depth limit, and identify them by their raw bytes.
  */

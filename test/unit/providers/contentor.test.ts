@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { canonicalForms } from '../../../lambda/core/canonical-json';
+import { canonicalForms } from '../../../lambda/core/json/canonical-forms';
 import { SignatureError, ValidationError } from '../../../lambda/core/errors';
 import { contentor } from '../../../lambda/core/providers/contentor';
 import { normaliseIsoTimestamp } from '../../../lambda/core/providers/timestamps';
