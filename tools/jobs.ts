@@ -18,9 +18,12 @@ const usage = `Usage: npm run --silent jobs -- <command> [options]
 Commands:
   get contentor <uuid>                      one job's current state
   get panjaya <asset_id> [<version_id>]     a Panjaya version (or the asset-level job)
+  get <provider> <jobId>                    a job of a provider declared by configuration (LOCAL_PROVIDERS,
+                                            the local stack's providers.json, or cdk.json's providers)
   asset <asset_id>                          a Panjaya asset and all its versions (one Query)
   history contentor <uuid>                  a job's events in time order
   history panjaya <asset_id> [<version_id>]
+  history <provider> <jobId>
   list --status <status> [--since 24h|ISO]  jobs now in <status> that entered it since then, newest first
                                             (in_progress, ready, succeeded, failed, unknown, stalled)
   stalled [--since 7d]                      jobs the watchdog marked stalled

@@ -4,10 +4,9 @@
  * tools/lib/replay-target.ts.
  */
 import './lib/quiet-node-warning';
-import { parseArgs } from 'node:util';
 import { cliProviders } from './lib/cli-providers';
 import { defaultOutputsFile } from './lib/outputs';
-import { exitCodes, parseSince, runCli, UsageError } from './lib/cli';
+import { exitCodes, parseCliArgs, parseSince, runCli, UsageError } from './lib/cli';
 import { listQuarantined, runReplay, type QuarantineView, type ReplayFilters, type ReplayReport } from './lib/replay-run';
 import { openReplayTarget } from './lib/replay-target';
 
@@ -52,12 +51,9 @@ const options = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+/** The CLIs' shared parser: an unknown option is named with the closest valid one and a pointer to --help (exit 2). */
 function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  return parseCliArgs(argv, options, true);
 }
 
 function table(rows: readonly QuarantineView[]): string {
