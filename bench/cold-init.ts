@@ -93,7 +93,14 @@ export async function measureColdInit<N extends string>(options: {
   const { stack, trust, bundles, runs, workDir } = options;
   const nodeNames = Object.keys(options.nodes) as N[];
   const childFile = path.join(workDir, 'cold-child.cjs');
-  await build({ entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cold-child.ts')], outfile: childFile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cold-child.ts')],
+    outfile: childFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
 
   const { tableName: receiverTable } = await stack.createTable('bench-cold-receiver');
   const fanoutRecords = await pendingTerminalRecords(stack, trust, runs * 3 * nodeNames.length);
@@ -155,25 +162,25 @@ export async function measureColdInit<N extends string>(options: {
     options.log(`cold init: round ${i + 1}/${runs}`);
   }
   const byNode = (node: N): ColdInitByFunction => {
-  const total = (name: string) => median((samples.get(key(node, name)) ?? []).map((s) => s.totalMs));
-  const part = (name: string, k: 'importMs' | 'firstCallMs') => median((samples.get(key(node, name)) ?? []).map((s) => s[k]));
-  const floorMs = total('floor');
-  const result = (fn: 'receiver' | 'fanout'): ColdInitResult => {
-    const medianMs = total(fn);
-    const sdkOnlyMs = total(`${fn}SdkOnly`);
-    return {
-      medianMs: round(medianMs),
-      floorMs: round(floorMs, 2),
-      sdkOnlyMs: round(sdkOnlyMs),
-      vsFloor: round(medianMs / floorMs, 1),
-      vsSdkOnly: round(medianMs / sdkOnlyMs, 2),
-      importMs: round(part(fn, 'importMs')),
-      firstCallMs: round(part(fn, 'firstCallMs')),
-      withSourceMapsMs: round(total(`${fn}WithMaps`)),
-      runs,
+    const total = (name: string) => median((samples.get(key(node, name)) ?? []).map((s) => s.totalMs));
+    const part = (name: string, k: 'importMs' | 'firstCallMs') => median((samples.get(key(node, name)) ?? []).map((s) => s[k]));
+    const floorMs = total('floor');
+    const result = (fn: 'receiver' | 'fanout'): ColdInitResult => {
+      const medianMs = total(fn);
+      const sdkOnlyMs = total(`${fn}SdkOnly`);
+      return {
+        medianMs: round(medianMs),
+        floorMs: round(floorMs, 2),
+        sdkOnlyMs: round(sdkOnlyMs),
+        vsFloor: round(medianMs / floorMs, 1),
+        vsSdkOnly: round(medianMs / sdkOnlyMs, 2),
+        importMs: round(part(fn, 'importMs')),
+        firstCallMs: round(part(fn, 'firstCallMs')),
+        withSourceMapsMs: round(total(`${fn}WithMaps`)),
+        runs,
+      };
     };
-  };
-  return { receiver: result('receiver'), fanout: result('fanout') };
+    return { receiver: result('receiver'), fanout: result('fanout') };
   };
   return Object.fromEntries(nodeNames.map((node) => [node, byNode(node)])) as Record<N, ColdInitByFunction>;
 }

@@ -60,7 +60,12 @@ function lambdaUsd(fn: FunctionCostInput, invocations: number): number {
   return usd(prices.lambdaRequest, invocations) + usd(prices.lambdaArmGbSecond, invocations * gb(fn.memoryMb) * (fn.billedMs / 1000));
 }
 
-function model(perEvent: { api: number; writeUnits: number; readUnits: number; fanoutInvocations: number; publishes: number }, receiver: FunctionCostInput, fanout: FunctionCostInput, api: Price = prices.httpApiRequest): CostModel {
+function model(
+  perEvent: { api: number; writeUnits: number; readUnits: number; fanoutInvocations: number; publishes: number },
+  receiver: FunctionCostInput,
+  fanout: FunctionCostInput,
+  api: Price = prices.httpApiRequest,
+): CostModel {
   const m = 1e6;
   const breakdown: CostLine = {
     api: usd(api, m * perEvent.api),
@@ -114,7 +119,9 @@ export async function measureCost(options: {
     if (out.batchItemFailures.length > 0) throw new Error('cost mix: fan-out reported a failure');
   }
   const allRecords = await stack.readStream(streamArn);
-  options.log(`cost: ${deliveries} deliveries, ${afterReceiver.length} stream records (${matching.length} match the filter), ${fanout.counts.publishes} publishes`);
+  options.log(
+    `cost: ${deliveries} deliveries, ${afterReceiver.length} stream records (${matching.length} match the filter), ${fanout.counts.publishes} publishes`,
+  );
 
   const receiver: FunctionCostInput = { memoryMb: options.memoryMb.receiver, billedMs: Math.ceil(median(receiverMs)) };
   const fanoutFn: FunctionCostInput = { memoryMb: options.memoryMb.fanout, billedMs: Math.ceil(median(fanoutMs)) };

@@ -58,9 +58,25 @@ function pipelineFor(delivery: Delivery, trust: Trust): () => void {
   // event changes its status.
   const earlier = new Date(Date.parse(receivedAt) - 60_000).toISOString();
   const current = {
-    pk: 'p', sk: 's', itemType: 'state', provider: delivery.provider, jobId: 'j', partitionId: 'j', status: 'in_progress', eventType: 'processing',
-    eventId: 'e', occurredAt: earlier, receivedAt: earlier, updatedAt: earlier, orderKey: '', seq: 1, lastContentHash: 'h', headRank: 2,
-    recent: `0123456789abcdef:1:${Math.floor(Date.parse(earlier) / 1000)}`, gsi1pk: 'x', gsi1sk: 'y',
+    pk: 'p',
+    sk: 's',
+    itemType: 'state',
+    provider: delivery.provider,
+    jobId: 'j',
+    partitionId: 'j',
+    status: 'in_progress',
+    eventType: 'processing',
+    eventId: 'e',
+    occurredAt: earlier,
+    receivedAt: earlier,
+    updatedAt: earlier,
+    orderKey: '',
+    seq: 1,
+    lastContentHash: 'h',
+    headRank: 2,
+    recent: `0123456789abcdef:1:${Math.floor(Date.parse(earlier) / 1000)}`,
+    gsi1pk: 'x',
+    gsi1sk: 'y',
   } as StateItem;
   const config = { retentionDays: 90, retryWindowSeconds: 600 };
   return () => {
@@ -154,6 +170,7 @@ export function measureCpu(benchTrust: BenchTrust, iterations = 2000, rounds = 2
     styles: { panjaya: styleResult('panjaya'), 'contentor-header': styleResult('contentor-header'), 'contentor-envelope': styleResult('contentor-envelope') },
     iterations,
     rounds,
-    method: 'process.cpuUsage of batches; floors and styles interleaved in rotating order each round; medians over rounds, overFloorUs = median of paired per-round differences',
+    method:
+      'process.cpuUsage of batches; floors and styles interleaved in rotating order each round; medians over rounds, overFloorUs = median of paired per-round differences',
   };
 }

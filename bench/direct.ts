@@ -77,7 +77,12 @@ export function directFanout(stack: BenchStack, tableName: string) {
   const sns = new SnsNotificationPublisher(stack.sns, stack.topics);
   const counts = { publishes: 0, invocations: 0 };
   const handler = makeFanoutHandler({
-    publisher: { publish: async (notification) => { counts.publishes += 1; await sns.publish(notification); } },
+    publisher: {
+      publish: async (notification) => {
+        counts.publishes += 1;
+        await sns.publish(notification);
+      },
+    },
     ledger: new DynamoNotificationLedger(doc, tableName),
     jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,
     telemetry: makeTelemetry('fanout'),

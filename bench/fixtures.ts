@@ -71,7 +71,12 @@ export function jobDeliveries(trust: BenchTrust, style: DeliveryStyle, outcome: 
     const last = outcome === 'succeeded' ? 'version_generated' : 'version_failed';
     const terminal = panjayaDelivery(trust, asset, 'v1', last, true);
     // Panjaya has two non-terminal events; the 4th delivery is a provider retry of the terminal one (a duplicate).
-    return [panjayaDelivery(trust, asset, 'v1', 'version_generating'), panjayaDelivery(trust, asset, 'v1', 'version_ready'), terminal, { ...terminal, terminal: false }];
+    return [
+      panjayaDelivery(trust, asset, 'v1', 'version_generating'),
+      panjayaDelivery(trust, asset, 'v1', 'version_ready'),
+      terminal,
+      { ...terminal, terminal: false },
+    ];
   }
   const uuid = randomUUID();
   const at = (offset: number) => new Date(startMs + offset * 1000).toISOString();

@@ -18,9 +18,11 @@ export interface Price {
 export const pricesCheckedOn = '2026-11-23';
 export const pricesRegion = 'us-east-1';
 
-const apiGatewayPage = 'Amazon API Gateway pricing, https://aws.amazon.com/api-gateway/pricing/ (also AWS whitepaper "Best Practices for Designing Amazon API Gateway Private APIs", Cost optimization, Table 4)';
+const apiGatewayPage =
+  'Amazon API Gateway pricing, https://aws.amazon.com/api-gateway/pricing/ (also AWS whitepaper "Best Practices for Designing Amazon API Gateway Private APIs", Cost optimization, Table 4)';
 const lambdaPage = 'AWS Lambda Pricing, https://aws.amazon.com/lambda/pricing/ (Arm price, US East (N. Virginia))';
-const dynamoPage = 'Amazon DynamoDB pricing for on-demand capacity, https://aws.amazon.com/dynamodb/pricing/on-demand/ (after the November 2024 on-demand price reduction)';
+const dynamoPage =
+  'Amazon DynamoDB pricing for on-demand capacity, https://aws.amazon.com/dynamodb/pricing/on-demand/ (after the November 2024 on-demand price reduction)';
 const snsPage = 'Amazon SNS pricing, https://aws.amazon.com/sns/pricing/ (standard topics)';
 
 export const prices = {

@@ -29,21 +29,33 @@ const money = (value: number) => `$${value.toFixed(2)}`;
 export function renderReport(r: ReportInput): string {
   const lines: string[] = [];
   const add = (...rows: string[]) => lines.push(...rows);
-  add(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.platform}), Node ${r.node}, commit ${r.commit.slice(0, 12)}.`, '');
+  add(
+    `Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.platform}), Node ${r.node}, commit ${r.commit.slice(0, 12)}.`,
+    '',
+  );
   const lambdaNode = r.nodeVersions?.lambda ?? r.node;
   const hostNode = r.nodeVersions?.host ?? r.node;
   const coldRows: Array<[string, { readonly receiver: ColdInitResult; readonly fanout: ColdInitResult }]> = [[`${lambdaNode} (Lambda)`, r.coldInit]];
   if (r.coldInitOnHostNode && hostNode !== lambdaNode) coldRows.push([`${hostNode} (this machine)`, r.coldInitOnHostNode]);
-  add('| function | Node | memory | bundle (gzip) | cold init median | empty-handler floor | SDK-only baseline | vs SDK-only | with source maps (earlier) |', '|---|---|---|---|---|---|---|---|---|');
+  add(
+    '| function | Node | memory | bundle (gzip) | cold init median | empty-handler floor | SDK-only baseline | vs SDK-only | with source maps (earlier) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
   for (const fn of ['receiver', 'fanout'] as const) {
     const b = r.bundle[fn];
     for (const [node, cold] of coldRows) {
       const c = cold[fn];
-      add(`| ${fn} | ${node} | ${r.memoryMb[fn]} MB | ${b ? `${kb(b.bytes)} (${kb(b.gzipBytes)})` : '?'} | ${c.medianMs} ms | ${c.floorMs} ms | ${c.sdkOnlyMs} ms | ${c.vsSdkOnly}× | ${c.withSourceMapsMs} ms |`);
+      add(
+        `| ${fn} | ${node} | ${r.memoryMb[fn]} MB | ${b ? `${kb(b.bytes)} (${kb(b.gzipBytes)})` : '?'} | ${c.medianMs} ms | ${c.floorMs} ms | ${c.sdkOnlyMs} ms | ${c.vsSdkOnly}× | ${c.withSourceMapsMs} ms |`,
+      );
     }
   }
   const host = r.cpuOnHostNode && hostNode !== lambdaNode ? r.cpuOnHostNode : undefined;
-  add('', `| per-event CPU (warm) | µs on ${lambdaNode} | crypto floor | target (1.5 × floor + 20) |${host ? ` µs on ${hostNode} |` : ''}`, `|---|---|---|---|${host ? '---|' : ''}`);
+  add(
+    '',
+    `| per-event CPU (warm) | µs on ${lambdaNode} | crypto floor | target (1.5 × floor + 20) |${host ? ` µs on ${hostNode} |` : ''}`,
+    `|---|---|---|---|${host ? '---|' : ''}`,
+  );
   for (const [style, s] of Object.entries(r.cpu.styles)) {
     const other = host?.styles[style as keyof CpuResult['styles']];
     add(`| ${style} | ${s.perEventUs} | ${s.floorUs} | ${s.targetUs} ${s.withinTarget ? '✓' : '✗'} |${host ? ` ${other?.perEventUs ?? '?'} |` : ''}`);

@@ -67,7 +67,14 @@ async function main(): Promise<void> {
     log('bundling with the stack’s esbuild options…');
     const bundles = await buildAll(workDir);
     const cpuChild = path.join(workDir, 'cpu-child.cjs');
-    await build({ entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cpu-child.ts')], outfile: cpuChild, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+    await build({
+      entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cpu-child.ts')],
+      outfile: cpuChild,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
     // Before the emulators start, so the JVM does not share the cores with the CPU measurement.
     log(`warm per-event CPU on ${node24.version}…`);
     const cpu = await cpuOn(node24, cpuChild);
@@ -79,14 +86,25 @@ async function main(): Promise<void> {
       // Local load first: after the cold-init phase DynamoDB Local has been seen to trim the stack's stream under the
       // poller (TrimmedDataAccessException, which local/stream-poller.ts does not recover from yet).
       log('local throughput and latency…');
-      const local = await measureLocal({ stack, trust, concurrencies: [1, 4, 16], jobsPerWorker: (c) => Math.max(4, Math.ceil(60 / c)), notifications: 30, streamPollMs: STREAM_POLL_MS, log });
+      const local = await measureLocal({
+        stack,
+        trust,
+        concurrencies: [1, 4, 16],
+        jobsPerWorker: (c) => Math.max(4, Math.ceil(60 / c)),
+        notifications: 30,
+        streamPollMs: STREAM_POLL_MS,
+        log,
+      });
       log(`cold init (${coldRuns} fresh processes per variant)…`);
       const cold = await measureColdInit({ stack, trust, bundles, runs: coldRuns, workDir, log, nodes: { lambda: node24.path, host: host.path } });
       const coldInit = cold.lambda;
       log('cost…');
       const cost = await measureCost({ stack, trust, jobs: 48, memoryMb: functionMemoryMb, log });
       const bundle = Object.fromEntries(
-        (['receiver', 'fanout'] as const).map((name) => [name, { bytes: bundles[name].bytes, gzipBytes: bundles[name].gzipBytes, mapBytes: bundles[name].mapBytes }]),
+        (['receiver', 'fanout'] as const).map((name) => [
+          name,
+          { bytes: bundles[name].bytes, gzipBytes: bundles[name].gzipBytes, mapBytes: bundles[name].mapBytes },
+        ]),
       );
       const cpus = os.cpus();
       const results = {
@@ -95,7 +113,12 @@ async function main(): Promise<void> {
         node: process.version,
         // coldInit and cpu are measured on Lambda's runtime (nodeVersions.lambda); *OnHostNode on this machine's Node.
         nodeVersions: { lambda: node24.version, host: host.version },
-        machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}` },
+        machine: {
+          cpu: cpus[0]?.model ?? 'unknown',
+          cores: cpus.length,
+          memoryGb: Math.round(os.totalmem() / 2 ** 30),
+          platform: `${os.platform()} ${os.arch()}`,
+        },
         durationSeconds: Math.round((Date.now() - started) / 1000),
         bundle,
         baselineBundles: { empty: bundles.empty.bytes, receiverSdkOnly: bundles.receiverSdkOnly.bytes, fanoutSdkOnly: bundles.fanoutSdkOnly.bytes },
@@ -104,8 +127,13 @@ async function main(): Promise<void> {
         cpu,
         cpuOnHostNode: cpuHost,
         lambdaNodeVsHostNode: {
-          coldInitMs: { receiver: round(coldInit.receiver.medianMs - cold.host.receiver.medianMs), fanout: round(coldInit.fanout.medianMs - cold.host.fanout.medianMs) },
-          perEventUs: Object.fromEntries(Object.entries(cpu.styles).map(([style, s]) => [style, round(s.perEventUs - (cpuHost.styles[style as keyof typeof cpu.styles]?.perEventUs ?? 0))])),
+          coldInitMs: {
+            receiver: round(coldInit.receiver.medianMs - cold.host.receiver.medianMs),
+            fanout: round(coldInit.fanout.medianMs - cold.host.fanout.medianMs),
+          },
+          perEventUs: Object.fromEntries(
+            Object.entries(cpu.styles).map(([style, s]) => [style, round(s.perEventUs - (cpuHost.styles[style as keyof typeof cpu.styles]?.perEventUs ?? 0))]),
+          ),
         },
         local,
         cost,

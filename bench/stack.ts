@@ -38,7 +38,6 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-
 export async function startBenchStack(trust: BenchTrust, streamPollMs: number): Promise<BenchStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'bench-local-'));
   const stack = await startLocalStack({

@@ -15,14 +15,11 @@ import { parseProvidersConfig, ProvidersConfigError } from '../lambda/core/provi
 export const PANJAYA_DOCUMENTED_PUBLIC_KEY = PANJAYA_DEFAULT_PUBLIC_KEY_PEM.trim();
 
 /** Retention values CloudWatch Logs accepts (never-expire is left out on purpose: logs cost money forever). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** One of the CloudWatch Logs retention values. */
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 const logRetentionMessage = `logRetentionDays must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(', ')}`;
-
 
 const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g;
 
@@ -55,8 +52,7 @@ const emailList = z.preprocess(
       : value,
   z.array(
     z.email({
-      error: (issue) =>
-        `alertEmails: ${JSON.stringify(issue.input)} is not a valid e-mail address (use -c alertEmails=a@example.com,b@example.com)`,
+      error: (issue) => `alertEmails: ${JSON.stringify(issue.input)} is not a valid e-mail address (use -c alertEmails=a@example.com,b@example.com)`,
     }),
     { error: 'alertEmails must be a list of e-mail addresses or a comma-separated string' },
   ),
@@ -134,13 +130,9 @@ export const DeployConfigObject = z
       )
       .default(600),
     /** What happens to the table and the secret when the stack is deleted. */
-    removalPolicy: z
-      .enum(['retain', 'destroy'], { error: 'removalPolicy must be "retain" or "destroy"' })
-      .default('retain'),
+    removalPolicy: z.enum(['retain', 'destroy'], { error: 'removalPolicy must be "retain" or "destroy"' }).default('retain'),
     /** DynamoDB deletion protection on the table. */
-    deletionProtection: z
-      .preprocess(fromString, z.boolean({ error: 'deletionProtection must be true or false' }))
-      .default(true),
+    deletionProtection: z.preprocess(fromString, z.boolean({ error: 'deletionProtection must be true or false' })).default(true),
     /**
      * Steady-state requests per second for the whole API. Providers send one callback per status change, so a few
      * per second is normal; the cap bounds what a flood of unsigned junk can cost (each request is a Lambda
@@ -153,11 +145,9 @@ export const DeployConfigObject = z
     logRetentionDays: z
       .preprocess(
         fromString,
-        z
-          .number({ error: logRetentionMessage })
-          .refine((days): days is LogRetentionDays => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-            error: logRetentionMessage,
-          }),
+        z.number({ error: logRetentionMessage }).refine((days): days is LogRetentionDays => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+          error: logRetentionMessage,
+        }),
       )
       .default(30),
     /** Largest accepted request body in bytes; larger gets 413. */
@@ -211,40 +201,39 @@ export const DeployConfigObject = z
   .strict();
 
 export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) => {
-    if ((config.slackWorkspaceId === undefined) !== (config.slackChannelId === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['slackChannelId'],
-        message: 'slackWorkspaceId and slackChannelId: set both (Slack notifications on) or neither (off)',
-      });
-    }
-    // The declarations travel in the functions' environment, which Lambda caps at 4 KB in all.
-    const providersBytes = Buffer.byteLength(JSON.stringify(config.providers), 'utf8');
-    if (providersBytes > MAX_PROVIDERS_ENV_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['providers'],
-        message: `providers: ${providersBytes} bytes of declarations, more than the ${MAX_PROVIDERS_ENV_BYTES} that fit beside the rest of a Lambda environment (4 KB): shorten labels or status maps, or split the providers across stacks`,
-      });
-    }
-    if (config.throttleBurstLimit < config.throttleRateLimit) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['throttleBurstLimit'],
-        message: 'throttleBurstLimit must be at least throttleRateLimit',
-      });
-    }
-  })
-  .transform((config, ctx) => {
-    try {
-      // Deadlines may name configured providers' statuses: resolved against the built-ins plus those.
-      return { ...config, stallDeadlines: parseStallDeadlines(config.stallDeadlines ?? {}, 'stallDeadlines', providerRegistry(config.providers)) };
-    } catch (error) {
-      if (!(error instanceof StallDeadlinesError)) throw error;
-      ctx.addIssue({ code: 'custom', path: ['stallDeadlines'], message: error.message });
-      return z.NEVER;
-    }
-  });
+  if ((config.slackWorkspaceId === undefined) !== (config.slackChannelId === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['slackChannelId'],
+      message: 'slackWorkspaceId and slackChannelId: set both (Slack notifications on) or neither (off)',
+    });
+  }
+  // The declarations travel in the functions' environment, which Lambda caps at 4 KB in all.
+  const providersBytes = Buffer.byteLength(JSON.stringify(config.providers), 'utf8');
+  if (providersBytes > MAX_PROVIDERS_ENV_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['providers'],
+      message: `providers: ${providersBytes} bytes of declarations, more than the ${MAX_PROVIDERS_ENV_BYTES} that fit beside the rest of a Lambda environment (4 KB): shorten labels or status maps, or split the providers across stacks`,
+    });
+  }
+  if (config.throttleBurstLimit < config.throttleRateLimit) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['throttleBurstLimit'],
+      message: 'throttleBurstLimit must be at least throttleRateLimit',
+    });
+  }
+}).transform((config, ctx) => {
+  try {
+    // Deadlines may name configured providers' statuses: resolved against the built-ins plus those.
+    return { ...config, stallDeadlines: parseStallDeadlines(config.stallDeadlines ?? {}, 'stallDeadlines', providerRegistry(config.providers)) };
+  } catch (error) {
+    if (!(error instanceof StallDeadlinesError)) throw error;
+    ctx.addIssue({ code: 'custom', path: ['stallDeadlines'], message: error.message });
+    return z.NEVER;
+  }
+});
 
 /** The raw, unvalidated configuration (what cdk.json or a caller of the construct passes). */
 export type DeployConfigInput = z.input<typeof DeployConfigSchema>;
@@ -262,7 +251,9 @@ export const contextKeys = Object.keys(DeployConfigObject.shape) as readonly Con
  * `availability-zones:account=…`: anything with a colon), and the CDK CLI's own settings.
  */
 export function isCdkContextKey(key: string): boolean {
-  return key.includes(':') || /^(@aws-cdk|aws-cdk|@aws-cdk-containers|cdk)/.test(key) || ['acknowledged-issue-numbers', 'cli-telemetry', 'notices'].includes(key);
+  return (
+    key.includes(':') || /^(@aws-cdk|aws-cdk|@aws-cdk-containers|cdk)/.test(key) || ['acknowledged-issue-numbers', 'cli-telemetry', 'notices'].includes(key)
+  );
 }
 
 /** `alertEmailz (did you mean alertEmails?)` for each key that is neither ours nor CDK's. */

@@ -184,10 +184,7 @@ export class JobWebhookReceiver extends Construct {
     const providersEnv: Record<string, string> = configured ? { [envNames.providers]: Stack.of(this).toJsonString(config.providers) } : {};
     const notifications = new Notifications(this, 'Notifications', {
       alertEmails: config.alertEmails,
-      slack:
-        config.slackWorkspaceId && config.slackChannelId
-          ? { workspaceId: config.slackWorkspaceId, channelId: config.slackChannelId }
-          : undefined,
+      slack: config.slackWorkspaceId && config.slackChannelId ? { workspaceId: config.slackWorkspaceId, channelId: config.slackChannelId } : undefined,
     });
 
     const logs = { logRetention, logRemovalPolicy: removalPolicy };
@@ -213,14 +210,23 @@ export class JobWebhookReceiver extends Construct {
         [envNames.quarantineHourlyCap]: String(config.quarantineHourlyCap),
         ...providersEnv,
         ...(configured
-          ? { [envNames.providerSecretArns]: Stack.of(this).toJsonString(Object.fromEntries(Object.entries(providerSecrets).map(([name, s]) => [name, s.secretArn]))) }
+          ? {
+              [envNames.providerSecretArns]: Stack.of(this).toJsonString(
+                Object.fromEntries(Object.entries(providerSecrets).map(([name, s]) => [name, s.secretArn])),
+              ),
+            }
           : {}),
       },
     });
     // The table only: the receiver never reads the indexes.
     receiver.allow('EventStore', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
     receiver.allow('ContentorSecret', ['secretsmanager:GetSecretValue'], [secret.secret.secretArn]);
-    if (configured) receiver.allow('ProviderSecrets', ['secretsmanager:GetSecretValue'], Object.values(providerSecrets).map((s) => s.secretArn));
+    if (configured)
+      receiver.allow(
+        'ProviderSecrets',
+        ['secretsmanager:GetSecretValue'],
+        Object.values(providerSecrets).map((s) => s.secretArn),
+      );
 
     const fanout = new WebhookFunction(this, 'Fanout', {
       handlerName: 'fanout',

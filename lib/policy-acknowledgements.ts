@@ -42,7 +42,7 @@ export const nagAcknowledgements: readonly NagAcknowledgement[] = [
     reason:
       'dynamodb:ListStreams, granted by the DynamoDB event source for the stream mapping, supports no resource-level ' +
       'permissions (Service Authorization Reference), so its resource must be "*". Every other stream action is ' +
-      "scoped to this table's stream ARN, and it is the only \"*\" resource in the fan-out role.",
+      'scoped to this table\'s stream ARN, and it is the only "*" resource in the fan-out role.',
     scope: (r) => [r.parts.fanout.role],
   },
   {
@@ -53,7 +53,7 @@ export const nagAcknowledgements: readonly NagAcknowledgement[] = [
       'and keeps messages 14 days for the re-drive.',
     scope: (r) => [r.deadLetterQueue],
   },
-  ...(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]'].map(
+  ...['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]'].map(
     (id): NagAcknowledgement => ({
       id,
       reason:
@@ -66,7 +66,7 @@ export const nagAcknowledgements: readonly NagAcknowledgement[] = [
         return chatbot ? [chatbot.role, chatbot.guardrail] : [];
       },
     }),
-  )),
+  ),
 ];
 
 /** One accepted cfn-guard (Control Tower) finding: the guard rule, its control id, why, and where. */

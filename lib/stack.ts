@@ -38,7 +38,7 @@ export class JobWebhookReceiverStack extends Stack {
     if (Object.keys(r.providerSecrets).length > 0) {
       new CfnOutput(this, outputNames.providerSecretArns, {
         value: this.toJsonString(Object.fromEntries(Object.entries(r.providerSecrets).map(([name, secret]) => [name, secret.secretArn]))),
-        description: 'Configured providers: put each one\'s secret(s) in its secret, as a JSON array of strings',
+        description: "Configured providers: put each one's secret(s) in its secret, as a JSON array of strings",
       });
     }
     new CfnOutput(this, outputNames.alarmTopicArn, {

@@ -91,7 +91,9 @@ export function javaMajorVersion(): number | undefined {
 export function assertJava17(): void {
   const major = javaMajorVersion();
   if (major === undefined) {
-    throw new Error('DynamoDB Local needs Java 17+, and `java` was not found on PATH. Install it (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`) and retry.');
+    throw new Error(
+      'DynamoDB Local needs Java 17+, and `java` was not found on PATH. Install it (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`) and retry.',
+    );
   }
   if (major < 17) {
     throw new Error(`DynamoDB Local needs Java 17+, found Java ${major}. Install openjdk-17-jre-headless (or newer) and put it first on PATH.`);
@@ -164,7 +166,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const libDir = path.join(pkgDir, 'lib');
   const build = readdirSync(libDir).find((d) => d.startsWith('dynamodb_local'));
   if (!build) throw new Error(`No DynamoDB Local build found in ${libDir}`);
-  const args = [`-Djava.library.path=${path.join(libDir, build, 'DynamoDBLocal_lib')}`, '-jar', path.join(libDir, build, 'DynamoDBLocal.jar'), '-port', String(port)];
+  const args = [
+    `-Djava.library.path=${path.join(libDir, build, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(libDir, build, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+  ];
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     args.push('-dbPath', options.dataDir, '-sharedDb');

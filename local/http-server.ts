@@ -60,7 +60,13 @@ export function toV2Event(request: IncomingMessage, body: Buffer, provider: stri
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: request.method ?? 'POST', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: request.method ?? 'POST',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: `${webhookRoute.method} ${webhookRoute.path}`,
       stage: '$default',
@@ -70,7 +76,12 @@ export function toV2Event(request: IncomingMessage, body: Buffer, provider: stri
   };
 }
 
-function send(res: import('node:http').ServerResponse, status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): void {
+function send(
+  res: import('node:http').ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): void {
   res.writeHead(status, headers);
   res.end(body);
 }
@@ -90,7 +101,8 @@ export function createLocalApi(handler: V2Handler): Server {
       try {
         body = await readBody(req);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return send(res, 413, '{"message":"Request Entity Too Large"}', { 'content-type': 'application/json', connection: 'close' });
+        if (error instanceof BodyTooLarge)
+          return send(res, 413, '{"message":"Request Entity Too Large"}', { 'content-type': 'application/json', connection: 'close' });
         throw error;
       }
       const result = await handler(toV2Event(req, body, match[1] ?? ''));
@@ -106,7 +118,10 @@ export function createLocalApi(handler: V2Handler): Server {
 
 /** The port asked for is taken; the message says which and how to choose another. */
 export class PortInUseError extends Error {
-  constructor(readonly port: number, host: string) {
+  constructor(
+    readonly port: number,
+    host: string,
+  ) {
     super(
       `port ${port} on ${host} is already in use (another npm start, or another server): stop that, or choose another ` +
         `port, e.g. PORT=${port === 3000 ? 3100 : 3000} npm start (PORT=0 picks any free port)`,

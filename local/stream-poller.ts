@@ -18,6 +18,7 @@ import {
   DescribeStreamCommand,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   TrimmedDataAccessException,
   GetShardIteratorCommand,
   type _Record as StreamsRecord,
@@ -30,7 +31,7 @@ import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStr
 import { fanoutMapping } from '../lambda/core/fanout-mapping';
 import { matchesStreamFilter } from '../lambda/core/stream-filter';
 
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
 /** Options for {@link StreamPoller}. */
 export interface StreamPollerOptions {
@@ -262,7 +263,7 @@ export class StreamPoller {
       this.needDescribe = true;
       return 0;
     }
-    let out;
+    let out: GetRecordsCommandOutput;
     try {
       out = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }));
     } catch (error) {
@@ -322,7 +323,7 @@ export class StreamPoller {
   private async invoke(shardId: string, batch: PendingBatch): Promise<InvokeOutcome> {
     const { records } = batch;
     const invocations = batch.invocations + 1;
-    let response: DynamoDBBatchResponse | void;
+    let response: DynamoDBBatchResponse | undefined;
     try {
       response = await this.options.handler({ Records: records });
     } catch (error) {

@@ -149,7 +149,12 @@ export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Pr
   if (!publisher) throw new Error('--execute needs the topic ARNs (SucceededTopicArn, FailedTopicArn in the outputs file)');
   for (const item of items) {
     try {
-      const result = await publishIfPending(item, { publisher, ledger: deps.ledger, jobsCommandHint: deps.jobsCommandHint ?? DEFAULT_JOBS_COMMAND_HINT, now: deps.now });
+      const result = await publishIfPending(item, {
+        publisher,
+        ledger: deps.ledger,
+        jobsCommandHint: deps.jobsCommandHint ?? DEFAULT_JOBS_COMMAND_HINT,
+        now: deps.now,
+      });
       (result.outcome === 'published' ? report.published : report.skipped).push(item.eventId);
     } catch (error) {
       report.failed.push({ eventId: item.eventId, reason: error instanceof Error ? error.message : String(error) });
@@ -174,7 +179,10 @@ export function formatReport(report: RedriveReport): string {
   lines.push(`Dead-letter queue: ${report.deadLetters.length} failure record(s)`);
   for (const d of report.deadLetters) {
     if (d.unreadable) lines.push(`  ${d.messageId}: not a stream failure record (${d.unreadable})`);
-    else lines.push(`  ${d.timestamp ?? '?'}  ${d.condition ?? '?'}  shard ${d.shardId}  sequence ${d.startSequenceNumber}..${d.endSequenceNumber} (${d.batchSize} record(s))  ${d.streamArn}`);
+    else
+      lines.push(
+        `  ${d.timestamp ?? '?'}  ${d.condition ?? '?'}  shard ${d.shardId}  sequence ${d.startSequenceNumber}..${d.endSequenceNumber} (${d.batchSize} record(s))  ${d.streamArn}`,
+      );
   }
   if (report.deadLetters.length > 0) {
     lines.push('  Their events stay pending in the table until notified: the list above covers them once old enough.');

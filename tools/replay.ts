@@ -61,7 +61,11 @@ function table(rows: readonly QuarantineView[]): string {
   const lines = rows.map((r) => [r.receivedAt, r.provider, String(r.httpStatus), r.reason, r.deliveryId, `${r.bodyBytes} B`, r.detail ?? '']);
   const header = ['receivedAt', 'provider', 'status', 'reason', 'deliveryId', 'body', 'detail'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n')}\n`;
 }
 
@@ -72,8 +76,11 @@ export function formatRunReport(report: ReplayReport): string {
     const now = d.now ? `: ${d.now.httpStatus} ${d.now.reason} (${d.now.detail})` : d.eventId ? ` (event ${d.eventId})` : '';
     lines.push(`  ${d.receivedAt}  ${d.provider.padEnd(9)} ${d.deliveryId}  ${d.outcome === 'failed' ? 'failed' : `${verb}${d.outcome}`}${now}`);
   }
-  lines.push(`${verb ? 'Would be accepted' : 'Accepted'} ${report.accepted}, duplicate ${report.duplicate}, refused again ${report.rejected}, failed ${report.failed}.`);
-  if (!report.executed && report.accepted + report.duplicate > 0) lines.push('Nothing was written. Add --execute to store them and clear them from the quarantine.');
+  lines.push(
+    `${verb ? 'Would be accepted' : 'Accepted'} ${report.accepted}, duplicate ${report.duplicate}, refused again ${report.rejected}, failed ${report.failed}.`,
+  );
+  if (!report.executed && report.accepted + report.duplicate > 0)
+    lines.push('Nothing was written. Add --execute to store them and clear them from the quarantine.');
   for (const u of report.unreadable) lines.push(`  not a quarantine item, left alone: ${u.pk} ${u.sk}: ${u.reason}`);
   return `${lines.join('\n')}\n`;
 }
@@ -85,7 +92,8 @@ async function main(argv: string[]): Promise<number> {
     return exitCodes.ok;
   }
   const [command, ...rest] = positionals;
-  if (command !== 'list' && command !== 'run') throw new UsageError(command === undefined ? 'missing command: list or run' : `unknown command "${command}": use list or run`);
+  if (command !== 'list' && command !== 'run')
+    throw new UsageError(command === undefined ? 'missing command: list or run' : `unknown command "${command}": use list or run`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (values.provider !== undefined && !providerRoutes.includes(values.provider)) {
     throw new UsageError(`unknown provider "${values.provider}": use one of ${providerRoutes.join(', ')}`);

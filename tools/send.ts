@@ -6,9 +6,16 @@
 import './lib/quiet-node-warning';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { panjayaSignatureEncodings, signPanjaya, signContentorHeader, contentorEnvelope, contentorHeaderStyles, type PanjayaSignatureEncoding, type ContentorHeaderStyle } from './lib/signing';
+import {
+  panjayaSignatureEncodings,
+  signPanjaya,
+  signContentorHeader,
+  contentorEnvelope,
+  contentorHeaderStyles,
+  type PanjayaSignatureEncoding,
+  type ContentorHeaderStyle,
+} from './lib/signing';
 import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-credentials';
-import { builtInRegistry } from '../lambda/core/providers';
 import { didYouMean } from '../lib/closest-match';
 import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
 import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
@@ -23,7 +30,8 @@ import { parseProviderSecrets } from '../lambda/core/providers/configured/config
 function configuredSecrets(provider: string): string[] {
   const text = process.env.LOCAL_PROVIDER_SECRETS;
   const secrets = text ? parseProviderSecrets(text, 'LOCAL_PROVIDER_SECRETS')[provider] : undefined;
-  if (!secrets || secrets.length === 0) throw new UsageError(`no --secret and no LOCAL_PROVIDER_SECRETS entry for ${provider}: sign with the secret the stack trusts`);
+  if (!secrets || secrets.length === 0)
+    throw new UsageError(`no --secret and no LOCAL_PROVIDER_SECRETS entry for ${provider}: sign with the secret the stack trusts`);
   return [...secrets];
 }
 
@@ -62,8 +70,10 @@ Options:
 
 const stateDir = () => process.env.LOCAL_STATE_DIR ?? '.local';
 
-
-export function panjayaRequest(event: string, o: { asset: string; version?: string; locale: string; style: PanjayaSignatureEncoding; key: string }): SignedRequest {
+export function panjayaRequest(
+  event: string,
+  o: { asset: string; version?: string; locale: string; style: PanjayaSignatureEncoding; key: string },
+): SignedRequest {
   const isAssetEvent = event.startsWith('asset_');
   const body = JSON.stringify({
     asset_id: o.asset,
@@ -82,14 +92,17 @@ export function contentorRequest(status: string, o: { uuid: string; timestamp: s
   const headerStyle = o.style.replace(/^header-/, '') as ContentorHeaderStyle;
   if (!contentorHeaderStyles.includes(headerStyle)) throw new UsageError(`--style for contentor must be one of ${contentorStyles.join(', ')}`);
   const body = JSON.stringify(data);
-  return { path: webhookRoute.pathFor('contentor'), headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, o.secret, headerStyle) }, body };
+  return {
+    path: webhookRoute.pathFor('contentor'),
+    headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, o.secret, headerStyle) },
+    body,
+  };
 }
 
 function need<T>(value: T | undefined, message: string): T {
   if (value === undefined) throw new UsageError(message);
   return value;
 }
-
 
 /**
  * A name the provider does not document is refused unless sent on purpose: otherwise `contentor faild` would be
@@ -144,17 +157,26 @@ async function main(argv: string[]): Promise<number> {
     const secrets = values.secret ? [values.secret] : configuredSecrets(provider);
     const jobId = values['job-id'] ?? randomUUID();
     const terminal = module.statusOf(event) === 'succeeded' || module.statusOf(event) === 'failed';
-    request = configuredRequest(provider, declaration, event, { jobId, secrets, occurredAt: terminal ? (values.timestamp ?? new Date().toISOString()) : undefined });
+    request = configuredRequest(provider, declaration, event, {
+      jobId,
+      secrets,
+      occurredAt: terminal ? (values.timestamp ?? new Date().toISOString()) : undefined,
+    });
     job = `${provider} ${jobId}`;
   } else if (provider === 'panjaya') {
     const style = (values.style ?? 'der-hex') as PanjayaSignatureEncoding;
     if (!panjayaSignatureEncodings.includes(style)) throw new UsageError(`--style for panjaya must be one of ${panjayaSignatureEncodings.join(', ')}`);
-    const key = values.key ? readFileSync(values.key, 'utf8') : need(readDevPanjayaPrivateKey(stateDir()), `no --key and no development key in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
+    const key = values.key
+      ? readFileSync(values.key, 'utf8')
+      : need(readDevPanjayaPrivateKey(stateDir()), `no --key and no development key in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
     const asset = values.asset ?? 'asset-demo';
     request = panjayaRequest(event, { asset, version: values.version, locale: values.locale ?? 'es-ES', style, key });
     job = event.startsWith('asset_') ? `panjaya ${asset}` : `panjaya ${asset} ${values.version ?? 'v1'}`;
   } else {
-    const secret = values.secret ?? process.env.CONTENTOR_WEBHOOK_SECRETS?.split(',')[0]?.trim() ?? need(readDevContentorSecret(stateDir()), `no --secret and no development secret in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
+    const secret =
+      values.secret ??
+      process.env.CONTENTOR_WEBHOOK_SECRETS?.split(',')[0]?.trim() ??
+      need(readDevContentorSecret(stateDir()), `no --secret and no development secret in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
     const uuid = values.uuid ?? randomUUID();
     request = contentorRequest(event, { uuid, timestamp: values.timestamp ?? new Date().toISOString(), style: values.style ?? 'header-hex', secret });
     job = `contentor ${uuid}`;

@@ -20,7 +20,15 @@ export const handler = async (event: { Records: { dynamodb?: { NewImage?: Record
     const Key = { pk: String(image.pk), sk: String(image.sk) };
     await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
     await sns.send(new PublishCommand({ TopicArn: process.env[envNames.succeededTopicArn], Message: JSON.stringify(image) }));
-    await doc.send(new UpdateCommand({ TableName, Key, UpdateExpression: 'SET #a = :a', ExpressionAttributeNames: { '#a': 'baselineAt' }, ExpressionAttributeValues: { ':a': Date.now() } }));
+    await doc.send(
+      new UpdateCommand({
+        TableName,
+        Key,
+        UpdateExpression: 'SET #a = :a',
+        ExpressionAttributeNames: { '#a': 'baselineAt' },
+        ExpressionAttributeValues: { ':a': Date.now() },
+      }),
+    );
   }
   return { batchItemFailures: [] };
 };

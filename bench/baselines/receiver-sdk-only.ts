@@ -18,6 +18,14 @@ export const handler = async (event: { jobId: string }): Promise<{ statusCode: n
   const key = { pk: `BASELINE#${event.jobId}`, sk: 'STATE' };
   await doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }));
   await doc.send(new PutCommand({ TableName, Item: { ...key, sk: 'EVENT', at: Date.now() } }));
-  await doc.send(new UpdateCommand({ TableName, Key: key, UpdateExpression: 'SET #a = :a', ExpressionAttributeNames: { '#a': 'at' }, ExpressionAttributeValues: { ':a': Date.now() } }));
+  await doc.send(
+    new UpdateCommand({
+      TableName,
+      Key: key,
+      UpdateExpression: 'SET #a = :a',
+      ExpressionAttributeNames: { '#a': 'at' },
+      ExpressionAttributeValues: { ':a': Date.now() },
+    }),
+  );
   return { statusCode: 200 };
 };

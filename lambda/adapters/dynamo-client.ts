@@ -30,7 +30,6 @@ export interface DocumentClientOptions {
   readonly requestTimeoutMs?: number;
 }
 
-
 /**
  * A document client with keep-alive connections, short timeouts and a small retry budget, so a storage outage
  * turns into a 503 quickly. Marshalling drops undefined attributes; the provider's JSON is never marshalled (the body is
@@ -66,6 +65,7 @@ export function storageUnavailable(operation: string, error: unknown): Dependenc
   if (error instanceof DependencyError || error instanceof InternalError) return error;
   const detail = error instanceof Error ? { operation, error: error.name, message: error.message } : { operation };
   // DynamoDB refused what we built: retrying cannot help, and it is not an outage (see InternalError).
-  if (error instanceof Error && error.name === 'ValidationException') return new InternalError('internal error: the request could not be stored', { ...detail, bug: true });
+  if (error instanceof Error && error.name === 'ValidationException')
+    return new InternalError('internal error: the request could not be stored', { ...detail, bug: true });
   return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
 }

@@ -92,7 +92,8 @@ export class DynamoEventStore implements EventStore {
   /** Stores `event` received at `receivedAt` (ISO): accepted once, duplicate after; throws DependencyError on outage. */
   async store(event: NormalisedEvent, receivedAt: string): Promise<DynamoStoreOutcome> {
     const meter = new CapacityMeter();
-    const result = event.ordering === 'arrival-sequence' ? await this.storeBySequence(event, receivedAt, meter) : await this.storeByTimestamp(event, receivedAt, meter);
+    const result =
+      event.ordering === 'arrival-sequence' ? await this.storeBySequence(event, receivedAt, meter) : await this.storeByTimestamp(event, receivedAt, meter);
     return { ...result, writeUnits: meter.writeUnits, readUnits: meter.readUnits };
   }
 
@@ -214,7 +215,9 @@ export class DynamoEventStore implements EventStore {
 
   private async consistentGet(pk: string, sk: string, meter: CapacityMeter): Promise<Record<string, unknown> | undefined> {
     try {
-      const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL', ...itemProjection }));
+      const out = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL', ...itemProjection }),
+      );
       meter.addRead(out.ConsumedCapacity);
       return out.Item;
     } catch (error) {

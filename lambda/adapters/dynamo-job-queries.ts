@@ -33,7 +33,10 @@ function keyOf(item: Record<string, unknown>): Key {
 
 /** A stored item that does not have the shape its key says: named by key, with the failing fields. */
 export class InvalidItemError extends Error {
-  constructor(readonly key: Key, readonly reason: string) {
+  constructor(
+    readonly key: Key,
+    readonly reason: string,
+  ) {
     super(`item ${key.pk} / ${key.sk} is not readable: ${reason}`);
     this.name = 'InvalidItemError';
   }
@@ -43,7 +46,12 @@ function issuesText(issues: ReadonlyArray<{ path: PropertyKey[]; message: string
   return issueLines(issues).join('; ');
 }
 
-function parseItem<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } }, item: Record<string, unknown>): T {
+function parseItem<T>(
+  schema: {
+    safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+  },
+  item: Record<string, unknown>,
+): T {
   const parsed = schema.safeParse(item);
   if (parsed.success) return parsed.data;
   throw new InvalidItemError({ pk: String(item.pk), sk: String(item.sk) }, issuesText(parsed.error.issues));
@@ -67,9 +75,11 @@ export class DynamoJobQueries implements JobQueries {
   /** The job's state item (consistent read, so a caller sees its own write), or undefined for an unknown job. */
   async getJob(provider: string, partitionId: string, jobId: string): Promise<StateItem | undefined> {
     const key = { pk: keys.partition(provider, partitionId), sk: keys.state(jobId) };
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ...itemProjection })).catch((error: unknown) => {
-      throw storageUnavailable('GetItem', error);
-    });
+    const out = await this.client
+      .send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ...itemProjection }))
+      .catch((error: unknown) => {
+        throw storageUnavailable('GetItem', error);
+      });
     return out.Item === undefined ? undefined : parseItem(StateItemSchema, out.Item);
   }
 
@@ -194,7 +204,8 @@ export async function readItemsByKey(client: DynamoDBDocumentClient, tableName: 
     for (let start = 0; start < keyList.length; start += BATCH_GET_MAX) {
       let pending: Record<string, unknown>[] = keyList.slice(start, start + BATCH_GET_MAX);
       for (let round = 0; pending.length > 0; round++) {
-        if (round === BATCH_GET_ROUNDS) throw new DependencyError('storage_unavailable', 'storage is throttling reads, retry later', { unprocessed: pending.length });
+        if (round === BATCH_GET_ROUNDS)
+          throw new DependencyError('storage_unavailable', 'storage is throttling reads, retry later', { unprocessed: pending.length });
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
         const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...itemProjection } } }));
         for (const item of out.Responses?.[tableName] ?? []) found.set(id(item), item);

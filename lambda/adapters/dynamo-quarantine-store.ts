@@ -50,7 +50,20 @@ export interface QuarantineQuery {
 }
 
 /** Attributes a listing reads: all but the body. */
-const LISTED = ['pk', 'sk', 'itemType', 'provider', 'deliveryId', 'reason', 'httpStatus', 'detail', 'receivedAt', 'headers', 'bodyBytes', tableSchema.ttlAttribute];
+const LISTED = [
+  'pk',
+  'sk',
+  'itemType',
+  'provider',
+  'deliveryId',
+  'reason',
+  'httpStatus',
+  'detail',
+  'receivedAt',
+  'headers',
+  'bodyBytes',
+  tableSchema.ttlAttribute,
+];
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -166,8 +179,6 @@ export class DynamoQuarantineStore implements QuarantineSink {
 
   /** Removes a delivery from the quarantine (after its replay was accepted or found a duplicate). Idempotent. */
   async remove(item: Pick<QuarantineItem, 'pk' | 'sk'>): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { [tableSchema.partitionKey]: item.pk, [tableSchema.sortKey]: item.sk } }),
-    );
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [tableSchema.partitionKey]: item.pk, [tableSchema.sortKey]: item.sk } }));
   }
 }

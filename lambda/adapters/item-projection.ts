@@ -16,4 +16,6 @@ function projectionOf(attributes: readonly string[]): Projection {
 }
 
 /** Event items and state items share a partition (and the history query); one projection covers both shapes. */
-export const itemProjection: Projection = projectionOf([...new Set([...Object.keys(EventItemSchema.shape), ...Object.keys(StateItemSchema.shape), 'parkedAt'])]);
+export const itemProjection: Projection = projectionOf([
+  ...new Set([...Object.keys(EventItemSchema.shape), ...Object.keys(StateItemSchema.shape), 'parkedAt']),
+]);

@@ -28,7 +28,10 @@ export const filterAttributeNames = ['provider', 'status', 'eventType'] as const
  */
 export class UnpublishableNotificationError extends Error {
   readonly permanent = true;
-  constructor(readonly code: string, reason: string) {
+  constructor(
+    readonly code: string,
+    reason: string,
+  ) {
     super(`SNS refused the notification (${code}): ${reason}`);
     this.name = 'UnpublishableNotificationError';
   }

@@ -6,7 +6,11 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const LOCAL_REGION = 'us-east-1';
 
 /** Options for a client of `endpoint`: the emulator with dummy credentials, or (no endpoint) the SDK defaults for AWS. */
-export function clientConfig(endpoint: string | undefined): { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
+export function clientConfig(endpoint: string | undefined): {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+} {
   if (!endpoint) return {};
   return { endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } };
 }

@@ -6,7 +6,10 @@ export abstract class WebhookError extends Error {
   abstract readonly httpStatus: number;
   /** Short machine-readable reason, used as the `reason` metric dimension and log field. */
   abstract readonly reason: string;
-  constructor(message: string, readonly logDetail?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly logDetail?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -15,7 +18,11 @@ export abstract class WebhookError extends Error {
 /** Missing, malformed or wrong signature, unknown key: 401. */
 export class SignatureError extends WebhookError {
   readonly httpStatus = 401;
-  constructor(readonly reason: 'missing_signature' | 'malformed_signature' | 'invalid_signature' | 'unsupported_algorithm' | 'timestamp_too_old' | 'timestamp_too_new', message: string, logDetail?: Record<string, unknown>) {
+  constructor(
+    readonly reason: 'missing_signature' | 'malformed_signature' | 'invalid_signature' | 'unsupported_algorithm' | 'timestamp_too_old' | 'timestamp_too_new',
+    message: string,
+    logDetail?: Record<string, unknown>,
+  ) {
     super(message, logDetail);
   }
 }
@@ -53,7 +60,11 @@ export class InternalError extends WebhookError {
 /** Storage, secret source or another dependency failed: 503 so the provider retries. */
 export class DependencyError extends WebhookError {
   readonly httpStatus = 503;
-  constructor(readonly reason: 'storage_unavailable' | 'secrets_unavailable' | 'dependency_unavailable', message: string, logDetail?: Record<string, unknown>) {
+  constructor(
+    readonly reason: 'storage_unavailable' | 'secrets_unavailable' | 'dependency_unavailable',
+    message: string,
+    logDetail?: Record<string, unknown>,
+  ) {
     super(message, logDetail);
   }
 }

@@ -152,8 +152,19 @@ export interface StateUpdate {
 
 /** Fields the state takes from the event it moves to (its "head"). */
 const HEAD_FIELDS = [
-  'itemType', 'provider', 'jobId', 'partitionId', 'status', 'eventType', 'eventId', 'occurredAt', 'receivedAt',
-  'updatedAt', 'orderKey', 'headRank', 'headTimed',
+  'itemType',
+  'provider',
+  'jobId',
+  'partitionId',
+  'status',
+  'eventType',
+  'eventId',
+  'occurredAt',
+  'receivedAt',
+  'updatedAt',
+  'orderKey',
+  'headRank',
+  'headTimed',
 ] as const;
 /** Set only when the status changes (or the state is new): writing them moves the status index entry (2 units). */
 const STATUS_INDEX_FIELDS = ['statusSince', 'gsi1pk', 'gsi1sk'] as const;
@@ -180,7 +191,12 @@ function buildExpressions(ordering: NormalisedEvent['ordering'], kind: StateWrit
   const sets = fields.map((name) => `#${name} = :${name}`);
   // Contentor's seq counts the state's moves; Panjaya's is the slot, set like the other slot fields.
   if (!sequence) sets.push('#seq = if_not_exists(#seq, :zero) + :one');
-  const names = Object.fromEntries([...fields.map((name) => [`#${name}`, name]), ['#seq', 'seq'], ['#status', 'status'], ...(kind === 'create' ? [['#pk', 'pk']] : sequence ? [] : [['#orderKey', 'orderKey']])]);
+  const names = Object.fromEntries([
+    ...fields.map((name) => [`#${name}`, name]),
+    ['#seq', 'seq'],
+    ['#status', 'status'],
+    ...(kind === 'create' ? [['#pk', 'pk']] : sequence ? [] : [['#orderKey', 'orderKey']]),
+  ]);
   // Compare-and-set on what was read: any other write in between (another event, a stall) fails it.
   const readCondition = sequence ? '#seq = :readSeq AND #status = :readStatus' : '#orderKey = :readOrderKey AND #status = :readStatus';
   return { update: `SET ${sets.join(', ')}`, condition: kind === 'create' ? 'attribute_not_exists(#pk)' : readCondition, names };

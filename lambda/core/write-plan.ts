@@ -97,7 +97,8 @@ export function movesArrivalHead(
     const rank = item.rank ?? 0;
     const headRank = state.headRank ?? 0;
     // Both carry the provider's time: that orders them, a later stage winning a tie.
-    if (item.providerTime === 1 && state.headTimed === 1) return item.occurredAt > state.occurredAt || (item.occurredAt === state.occurredAt && rank >= headRank);
+    if (item.providerTime === 1 && state.headTimed === 1)
+      return item.occurredAt > state.occurredAt || (item.occurredAt === state.occurredAt && rank >= headRank);
     // Otherwise only receive times compare (Replicate's completed_at is set on the last event alone: a provider
     // clock against ours would misorder a fast job). Across the two kinds an earlier stage never overtakes a later one.
     const mixed = (item.providerTime === 1) !== (state.headTimed === 1);

@@ -45,7 +45,8 @@ export function trustFromEnv(env: Env, providers: ProviderRegistry, cacheTtlMs: 
     const arn = (spec.arnEnvName ? env[spec.arnEnvName] : undefined) ?? arns[module.name];
     const listed = (spec.localEnvName ? env[spec.localEnvName] : undefined) ?? local[module.name];
     if (typeof arn === 'string' && arn !== '') secrets[module.name] = new CachedSecretsManagerSource(arn, cacheTtlMs);
-    else if (typeof listed === 'string' || (Array.isArray(listed) && listed.every((s) => typeof s === 'string'))) secrets[module.name] = new StaticSecretSource(listed);
+    else if (typeof listed === 'string' || (Array.isArray(listed) && listed.every((s) => typeof s === 'string')))
+      secrets[module.name] = new StaticSecretSource(listed);
   }
   return trustResolver({ publicKeys, secrets });
 }

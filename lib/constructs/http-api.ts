@@ -9,7 +9,6 @@ import { webhookRoute } from '../../lambda/contracts';
 
 /** The webhook route (contract: docs/ARCHITECTURE.md "Routes"). `{provider}` is checked by the receiver (unknown → 404). */
 
-
 /** Props of {@link WebhookHttpApi}. */
 export interface WebhookHttpApiProps {
   /** The function behind the route. */

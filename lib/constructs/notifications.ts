@@ -88,8 +88,7 @@ export class Notifications extends Construct {
       }),
     );
 
-    const topic = (topicId: string, displayName: string) =>
-      new Topic(this, topicId, { displayName, masterKey: this.key, enforceSSL: true });
+    const topic = (topicId: string, displayName: string) => new Topic(this, topicId, { displayName, masterKey: this.key, enforceSSL: true });
     this.succeededTopic = topic('SucceededTopic', 'Job succeeded');
     this.failedTopic = topic('FailedTopic', 'Job failed');
     this.alarmTopic = topic('AlarmTopic', 'Webhook receiver alarm');
@@ -152,6 +151,5 @@ export class Notifications extends Construct {
         loggingLevel: LoggingLevel.ERROR,
       });
     }
-
   }
 }

@@ -127,7 +127,13 @@ describe('a Standard Webhooks provider declared by configuration', () => {
 
     const received = await notifications(1);
     expect(received).toHaveLength(1);
-    expect(received[0]?.document).toMatchObject({ provider: 'replicate', jobId: 'pred-1', status: 'succeeded', eventType: 'succeeded', occurredAt: '2026-12-01T10:00:00.000Z' });
+    expect(received[0]?.document).toMatchObject({
+      provider: 'replicate',
+      jobId: 'pred-1',
+      status: 'succeeded',
+      eventType: 'succeeded',
+      occurredAt: '2026-12-01T10:00:00.000Z',
+    });
     expect(received[0]?.envelope.TopicArn).toMatch(/succeeded/i);
     expect(JSON.stringify(received[0]?.document.payload)).toBe(done.body);
   });
@@ -135,7 +141,10 @@ describe('a Standard Webhooks provider declared by configuration', () => {
   it('refuses a tampered body, a wrong secret and a stale timestamp with 401', async () => {
     const good = replicate('processing', 'pred-2');
     expect((await post({ ...good, body: good.body.replace('pred-2', 'pred-3') })).status).toBe(401);
-    const wrong = configuredRequest('replicate', providers.replicate!, 'processing', { jobId: 'pred-2', secrets: [`whsec_${Buffer.from('not-the-secret').toString('base64')}`] });
+    const wrong = configuredRequest('replicate', providers.replicate!, 'processing', {
+      jobId: 'pred-2',
+      secrets: [`whsec_${Buffer.from('not-the-secret').toString('base64')}`],
+    });
     expect((await post(wrong)).status).toBe(401);
     const stale = replicate('processing', 'pred-2', { timestamp: Math.floor(Date.now() / 1000) - 3600 });
     const answer = await post(stale);
@@ -144,7 +153,11 @@ describe('a Standard Webhooks provider declared by configuration', () => {
   });
 
   it('accepts a delivery signed with the second secret (rotation)', async () => {
-    const rotated = configuredRequest('replicate', providers.replicate!, 'failed', { jobId: 'pred-4', secrets: [secrets.replicate[1]!], occurredAt: '2026-12-01T11:00:00Z' });
+    const rotated = configuredRequest('replicate', providers.replicate!, 'failed', {
+      jobId: 'pred-4',
+      secrets: [secrets.replicate[1]!],
+      occurredAt: '2026-12-01T11:00:00Z',
+    });
     expect((await post(rotated)).json.status).toBe('accepted');
     const received = await notifications(1);
     expect(received.map((r) => r.document)).toEqual([expect.objectContaining({ provider: 'replicate', jobId: 'pred-4', status: 'failed' })]);
@@ -177,7 +190,10 @@ describe('an HMAC-header provider declared by configuration', () => {
   it('answers 400 naming the pointer when the job id is missing, and keeps an unlisted status as unknown', async () => {
     const missing = configuredRequest('acme', providers.acme!, 'done', { jobId: 'x', secrets: [secrets.acme[0]!] });
     const body = JSON.stringify({ job: { state: 'done' } });
-    const headers = { ...missing.headers, 'X-Acme-Signature': (await import('../../tools/lib/signing')).signHmacHeader(body, secrets.acme[0]!, providers.acme!.signature as never) };
+    const headers = {
+      ...missing.headers,
+      'X-Acme-Signature': (await import('../../tools/lib/signing')).signHmacHeader(body, secrets.acme[0]!, providers.acme!.signature as never),
+    };
     const answer = await post({ ...missing, body, headers });
     expect(answer.status).toBe(400);
     expect(String(answer.json.error)).toMatch(/jobId \("\/job\/id"\)/);

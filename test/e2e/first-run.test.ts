@@ -98,7 +98,10 @@ describe('first run: dependencies', () => {
   it('reinstalls when a locked package is missing, but not for an optional one of another platform', () => {
     run();
     rmSync(path.join(dir, 'npm-calls'));
-    writeFileSync(path.join(dir, 'package-lock.json'), lock({ a: '1.0.0', b: '2.0.0' }, { 'node_modules/@esbuild/darwin-arm64': { version: '0.1.0', optional: true } }));
+    writeFileSync(
+      path.join(dir, 'package-lock.json'),
+      lock({ a: '1.0.0', b: '2.0.0' }, { 'node_modules/@esbuild/darwin-arm64': { version: '0.1.0', optional: true } }),
+    );
     lockNewerBy(60);
     expect(run().calls).toEqual([]);
     writeFileSync(path.join(dir, 'package-lock.json'), lock({ a: '1.0.0', b: '2.0.0', c: '3.0.0' }));

@@ -61,7 +61,15 @@ async function startStack(): Promise<Started> {
 
 async function expectNothingLeft(stack: Started): Promise<void> {
   const { pids } = stack;
-  await waitFor(() => stillRunning(pids).length === 0, 'every process of the stack to end', 30_000, () => stillRunning(pids).map((p) => `${p} ${commandOf(p)}`).join('\n'));
+  await waitFor(
+    () => stillRunning(pids).length === 0,
+    'every process of the stack to end',
+    30_000,
+    () =>
+      stillRunning(pids)
+        .map((p) => `${p} ${commandOf(p)}`)
+        .join('\n'),
+  );
   expect(stillRunning(pids)).toEqual([]);
   for (const port of stack.ports) expect(await portAnswers(port)).toBe(false);
 }
@@ -70,16 +78,20 @@ describe('npm start stops every process it started', () => {
   it.each([
     ['SIGTERM to the npm PID (a process manager or CI job)', 'SIGTERM', (pid: number): void => void process.kill(pid, 'SIGTERM')],
     ['Ctrl-C (SIGINT to the whole foreground process group)', 'SIGINT', (pid: number): void => void process.kill(-pid, 'SIGINT')],
-  ] as const)('on %s, quietly and with exit 0', async (_how, signal, send) => {
-    const stack = await startStack();
-    send(stack.run.child.pid ?? 0);
-    expect(await stack.run.exited).toBe(0);
-    await expectNothingLeft(stack);
-    expect(existsSync(stack.outputsFile)).toBe(false);
-    const shutdown = stack.run.output().slice(stack.run.output().indexOf('stopping'));
-    expect(shutdown).toContain(`stopped (${signal})`);
-    expect(shutdown).not.toMatch(NOISE);
-  }, 150_000);
+  ] as const)(
+    'on %s, quietly and with exit 0',
+    async (_how, signal, send) => {
+      const stack = await startStack();
+      send(stack.run.child.pid ?? 0);
+      expect(await stack.run.exited).toBe(0);
+      await expectNothingLeft(stack);
+      expect(existsSync(stack.outputsFile)).toBe(false);
+      const shutdown = stack.run.output().slice(stack.run.output().indexOf('stopping'));
+      expect(shutdown).toContain(`stopped (${signal})`);
+      expect(shutdown).not.toMatch(NOISE);
+    },
+    150_000,
+  );
 
   it('when the stack process is killed hard (SIGKILL): the emulators notice and end', async () => {
     const stack = await startStack();
@@ -107,7 +119,9 @@ describe('npm start on a port that is taken', () => {
     const seen = new Set<number>();
     track(run, stateDir, () => [...seen]);
     // Collect every process it ever had, while it runs.
-    const sampler = setInterval(() => descendantsOf(run.child.pid ?? 0).forEach((p) => seen.add(p)), 50);
+    const sampler = setInterval(() => {
+      for (const p of descendantsOf(run.child.pid ?? 0)) seen.add(p);
+    }, 50);
     const code = await run.exited;
     clearInterval(sampler);
     expect(code).not.toBe(0);

@@ -76,7 +76,11 @@ async function stop(): Promise<void> {
 }
 
 /** Notifications the console subscriber printed that name `id` (one `Subject:` block each). */
-const notificationsFor = (id: string) => stackOutput.split('Subject: ').slice(1).filter((block) => block.includes(id)).length;
+const notificationsFor = (id: string) =>
+  stackOutput
+    .split('Subject: ')
+    .slice(1)
+    .filter((block) => block.includes(id)).length;
 
 afterAll(async () => {
   if (stack && stack.exitCode === null) stack.kill('SIGKILL');
@@ -99,14 +103,37 @@ it('quarantines refused deliveries and replays them after the configuration is f
   // Signed with a trusted key but not the schema: 400, and it stays refused whatever the keys.
   const { ApiUrl } = (JSON.parse(readFileSync(outputsFile, 'utf8')) as { JobWebhookReceiver: { ApiUrl: string } }).JobWebhookReceiver;
   const badSchema = JSON.stringify({ asset_id: asset, version_id: 42, event: 'version_generated' });
-  const res = await fetch(`${ApiUrl}/webhooks/panjaya`, { method: 'POST', body: badSchema, headers: { 'content-type': 'application/json', 'x-signature': signPanjaya(badSchema, oldKey.privateKey) } });
+  const res = await fetch(`${ApiUrl}/webhooks/panjaya`, {
+    method: 'POST',
+    body: badSchema,
+    headers: { 'content-type': 'application/json', 'x-signature': signPanjaya(badSchema, oldKey.privateKey) },
+  });
   expect(res.status).toBe(400);
 
   const listed = replay(['list'], misconfigured) as Array<Record<string, unknown>>;
   expect(listed).toHaveLength(4);
-  for (const row of listed) expect(row).toEqual(expect.objectContaining({ deliveryId: expect.any(String), provider: expect.any(String), reason: expect.any(String), httpStatus: expect.any(Number), receivedAt: expect.any(String) }));
-  expect([...listed].map((r) => r.receivedAt)).toEqual([...listed].map((r) => r.receivedAt).sort().reverse());
-  expect(listed.map((r) => `${r.httpStatus} ${r.reason}`).sort()).toEqual(['400 invalid_payload', '401 invalid_signature', '401 invalid_signature', '401 invalid_signature']);
+  for (const row of listed)
+    expect(row).toEqual(
+      expect.objectContaining({
+        deliveryId: expect.any(String),
+        provider: expect.any(String),
+        reason: expect.any(String),
+        httpStatus: expect.any(Number),
+        receivedAt: expect.any(String),
+      }),
+    );
+  expect([...listed].map((r) => r.receivedAt)).toEqual(
+    [...listed]
+      .map((r) => r.receivedAt)
+      .sort()
+      .reverse(),
+  );
+  expect(listed.map((r) => `${r.httpStatus} ${r.reason}`).sort()).toEqual([
+    '400 invalid_payload',
+    '401 invalid_signature',
+    '401 invalid_signature',
+    '401 invalid_signature',
+  ]);
   expect(replay(['list', '--provider', 'panjaya', '--reason', 'invalid_payload'], misconfigured)).toHaveLength(1);
   await stop();
 

@@ -48,7 +48,9 @@ export async function drainQueue<T>(sqs: SQSClient, queueUrl: string, read: (bod
     const messages = out.Messages ?? [];
     if (messages.length === 0) return all;
     all.push(...messages.map((m) => read(m.Body ?? '')));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+    );
   }
 }
 

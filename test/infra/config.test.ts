@@ -9,7 +9,6 @@ import {
   configFromContext,
   ConfigError,
   contextKeys,
-  DeployConfigSchema,
   isCdkContextKey,
   PANJAYA_DOCUMENTED_PUBLIC_KEY,
   parseDeployConfig,
@@ -17,8 +16,7 @@ import {
 } from '../../lib/config';
 
 const root = path.resolve(__dirname, '../..');
-const pem = (key: ReturnType<typeof generateKeyPairSync>['publicKey']) =>
-  key.export({ type: 'spki', format: 'pem' }).toString();
+const pem = (key: ReturnType<typeof generateKeyPairSync>['publicKey']) => key.export({ type: 'spki', format: 'pem' }).toString();
 const p256 = () => pem(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
 
 describe('deploy configuration', () => {
@@ -127,7 +125,15 @@ describe('deploy configuration', () => {
 });
 
 describe('unknown context keys', () => {
-  const cdkKeys = ['@aws-cdk/core:target-partitions', 'aws:cdk:bundling-stacks', 'availability-zones:account=123:region=eu-west-1', 'cli-telemetry', 'acknowledged-issue-numbers', 'aws-cdk:enableDiffNoFail', 'cdk-version'];
+  const cdkKeys = [
+    '@aws-cdk/core:target-partitions',
+    'aws:cdk:bundling-stacks',
+    'availability-zones:account=123:region=eu-west-1',
+    'cli-telemetry',
+    'acknowledged-issue-numbers',
+    'aws-cdk:enableDiffNoFail',
+    'cdk-version',
+  ];
 
   it('derives the known keys from the schema (a key added there is known without another list)', () => {
     expect([...contextKeys].sort()).toEqual(Object.keys(DeployConfigObject.shape).sort());
@@ -146,7 +152,9 @@ describe('unknown context keys', () => {
 
   it('reports an unknown key together with a bad value of a known one', () => {
     const context: Record<string, unknown> = { removalPolicy: 'x', slackChanelId: 'C07ABCDEF12' };
-    expect(() => configFromContext((key) => context[key], Object.keys(context))).toThrow(/slackChanelId \(did you mean slackChannelId\?\)[\s\S]*removalPolicy must be/);
+    expect(() => configFromContext((key) => context[key], Object.keys(context))).toThrow(
+      /slackChanelId \(did you mean slackChannelId\?\)[\s\S]*removalPolicy must be/,
+    );
   });
 
   it('suggests the closest key for an unknown prop of the construct too', () => {
@@ -158,7 +166,11 @@ describe('unknown context keys', () => {
       cwd: root,
       encoding: 'utf8',
       // How the CDK CLI hands `-c alertEmailz=a@b.com` and cdk.json's context to the app.
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'cli-telemetry': false, alertEmailz: 'a@b.com' }), CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'synth-')) },
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ 'cli-telemetry': false, alertEmailz: 'a@b.com' }),
+        CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'synth-')),
+      },
       timeout: 60_000,
     });
     expect(out.status).toBe(1);

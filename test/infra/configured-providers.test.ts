@@ -25,7 +25,8 @@ const providers = {
 type Fn = { Properties: { Environment?: { Variables?: Record<string, unknown> } } };
 const { template } = synth({ providers: JSON.stringify(providers) }, { bundle: false });
 const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function')) as Fn[];
-const envOf = (service: string) => functions.find((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service)?.Properties.Environment?.Variables ?? {};
+const envOf = (service: string) =>
+  functions.find((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service)?.Properties.Environment?.Variables ?? {};
 
 it('creates one Secrets Manager secret per configured provider, besides the Contentor one, with no value in the template', () => {
   const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');

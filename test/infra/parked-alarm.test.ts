@@ -51,7 +51,8 @@ describe('parked-notification alarm', () => {
     const [dashboard] = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
     expect(body).toContain(`\\"${metricsNamespace}\\",\\"${metricNames.notifyParked}\\",\\"service\\",\\"fanout\\"`);
-    const [alarmId] = Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm')).find(([, a]) => a.Properties.MetricName === metricNames.notifyParked) ?? [];
+    const [alarmId] =
+      Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm')).find(([, a]) => a.Properties.MetricName === metricNames.notifyParked) ?? [];
     expect(body).toContain(alarmId);
   });
 });

@@ -15,7 +15,9 @@ import { synth } from './synth';
 
 const validator = new ControlTowerGuardValidator();
 const outdirs: string[] = [];
-afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of outdirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** The template file of the stack synthesized from these context values (no bundling: guard reads the template). */
 function templateOf(context: Record<string, unknown> = {}) {

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { JobWebhookReceiver } from '../../lib/job-webhook-receiver';
 import { nagAcknowledgements } from '../../lib/policy-acknowledgements';
@@ -10,10 +10,7 @@ let full: Synthesized;
 let withPeople: Synthesized;
 beforeAll(() => {
   full = synth();
-  withPeople = synth(
-    { alertEmails: 'ops@example.com', slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' },
-    { bundle: false },
-  );
+  withPeople = synth({ alertEmails: 'ops@example.com', slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' }, { bundle: false });
 });
 
 const findings = (scope: App) =>
@@ -98,7 +95,9 @@ const documentedWildcards: Array<{ why: string; matches: (s: Located) => boolean
     why: 'AWS Chatbot reads metrics to chart an alarm; GetMetricData/GetMetricStatistics/GetMetricWidgetImage/ListMetrics have no resource-level permissions (role and channel guardrail)',
     matches: (s) =>
       (s.where.startsWith('AWS::IAM::Role') || s.where.startsWith('AWS::IAM::ManagedPolicy')) &&
-      list(s.Action).every((a) => ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:GetMetricWidgetImage', 'cloudwatch:ListMetrics'].includes(String(a))),
+      list(s.Action).every((a) =>
+        ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:GetMetricWidgetImage', 'cloudwatch:ListMetrics'].includes(String(a)),
+      ),
   },
 ];
 
@@ -133,7 +132,8 @@ describe('each function gets exactly the actions its job needs', () => {
   function actionsOf(template: Template, service: string): string[] {
     const functions = template.findResources('AWS::Lambda::Function');
     const fn = Object.values(functions).find(
-      (f) => (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service,
+      (f) =>
+        (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service,
     ) as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } } | undefined;
     const role = fn?.Properties.Role['Fn::GetAtt'][0];
     const actions = new Set<string>();

@@ -188,10 +188,9 @@ describe('HTTP API', () => {
   });
 
   it('takes throttling from configuration', () => {
-    synth({ throttleRateLimit: 5, throttleBurstLimit: 7 }, { bundle: false }).template.hasResourceProperties(
-      'AWS::ApiGatewayV2::Stage',
-      { DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 } },
-    );
+    synth({ throttleRateLimit: 5, throttleBurstLimit: 7 }, { bundle: false }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 },
+    });
   });
 });
 
@@ -221,9 +220,7 @@ describe('fan-out event source', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -243,9 +240,7 @@ describe('notifications', () => {
     template.resourceCountIs('AWS::SNS::TopicPolicy', 3);
     template.allResourcesProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -270,9 +265,7 @@ describe('notifications', () => {
   it('lets CloudWatch alarms publish to the alarm topic', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]),
       },
     });
   });
@@ -326,7 +319,9 @@ describe('notifications', () => {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
       const stack = new Stack(app, id);
       new JobWebhookReceiver(stack, 'Receiver', { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' });
-      const config = Object.values(Template.fromStack(stack).findResources('AWS::Chatbot::SlackChannelConfiguration'))[0] as { Properties: { ConfigurationName: unknown } };
+      const config = Object.values(Template.fromStack(stack).findResources('AWS::Chatbot::SlackChannelConfiguration'))[0] as {
+        Properties: { ConfigurationName: unknown };
+      };
       return config.Properties.ConfigurationName;
     });
     for (const name of names) expect(name).toEqual({ 'Fn::Join': ['-', [expect.stringMatching(/^[A-Za-z0-9-]{1,100}$/), { Ref: 'AWS::Region' }]] });
@@ -348,7 +343,6 @@ describe('notifications', () => {
       },
     });
   });
-
 });
 
 describe('Contentor secret', () => {
@@ -424,6 +418,10 @@ describe('outputs (contract)', () => {
     template.hasOutput(outputNames.alarmTopicArn, { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
     template.hasOutput(outputNames.deadLetterQueueUrl, { Value: { Ref: Match.stringLikeRegexp('DeadLetter|Dlq|FailureQueue|Queue') } });
     // ProviderSecretArns appears only with configured providers (test/infra/configured-providers.test.ts).
-    expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual(Object.values(outputNames).filter((name) => name !== outputNames.providerSecretArns).sort());
+    expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual(
+      Object.values(outputNames)
+        .filter((name) => name !== outputNames.providerSecretArns)
+        .sort(),
+    );
   });
 });

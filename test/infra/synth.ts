@@ -7,9 +7,7 @@ import { JobWebhookReceiverStack } from '../../lib/stack';
 import { STACK_ID } from '../../lambda/contracts';
 
 /** cdk.json's context (feature flags and any defaults): the tests synthesize what `cdk synth` would. */
-const cdkJsonContext = (
-  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
-).context;
+const cdkJsonContext = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
 export interface Synthesized {
   app: App;

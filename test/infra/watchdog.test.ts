@@ -14,7 +14,9 @@ beforeAll(() => {
 type Statement = { Sid?: string; Action: string | string[]; Resource: unknown };
 
 function watchdogFunctionId(t: Template): string {
-  const ids = Object.keys(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'watchdog' }) } } }));
+  const ids = Object.keys(
+    t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'watchdog' }) } } }),
+  );
   if (ids.length !== 1) throw new Error(`expected one watchdog function, found ${ids.length}`);
   return ids[0] as string;
 }
@@ -52,10 +54,18 @@ describe('watchdog infrastructure', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [watchdogFunctionId(template), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [watchdogFunctionId(template), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 },
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
-    const custom = synth({ watchdogIntervalMinutes: '15', stallDeadlines: '{"contentor":{"processing":"3h"},"panjaya":{"version_ready":"off"}}' }, { bundle: false }).template;
+    const custom = synth(
+      { watchdogIntervalMinutes: '15', stallDeadlines: '{"contentor":{"processing":"3h"},"panjaya":{"version_ready":"off"}}' },
+      { bundle: false },
+    ).template;
     custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
     const fn = resourcesOf(custom, 'AWS::Lambda::Function')[watchdogFunctionId(custom)];
     const env = (fn?.Properties.Environment as { Variables: Record<string, string> }).Variables;
@@ -78,7 +88,12 @@ describe('watchdog infrastructure', () => {
       { Sid: 'WriteStalls', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
     ]);
     const actions = watchdogStatements(template).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    expect(actions.filter((a) => !a.startsWith('logs:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actions.filter((a) => !a.startsWith('logs:')).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
   });
 
   it('alarms to the alarm topic when a sweep fails', () => {
@@ -100,11 +115,15 @@ describe('watchdog infrastructure', () => {
 describe('watchdog configuration', () => {
   it('rejects a deadline for a terminal status, naming the entry', () => {
     expect(() => parseDeployConfig({ stallDeadlines: { contentor: { completed: '2h' } } })).toThrow(ConfigError);
-    expect(() => parseDeployConfig({ stallDeadlines: { contentor: { completed: '2h' } } })).toThrow(/stallDeadlines\.contentor\.completed: .*not a waiting status/);
+    expect(() => parseDeployConfig({ stallDeadlines: { contentor: { completed: '2h' } } })).toThrow(
+      /stallDeadlines\.contentor\.completed: .*not a waiting status/,
+    );
   });
 
   it('rejects a bad duration and an interval out of range', () => {
-    expect(() => parseDeployConfig({ stallDeadlines: '{"panjaya":{"version_generating":"soon"}}' })).toThrow(/stallDeadlines\.panjaya\.version_generating: "soon" is not a duration/);
+    expect(() => parseDeployConfig({ stallDeadlines: '{"panjaya":{"version_generating":"soon"}}' })).toThrow(
+      /stallDeadlines\.panjaya\.version_generating: "soon" is not a duration/,
+    );
     expect(() => parseDeployConfig({ watchdogIntervalMinutes: 0 })).toThrow(/watchdogIntervalMinutes must be positive/);
     expect(() => parseDeployConfig({ watchdogIntervalMinutes: 2000 })).toThrow(/at most 1440/);
   });

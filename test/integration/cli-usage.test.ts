@@ -105,7 +105,10 @@ describe('send and statuses the provider does not document', () => {
     expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/→ 200/) });
     expect(result.stderr).toMatch(/warning: "paused" is not a Contentor status.*stored as status "unknown"/);
     const uuid = /job: contentor (\S+)/.exec(result.stdout)?.[1] ?? '';
-    expect(JSON.parse((await cli('jobs', ['get', 'contentor', uuid, '--json', '--outputs', outputsFile])).stdout)).toMatchObject({ status: 'unknown', eventType: 'paused' });
+    expect(JSON.parse((await cli('jobs', ['get', 'contentor', uuid, '--json', '--outputs', outputsFile])).stdout)).toMatchObject({
+      status: 'unknown',
+      eventType: 'paused',
+    });
   });
 });
 
@@ -126,7 +129,8 @@ describe('send prints the job id and jobs get counts the events', () => {
 
   it('reports as "events" the events of the history, including one that did not move the state', async () => {
     const uuid = '3f2a9c1e-7d7e-4c55-9a3b-5d0c2f1e9b13';
-    const send = (status: string, at: string) => cli('send', ['contentor', status, '--uuid', uuid, '--timestamp', at, '--outputs', outputsFile, '--secret', CONTENTOR_SECRET]);
+    const send = (status: string, at: string) =>
+      cli('send', ['contentor', status, '--uuid', uuid, '--timestamp', at, '--outputs', outputsFile, '--secret', CONTENTOR_SECRET]);
     expect((await send('processing', '2026-11-23T08:00:00Z')).stdout).toMatch(/→ 200/);
     expect((await send('completed', '2026-11-23T08:05:00Z')).stdout).toMatch(/→ 200/);
     // A late "processing": stored in the history, never moves the state back.
@@ -136,7 +140,11 @@ describe('send prints the job id and jobs get counts the events', () => {
     expect(history).toHaveLength(3);
     expect(got).toMatchObject({ status: 'succeeded', events: 3 });
     // The README's "from your own code" reader sees the same state.
-    const reader = jobStateReader(table.tableName, { endpoint: dynamoEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const reader = jobStateReader(table.tableName, {
+      endpoint: dynamoEndpoint(),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     expect(await reader.contentor(uuid)).toEqual({ provider: 'contentor', jobId: uuid, status: 'succeeded', eventType: 'completed', updatedAt: got.updatedAt });
     expect(await reader.panjaya('no-such-asset', 'v1')).toBeUndefined();
   });
@@ -147,7 +155,17 @@ describe('a stale outputs file (the local stack is no longer running)', () => {
   beforeAll(async () => {
     const [api, dynamo] = [await freePort(), await freePort()];
     stale = path.join(stateDir, 'stale-outputs.json');
-    writeFileSync(stale, JSON.stringify({ JobWebhookReceiver: { ApiUrl: `http://127.0.0.1:${api}`, TableName: 't', DynamoDbEndpoint: `http://127.0.0.1:${dynamo}`, SnsEndpoint: `http://127.0.0.1:${dynamo}` } }));
+    writeFileSync(
+      stale,
+      JSON.stringify({
+        JobWebhookReceiver: {
+          ApiUrl: `http://127.0.0.1:${api}`,
+          TableName: 't',
+          DynamoDbEndpoint: `http://127.0.0.1:${dynamo}`,
+          SnsEndpoint: `http://127.0.0.1:${dynamo}`,
+        },
+      }),
+    );
   });
 
   it.each([

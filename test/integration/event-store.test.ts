@@ -149,7 +149,9 @@ describe('Contentor state writes (compare-and-set on the state read)', () => {
   it('ends at the newest of 12 concurrent different events, each stored once', async () => {
     const uuid = randomUUID();
     const statuses = ['downloading', 'processing', 'uploading', 'failed', 'processing', 'completed'];
-    const events = Array.from({ length: 12 }, (_, i) => contentorEvent({ uuid, status: statuses[i % statuses.length], timestamp: `2025-04-09T15:${String(10 + i)}:00Z` }));
+    const events = Array.from({ length: 12 }, (_, i) =>
+      contentorEvent({ uuid, status: statuses[i % statuses.length], timestamp: `2025-04-09T15:${String(10 + i)}:00Z` }),
+    );
     const outcomes = await Promise.all([...events].reverse().map((event) => storeLikeProvider(event, at(0))));
     expect(outcomes.every((o) => o.outcome === 'accepted')).toBe(true);
     expect(await queries.history('contentor', uuid, uuid)).toHaveLength(12);
@@ -168,7 +170,15 @@ describe('Contentor state writes (compare-and-set on the state read)', () => {
       (next) => async (args) => {
         if (!raced && (args.input as { UpdateExpression?: unknown }).UpdateExpression !== undefined) {
           raced = true;
-          await client.send(new UpdateCommand({ TableName: table.tableName, Key: { pk: `JOB#contentor#${uuid}`, sk: `STATE#${uuid}` }, UpdateExpression: 'SET #s = :s, gsi1pk = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'stalled', ':p': 'STATUS#stalled' } }));
+          await client.send(
+            new UpdateCommand({
+              TableName: table.tableName,
+              Key: { pk: `JOB#contentor#${uuid}`, sk: `STATE#${uuid}` },
+              UpdateExpression: 'SET #s = :s, gsi1pk = :p',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':s': 'stalled', ':p': 'STATUS#stalled' },
+            }),
+          );
         }
         return next(args);
       },
@@ -178,7 +188,12 @@ describe('Contentor state writes (compare-and-set on the state read)', () => {
     const out = await racingStore.store(contentorEvent({ uuid, status: 'uploading', timestamp: '2025-04-09T15:31:00Z' }), at(1));
     // 1 (event) + 1 estimated (lost condition) + 1 (state) + 2 (index: stalled → in_progress); 2 state reads.
     expect(out).toMatchObject({ outcome: 'accepted', writeUnits: 5, readUnits: 2 });
-    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'in_progress', eventType: 'uploading', statusSince: at(1), gsi1pk: 'STATUS#in_progress' });
+    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({
+      status: 'in_progress',
+      eventType: 'uploading',
+      statusSince: at(1),
+      gsi1pk: 'STATUS#in_progress',
+    });
     racing.destroy();
   });
 

@@ -33,7 +33,12 @@ it(`delivers ${EVENTS} events once each and reports write-to-queue latency`, asy
         latencies.set(eventId, now - (writtenAt.get(eventId) ?? now));
       }
       if (messages.length > 0) {
-        await h.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: h.all.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+        await h.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: h.all.queueUrl,
+            Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+          }),
+        );
       }
     }
   })();

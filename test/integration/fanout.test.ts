@@ -119,7 +119,13 @@ describe('fan-out: DynamoDB Local stream -> poller -> handler -> fauxqs', () => 
     for (const item of items) expect((await stored(item))?.gsi2pk).toBe('PENDING');
 
     h.publisher.failNext = 0;
-    const deps = { doc: h.doc, tableName: h.table.tableName, ledger: new DynamoNotificationLedger(h.doc, h.table.tableName), publisher: h.publisher, jobsCommandHint: JOBS_HINT };
+    const deps = {
+      doc: h.doc,
+      tableName: h.table.tableName,
+      ledger: new DynamoNotificationLedger(h.doc, h.table.tableName),
+      publisher: h.publisher,
+      jobsCommandHint: JOBS_HINT,
+    };
     const dryRun = await runRedrive({ olderThanMs: 0, execute: false }, deps);
     expect(dryRun.pending.map((p) => p.eventId).sort()).toEqual(items.map((i) => i.eventId).sort());
     expect(await takeAll(h.sqs, h.all.queueUrl)).toEqual([]);

@@ -23,7 +23,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h.stop());
 
-const sendPanjaya = (body: string, headers: Record<string, string> = { 'X-Signature': signPanjaya(body, h.privateKey) }) => h.post('/webhooks/panjaya', body, headers);
+const sendPanjaya = (body: string, headers: Record<string, string> = { 'X-Signature': signPanjaya(body, h.privateKey) }) =>
+  h.post('/webhooks/panjaya', body, headers);
 const sendContentor = (body: string, headers: Record<string, string> = { 'X-Webhook-Signature': signContentorHeader(body, CONTENTOR_SECRET) }) =>
   h.post('/webhooks/contentor', body, headers);
 
@@ -45,7 +46,10 @@ describe('200: verified and stored', () => {
 
   it('accepts a Contentor envelope signed over Python json.dumps(data, sort_keys=True)', async () => {
     const uuid = 'envelope-job';
-    const res = await h.post('/webhooks/contentor', contentorEnvelope({ uuid, status: 'failed', timestamp: '2025-04-09T15:30:45Z', note: 'café' }, CONTENTOR_SECRET));
+    const res = await h.post(
+      '/webhooks/contentor',
+      contentorEnvelope({ uuid, status: 'failed', timestamp: '2025-04-09T15:30:45Z', note: 'café' }, CONTENTOR_SECRET),
+    );
     expect(res.status).toBe(200);
     expect((await h.queries.getJob('contentor', uuid, uuid))?.status).toBe('failed');
   });
@@ -222,7 +226,12 @@ describe('503: dependencies down, so the provider retries', () => {
     const store: EventStore = new DynamoEventStore({ client: makeDocumentClient({ endpoint: closed, maxAttempts: 1 }), tableName: 'none', retentionDays: 1 });
     const handler = makeReceiverHandler({ ...h.deps, store });
     const body = contentorBody();
-    const res = await handler({ pathParameters: { provider: 'contentor' }, headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) }, body, isBase64Encoded: false } as never);
+    const res = await handler({
+      pathParameters: { provider: 'contentor' },
+      headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) },
+      body,
+      isBase64Encoded: false,
+    } as never);
     expect(res.statusCode).toBe(503);
     expect(JSON.parse(res.body ?? '{}')).toEqual({ error: expect.any(String) });
   });
@@ -233,15 +242,28 @@ describe('503: dependencies down, so the provider retries', () => {
     });
     const handler = makeReceiverHandler({ ...h.deps, trust: trustResolver({ secrets: { contentor: secrets } }) });
     const body = contentorBody();
-    const res = await handler({ pathParameters: { provider: 'contentor' }, headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) }, body, isBase64Encoded: false } as never);
+    const res = await handler({
+      pathParameters: { provider: 'contentor' },
+      headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) },
+      body,
+      isBase64Encoded: false,
+    } as never);
     expect(res.statusCode).toBe(503);
   });
 
   it('completes the delivery on retry once storage is back', async () => {
     const body = contentorBody('failed');
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const down = makeReceiverHandler({ ...h.deps, store: new DynamoEventStore({ client: makeDocumentClient({ endpoint: closed, maxAttempts: 1 }), tableName: 'none', retentionDays: 1 }) });
-    const event = { pathParameters: { provider: 'contentor' }, headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) }, body, isBase64Encoded: false } as never;
+    const down = makeReceiverHandler({
+      ...h.deps,
+      store: new DynamoEventStore({ client: makeDocumentClient({ endpoint: closed, maxAttempts: 1 }), tableName: 'none', retentionDays: 1 }),
+    });
+    const event = {
+      pathParameters: { provider: 'contentor' },
+      headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) },
+      body,
+      isBase64Encoded: false,
+    } as never;
     expect((await down(event)).statusCode).toBe(503);
     const up = await makeReceiverHandler(h.deps)(event);
     expect(up.statusCode).toBe(200);

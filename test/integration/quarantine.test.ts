@@ -72,7 +72,10 @@ function loudTelemetry() {
 /** Telemetry that also records the metric names counted. */
 function countingTelemetry(base = makeTelemetry('receiver-test')) {
   const counted: string[] = [];
-  return { counted, telemetry: { ...base, count: (metric: string, dimensions?: Record<string, string>) => (counted.push(metric), base.count(metric, dimensions)) } };
+  return {
+    counted,
+    telemetry: { ...base, count: (metric: string, dimensions?: Record<string, string>) => (counted.push(metric), base.count(metric, dimensions)) },
+  };
 }
 
 /** Quarantined items of one provider route for today (consistent Query: what the replay would see). */

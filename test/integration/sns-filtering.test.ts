@@ -72,7 +72,8 @@ function received(queueUrl: string): Promise<NotificationDocument[]> {
 }
 
 /** The raw body the fan-out builds the payload from, where the fixture does not carry one (filters ignore it). */
-const withBody = (item: EventItem): EventItem => (item.body ? item : { ...item, body: Buffer.from(JSON.stringify({ job: item.jobId, event: item.eventType })) });
+const withBody = (item: EventItem): EventItem =>
+  item.body ? item : { ...item, body: Buffer.from(JSON.stringify({ job: item.jobId, event: item.eventType })) };
 const contentor = (status: string) => withBody(contentorItem(status));
 const panjaya = (event: string, asset: string, version?: string) => withBody(panjayaItem(event, asset, version));
 
@@ -91,20 +92,17 @@ const stalled = (item: EventItem): EventItem => ({ ...item, status: 'stalled', n
 describe('SNS subscription filtering on provider, status and eventType', () => {
   it('delivers each published notification to exactly the subscriptions whose policy accepts it, once', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.record({ make: fc.constantFrom(...terminalItems), stall: fc.boolean() }), { minLength: 1, maxLength: 8 }),
-        async (picks) => {
-          const items = picks.map(({ make, stall }) => (stall ? stalled(make()) : make()));
-          for (const item of items) await publisher.publish(buildNotification(item, { jobsCommandHint: JOBS_HINT }));
-          for (const [name, { accepts }] of Object.entries(policies)) {
-            const documents = await received(queues[name as PolicyName]);
-            const expected = items.filter((item) => accepts(item as unknown as NotificationDocument)).map((item) => item.eventId);
-            expect({ name, eventIds: documents.map((d) => d.eventId).sort() }).toEqual({ name, eventIds: [...expected].sort() });
-            // A subscriber can act on what its filter matched from the document alone.
-            for (const document of documents) expect(accepts(document)).toBe(true);
-          }
-        },
-      ),
+      fc.asyncProperty(fc.array(fc.record({ make: fc.constantFrom(...terminalItems), stall: fc.boolean() }), { minLength: 1, maxLength: 8 }), async (picks) => {
+        const items = picks.map(({ make, stall }) => (stall ? stalled(make()) : make()));
+        for (const item of items) await publisher.publish(buildNotification(item, { jobsCommandHint: JOBS_HINT }));
+        for (const [name, { accepts }] of Object.entries(policies)) {
+          const documents = await received(queues[name as PolicyName]);
+          const expected = items.filter((item) => accepts(item as unknown as NotificationDocument)).map((item) => item.eventId);
+          expect({ name, eventIds: documents.map((d) => d.eventId).sort() }).toEqual({ name, eventIds: [...expected].sort() });
+          // A subscriber can act on what its filter matched from the document alone.
+          for (const document of documents) expect(accepts(document)).toBe(true);
+        }
+      }),
       { numRuns: 15 },
     );
   });

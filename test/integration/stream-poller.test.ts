@@ -171,7 +171,11 @@ describe('local stream poller, as Lambda maps a DynamoDB stream', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]?.requestContext.approximateInvokeCount).toBe(3);
     expect(failures[0]?.responseContext.functionError).toBeUndefined();
-    expect(failures[0]?.DDBStreamBatchInfo).toMatchObject({ batchSize: 3, startSequenceNumber: seqOf(retried[0] ?? {}), endSequenceNumber: seqOf(retried[2] ?? {}) });
+    expect(failures[0]?.DDBStreamBatchInfo).toMatchObject({
+      batchSize: 3,
+      startSequenceNumber: seqOf(retried[0] ?? {}),
+      endSequenceNumber: seqOf(retried[2] ?? {}),
+    });
   });
 
   it('checkpoints at the lowest of several reported failures', async () => {
@@ -240,7 +244,9 @@ describe('local stream poller, as Lambda maps a DynamoDB stream', () => {
   it('goes on with the next records after giving a batch up', async () => {
     const table = await freshTable();
     const first = await putEvents(table, 2);
-    const h = scripted((records) => (records.some((r) => idOf(r) === first[0]) ? { batchItemFailures: [{ itemIdentifier: seqOf(records[0] ?? {}) }] } : { batchItemFailures: [] }));
+    const h = scripted((records) =>
+      records.some((r) => idOf(r) === first[0]) ? { batchItemFailures: [{ itemIdentifier: seqOf(records[0] ?? {}) }] } : { batchItemFailures: [] },
+    );
     const { poller: p, queueUrl } = await poller(table, h.handler, { maxRetries: 0 });
     await p.drain();
     const later = await putEvents(table, 2);

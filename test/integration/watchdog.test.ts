@@ -72,7 +72,13 @@ describe('watchdog: sweeps against DynamoDB Local, notifications through the fan
     expect(summary(received)).toEqual(['stalled:processing']);
     const [stall] = received;
     expect(stall?.envelope.MessageAttributes?.status?.Value).toBe('stalled');
-    expect(stall?.document).toMatchObject({ provider: 'contentor', jobId: uuid, status: 'stalled', eventId: result.stalled[0]?.eventId, occurredAt: iso(2 * HOUR) });
+    expect(stall?.document).toMatchObject({
+      provider: 'contentor',
+      jobId: uuid,
+      status: 'stalled',
+      eventId: result.stalled[0]?.eventId,
+      occurredAt: iso(2 * HOUR),
+    });
     expect(StallPayloadSchema.parse(stall?.document.payload)).toMatchObject({ stalledEventType: 'processing', waitingSince: iso(0), deadline: '2 h' });
 
     // Later sweeps find the job in `stalled`, not in `in_progress`: nothing more.

@@ -3,8 +3,7 @@
  * report on stdout. The CI-sized run is test/load/load.test.ts.
  */
 import '../../tools/lib/quiet-node-warning';
-import { parseArgs } from 'node:util';
-import { exitCodes, runCli, UsageError } from '../../tools/lib/cli';
+import { exitCodes, runCli, UsageError, parseCliArgs } from '../../tools/lib/cli';
 import { formatLoadReport } from './harness/report';
 import { runLoad } from './harness/run-load';
 
@@ -22,23 +21,14 @@ Exit status: 0 when every check passed, 1 when one failed, 2 on usage errors.
 `;
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        size: { type: 'string', default: '2000' },
-        senders: { type: 'string', default: '16' },
-        'no-faults': { type: 'boolean', default: false },
-        seed: { type: 'string', default: '1' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCliArgs(argv, {
+    size: { type: 'string', default: '2000' },
+    senders: { type: 'string', default: '16' },
+    'no-faults': { type: 'boolean', default: false },
+    seed: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) {
     process.stdout.write(usage);
     return exitCodes.ok;

@@ -25,7 +25,9 @@ const numberLiteral = fc.oneof(
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
   fc.integer().map(String),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? '-0.0' : String(x))),
-  fc.tuple(fc.integer({ min: -999, max: 999 }), fc.nat(99999), fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.nat(330)).map(([i, f, e, sign, exp]) => `${i}.${f}${e}${sign}${exp}`),
+  fc
+    .tuple(fc.integer({ min: -999, max: 999 }), fc.nat(99999), fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.nat(330))
+    .map(([i, f, e, sign, exp]) => `${i}.${f}${e}${sign}${exp}`),
   fc.constantFrom('0', '-0', '1.0', '1e16', '1e15', '0.0001', '1e-05', '1E400', '-1e400', '5e-324', '123456789012345678901234567890.5', '0.1', '2.5e-7'),
 );
 const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
@@ -68,11 +70,11 @@ const ours = (text: string): string | null => {
   it(`agrees on ${SAMPLES} generated JSON texts (nesting, astral unicode, floats, big ints, duplicate keys)`, () => {
     const texts = fc.sample(jsonText, { numRuns: SAMPLES, seed: Number(process.env.PROPERTY_SEED ?? 42) });
     const expected = cpython(texts);
-    const mismatches = texts
-      .map((text, i) => ({ text, python: expected[i], ours: ours(text) }))
-      .filter((m) => m.python !== m.ours);
+    const mismatches = texts.map((text, i) => ({ text, python: expected[i], ours: ours(text) })).filter((m) => m.python !== m.ours);
     const refused = expected.filter((e) => e === null).length;
-    process.stdout.write(`[property] canonicalisation: ${texts.length} JSON texts compared with CPython, ${refused} refused by both, ${mismatches.length} mismatches\n`);
+    process.stdout.write(
+      `[property] canonicalisation: ${texts.length} JSON texts compared with CPython, ${refused} refused by both, ${mismatches.length} mismatches\n`,
+    );
     expect(mismatches.slice(0, 5)).toEqual([]);
     // The generator must produce texts CPython accepts, or the comparison proves little.
     expect(refused).toBeLessThan(texts.length / 10);

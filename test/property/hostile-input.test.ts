@@ -29,7 +29,14 @@ const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c)
 const hexText = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFxyz'.split('')), maxLength: 160 });
 const base64Text = fc.string({ unit: fc.constantFrom(...'ABCDEFabcdef0123456789+/=-_'.split('')), maxLength: 120 });
 const bigValue = fc.integer({ min: 7000, max: 8192 }).map((n) => 'a'.repeat(n));
-const signatureValue = fc.oneof(hexText, base64Text, printable, bigValue, fc.constant(''), hexText.map((x) => `sha256=${x}`));
+const signatureValue = fc.oneof(
+  hexText,
+  base64Text,
+  printable,
+  bigValue,
+  fc.constant(''),
+  hexText.map((x) => `sha256=${x}`),
+);
 /** A header given once, several times (separate lines), or not at all. */
 const headerValue = fc.option(fc.oneof(signatureValue, fc.array(signatureValue, { minLength: 2, maxLength: 3 })), { nil: undefined });
 const caseOf = (name: string) => fc.constantFrom(name, name.toLowerCase(), name.toUpperCase());
@@ -84,14 +91,19 @@ describe('unsigned hostile input', () => {
   it('never answers 5xx to a signature from another key or secret', async () => {
     const other = panjayaKeyPair().privateKey;
     await fc.assert(
-      fc.asyncProperty(signedLikePayload, fc.constantFrom(...panjayaSignatureEncodings), fc.constantFrom(...contentorHeaderStyles), async (payload, enc, style) => {
-        count('other-key');
-        const text = JSON.stringify(payload);
-        const before = h.writes();
-        const p = await h.post('/webhooks/panjaya', text, { 'X-Signature': signPanjaya(text, other, enc) });
-        const c = await h.post('/webhooks/contentor', text, { 'X-Webhook-Signature': signContentorHeader(text, 'some-other-secret', style) });
-        expect([p.status, c.status, h.writes() - before]).toEqual([401, 401, 0]);
-      }),
+      fc.asyncProperty(
+        signedLikePayload,
+        fc.constantFrom(...panjayaSignatureEncodings),
+        fc.constantFrom(...contentorHeaderStyles),
+        async (payload, enc, style) => {
+          count('other-key');
+          const text = JSON.stringify(payload);
+          const before = h.writes();
+          const p = await h.post('/webhooks/panjaya', text, { 'X-Signature': signPanjaya(text, other, enc) });
+          const c = await h.post('/webhooks/contentor', text, { 'X-Webhook-Signature': signContentorHeader(text, 'some-other-secret', style) });
+          expect([p.status, c.status, h.writes() - before]).toEqual([401, 401, 0]);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -114,7 +126,11 @@ const encodings = {
   crlf: (t: string) => Buffer.from(t.replace(/,"/g, ',\r\n  "').replace(/^\{/, '{\r\n'), 'utf8'),
   trailingNewline: (t: string) => Buffer.from(`${t}\n`, 'utf8'),
   bom: (t: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')]),
-  escapedNonAscii: (t: string) => Buffer.from(t.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'utf8'),
+  escapedNonAscii: (t: string) =>
+    Buffer.from(
+      t.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      'utf8',
+    ),
 } as const;
 
 function sign(provider: 'panjaya' | 'contentor', bytes: Buffer, variant: number): Record<string, string | string[]> {
@@ -130,13 +146,19 @@ function sign(provider: 'panjaya' | 'contentor', bytes: Buffer, variant: number)
 describe('signed input in every encoding', () => {
   it('verifies the exact bytes: 200 and one write for every JSON encoding, 400 and no write for non-UTF-8 junk', async () => {
     await fc.assert(
-      fc.asyncProperty(validPayload, fc.constantFrom(...(Object.keys(encodings) as Array<keyof typeof encodings>)), fc.nat(7), fc.boolean(), async (p, encoding, variant, junk) => {
-        count('signed-encodings');
-        const bytes = junk ? Buffer.concat([encodings[encoding](payloadText(p)), Buffer.from([0xff, 0xfe, 0x00])]) : encodings[encoding](payloadText(p));
-        const before = h.writes();
-        const res = await rawPost(h.url, `/webhooks/${p.provider}`, bytes, sign(p.provider, bytes, variant));
-        expect({ status: res.status, writes: h.writes() - before }).toEqual(junk ? { status: 400, writes: 0 } : { status: 200, writes: 1 });
-      }),
+      fc.asyncProperty(
+        validPayload,
+        fc.constantFrom(...(Object.keys(encodings) as Array<keyof typeof encodings>)),
+        fc.nat(7),
+        fc.boolean(),
+        async (p, encoding, variant, junk) => {
+          count('signed-encodings');
+          const bytes = junk ? Buffer.concat([encodings[encoding](payloadText(p)), Buffer.from([0xff, 0xfe, 0x00])]) : encodings[encoding](payloadText(p));
+          const before = h.writes();
+          const res = await rawPost(h.url, `/webhooks/${p.provider}`, bytes, sign(p.provider, bytes, variant));
+          expect({ status: res.status, writes: h.writes() - before }).toEqual(junk ? { status: 400, writes: 0 } : { status: 200, writes: 1 });
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -166,7 +188,10 @@ describe('byte flips', () => {
         count('signature-bit-flips');
         const bytes = encodings.plain(payloadText(p));
         // Flip the decoded signature, then encode it the documented way (hex): a case change of a hex digit is no flip.
-        const signature = Buffer.from(p.provider === 'panjaya' ? signPanjaya(bytes, h.privateKey, 'der-hex') : signContentorHeader(bytes, CONTENTOR_SECRET, 'hex'), 'hex');
+        const signature = Buffer.from(
+          p.provider === 'panjaya' ? signPanjaya(bytes, h.privateKey, 'der-hex') : signContentorHeader(bytes, CONTENTOR_SECRET, 'hex'),
+          'hex',
+        );
         const index = at % signature.length;
         const mutated = truncate ? signature.subarray(0, index) : Buffer.from(signature);
         if (!truncate) mutated[index] = (mutated[index] ?? 0) ^ (1 << bit);

@@ -46,14 +46,14 @@ const hex4 = (unit: number, upper: boolean) => {
   return `\\u${upper ? digits.toUpperCase() : digits}`;
 };
 
-/** A known string as a JSON literal, each character raw or `\u`-escaped (astral ones as a surrogate-pair escape). */
+/** A known string as a JSON literal, each character raw or `\u`-escaped (astral ones as a surrogate-pair escaped). */
 function encodeString(value: string, escapeMask: readonly boolean[]): string {
   let out = '';
   let i = 0;
   for (const ch of value) {
-    const escape = escapeMask.length > 0 && escapeMask[i++ % escapeMask.length] === true;
+    const escaped = escapeMask.length > 0 && escapeMask[i++ % escapeMask.length] === true;
     const unit = ch.charCodeAt(0);
-    if (ch === '"' || ch === '\\' || unit < 0x20 || (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff) || escape) {
+    if (ch === '"' || ch === '\\' || unit < 0x20 || (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff) || escaped) {
       for (let k = 0; k < ch.length; k++) out += hex4(ch.charCodeAt(k), i % 2 === 0);
     } else {
       out += ch;
@@ -64,17 +64,66 @@ function encodeString(value: string, escapeMask: readonly boolean[]): string {
 
 const RAW_CHARS = ['a', 'Z', '0', ' ', '~', '<', '&', "'", 'é', '中', '\u00a0', 'ｆ', '\ue000', '\ufffd', '\u2028', '😀', '𝄞', '\u{10fffd}'];
 const ESCAPES = [
-  '\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t', '\\u0000', '\\u001F', '\\u007f', '\\u00E9',
+  '\\"',
+  '\\\\',
+  '\\/',
+  '\\b',
+  '\\f',
+  '\\n',
+  '\\r',
+  '\\t',
+  '\\u0000',
+  '\\u001F',
+  '\\u007f',
+  '\\u00E9',
   // Surrogate pairs as escapes, and lone halves: valid JSON text, whatever a stricter Unicode reader thinks.
-  '\\uD83D\\uDE00', '\\ud834\\udd1e', '\\ud800', '\\uDBFF', '\\udfff', '\\uDC00\\uD800', '\\ud83dx', '\\uFEFF', '\\uffff',
+  '\\uD83D\\uDE00',
+  '\\ud834\\udd1e',
+  '\\ud800',
+  '\\uDBFF',
+  '\\udfff',
+  '\\uDC00\\uD800',
+  '\\ud83dx',
+  '\\uFEFF',
+  '\\uffff',
 ];
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x22 && c !== 0x5c).map((c) => String.fromCharCode(c)), maxLength: 8 });
-const stringPiece = fc.oneof(fc.constantFrom(...RAW_CHARS), fc.constantFrom(...ESCAPES), fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.boolean()).map(([u, up]) => hex4(u, up)), printable);
+const printable = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0x7e })
+    .filter((c) => c !== 0x22 && c !== 0x5c)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 8,
+});
+const stringPiece = fc.oneof(
+  fc.constantFrom(...RAW_CHARS),
+  fc.constantFrom(...ESCAPES),
+  fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.boolean()).map(([u, up]) => hex4(u, up)),
+  printable,
+);
 const stringLiteral = fc.array(stringPiece, { maxLength: 8 }).map((pieces) => `"${pieces.join('')}"`);
 
 const NUMBER_LEXEMES = [
-  '0', '-0', '9007199254740993', '-9007199254740993', '18446744073709551617', '1000000000000000000000000000000', '-1000000000000000000000000000000',
-  '1.0', '-1.0', '1e16', '1E+2', '-0.0', '1.5e-7', '2.5E-007', '1e400', '-1E400', '5e-324', '0.1', '1e-05', '123456789012345678901234567890.5', '1.7976931348623157e308',
+  '0',
+  '-0',
+  '9007199254740993',
+  '-9007199254740993',
+  '18446744073709551617',
+  '1000000000000000000000000000000',
+  '-1000000000000000000000000000000',
+  '1.0',
+  '-1.0',
+  '1e16',
+  '1E+2',
+  '-0.0',
+  '1.5e-7',
+  '2.5E-007',
+  '1e400',
+  '-1E400',
+  '5e-324',
+  '0.1',
+  '1e-05',
+  '123456789012345678901234567890.5',
+  '1.7976931348623157e308',
 ];
 /** Any JSON number grammar allows: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. */
 const numberLiteral = fc.oneof(
@@ -83,9 +132,15 @@ const numberLiteral = fc.oneof(
   fc
     .record({
       minus: fc.boolean(),
-      int: fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 30 })).map(([d, r]) => `${d}${r}`)),
+      int: fc.oneof(
+        fc.constant('0'),
+        fc.tuple(fc.integer({ min: 1, max: 9 }), fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 30 })).map(([d, r]) => `${d}${r}`),
+      ),
       frac: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 20 }), { nil: undefined }),
-      exp: fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 3 })), { nil: undefined }),
+      exp: fc.option(
+        fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 3 })),
+        { nil: undefined },
+      ),
     })
     .map(({ minus, int, frac, exp }) => `${minus ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp === undefined ? '' : exp.join('')}`),
 );
@@ -101,13 +156,11 @@ const valueText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
     numberLiteral,
     fc.constantFrom('true', 'false', 'null', '{}', '[]', '[{}]', '{"":{}}', '[[[]]]'),
     fc.tuple(ws, fc.array(tie('value'), { maxLength: 4 })).map(([w, items]) => `[${w}${items.join(`${w},${w}`)}${w}]`),
-    fc
-      .tuple(ws, fc.array(fc.tuple(keyLiteral, tie('value')), { maxLength: 4 }), fc.boolean())
-      .map(([w, members, dup]) => {
-        // A duplicate of the first key, with another value: the text keeps both.
-        const all = dup && members[0] ? [...members, [members[0][0], '{}'] as const] : members;
-        return `{${w}${all.map(([k, v]) => `${k}${w}:${w}${v}`).join(`,${w}`)}${w}}`;
-      }),
+    fc.tuple(ws, fc.array(fc.tuple(keyLiteral, tie('value')), { maxLength: 4 }), fc.boolean()).map(([w, members, dup]) => {
+      // A duplicate of the first key, with another value: the text keeps both.
+      const all = dup && members[0] ? [...members, [members[0][0], '{}'] as const] : members;
+      return `{${w}${all.map(([k, v]) => `${k}${w}:${w}${v}`).join(`,${w}`)}${w}}`;
+    }),
   ),
 })).value;
 
@@ -144,7 +197,10 @@ const deepValue = (maxDepth: number) =>
       { weight: maxDepth > ENVELOPE_MAX_WRAP ? 2 : 0, arbitrary: fc.integer({ min: ENVELOPE_MAX_WRAP, max: 5000 }) },
     ),
     /** Header-signed forms only, rarely: nest as deep as this percentage of {@link DEEP_BUDGET_BYTES} allows. */
-    fill: maxDepth > 5000 ? fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 10, max: 100 }) }) : fc.constant(undefined),
+    fill:
+      maxDepth > 5000
+        ? fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 10, max: 100 }) })
+        : fc.constant(undefined),
     pattern: fc.array(fc.nat(LEVELS.length - 1), { minLength: 1, maxLength: 3 }),
     inner: valueText,
   });
@@ -217,7 +273,9 @@ function idFrom(spec: IdSpec): string {
 /** Members in a generated order: each fixed member goes to a position chosen by `slots`. */
 function interleave(fixed: readonly string[], rest: readonly string[], slots: readonly number[]): string[] {
   const out = [...rest];
-  fixed.forEach((member, i) => out.splice((slots[i] ?? 0) % (out.length + 1), 0, member));
+  fixed.forEach((member, i) => {
+    out.splice((slots[i] ?? 0) % (out.length + 1), 0, member);
+  });
   return out;
 }
 const objectText = (members: readonly string[], w: string) => `{${w}${members.join(`,${w}`)}${w}}`;
@@ -251,7 +309,12 @@ const contentorSpec = fc.record({
   shape: shape(MAX_HEADER_DEPTH),
   envelopeShape: shape(ENVELOPE_MAX_WRAP),
   uuid: idSpec,
-  timestamp: fc.record({ month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }), secs: fc.nat(86_399), frac: fc.constantFrom('', '.5', '.123', '.123456') }),
+  timestamp: fc.record({
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 28 }),
+    secs: fc.nat(86_399),
+    frac: fc.constantFrom('', '.5', '.123', '.123456'),
+  }),
   style: fc.constantFrom(...contentorHeaderStyles),
   signatureFirst: fc.boolean(),
 });
@@ -292,7 +355,8 @@ function panjayaDelivery(spec: Extract<DeliverySpec, { kind: 'panjaya' }>, priva
   const assetId = idFrom(spec.asset);
   const version = override?.field === 'version_id' && typeof spec.version === 'string' ? spec.asset : spec.version;
   const versionId = typeof version === 'string' ? undefined : idFrom(version);
-  const idText = (field: IdOverride['field'], value: string, escapes: readonly boolean[]) => (override?.field === field ? override.text : encodeString(value, escapes));
+  const idText = (field: IdOverride['field'], value: string, escapes: readonly boolean[]) =>
+    override?.field === field ? override.text : encodeString(value, escapes);
   const key = (name: string) => encodeString(name, s.escapes.slice(1));
   const fixed = [`${key('event')}${s.w}:${s.w}${encodeString(event, s.escapes)}`, `${key('asset_id')}:${idText('asset_id', assetId, spec.asset.escapes)}`];
   if (typeof version !== 'string') fixed.push(`${key('version_id')}:${idText('version_id', versionId ?? '', version.escapes)}`);
@@ -343,7 +407,9 @@ function contentorDelivery(spec: Extract<DeliverySpec, { kind: 'contentor-header
 function envelopeBodies(envelopes: ReadonlyArray<NonNullable<Delivery['envelope']>>): Buffer[] {
   const python = cpythonSortedDumps(envelopes.map((e) => e.dataText));
   return envelopes.map(({ dataText, w, signatureFirst }, i) => {
-    const signature = createHmac('sha256', CONTENTOR_SECRET).update(python[i] ?? '', 'utf8').digest('base64');
+    const signature = createHmac('sha256', CONTENTOR_SECRET)
+      .update(python[i] ?? '', 'utf8')
+      .digest('base64');
     const members = [`"data"${w}:${w}${dataText}`, `"signature":${w}"${signature}"`];
     return Buffer.from(objectText(signatureFirst ? members.reverse() : members, w), 'utf8');
   });
@@ -396,11 +462,20 @@ function expectNotified(deliveries: readonly Delivery[], eventIds: readonly stri
     expect({ delivery: label(d), notifications: docs.length }).toEqual({ delivery: label(d), notifications: d.status === undefined ? 0 : 1 });
     const doc = docs[0];
     if (!doc) return;
-    expect(doc.fields).toMatchObject({ provider: d.provider, jobId: d.jobId, status: d.status, eventType: d.eventType, eventId: eventIds[i], ...(d.occurredAt ? { occurredAt: d.occurredAt } : {}) });
+    expect(doc.fields).toMatchObject({
+      provider: d.provider,
+      jobId: d.jobId,
+      status: d.status,
+      eventType: d.eventType,
+      eventId: eventIds[i],
+      ...(d.occurredAt ? { occurredAt: d.occurredAt } : {}),
+    });
     // Text, not values: big integers, `1.0` vs `1`, duplicate keys and escapes must all arrive as signed.
-    expect(doc.payloadText === d.payloadText ? 'payload equals the signed text' : { delivery: label(d), payloadText: doc.payloadText.slice(0, 300), signed: d.payloadText.slice(0, 300) }).toBe(
-      'payload equals the signed text',
-    );
+    expect(
+      doc.payloadText === d.payloadText
+        ? 'payload equals the signed text'
+        : { delivery: label(d), payloadText: doc.payloadText.slice(0, 300), signed: d.payloadText.slice(0, 300) },
+    ).toBe('payload equals the signed text');
   });
   expect(documents.length).toBe(deliveries.filter((d) => d.status !== undefined).length);
 }
@@ -422,7 +497,15 @@ function nestingDepth(text: string): number {
 }
 
 /** What the runs covered, printed at the end (docs/RELIABILITY.md quotes such counts). */
-const measured = { deliveries: 0, byForm: {} as Record<string, number>, notified: 0, largestBody: 0, deepest: { header: 0, envelope: 0 }, containing: {} as Record<string, number>, crossFormCopies: 0 };
+const measured = {
+  deliveries: 0,
+  byForm: {} as Record<string, number>,
+  notified: 0,
+  largestBody: 0,
+  deepest: { header: 0, envelope: 0 },
+  containing: {} as Record<string, number>,
+  crossFormCopies: 0,
+};
 /** Rough text markers (they may also match inside strings): enough to see the generator reaches each case. */
 const MARKERS: Record<string, RegExp> = {
   integerPast2e53: /[^.\deE+-]-?\d{17,}(?![.\deE])/,
@@ -462,7 +545,10 @@ describe('payload fidelity through receiver, stream, fan-out and SNS', () => {
   it('accepts every signed delivery and notifies each terminal one once, its payload the exact signed JSON text', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(deliverySpec, { minLength: 1, maxLength: 5 }), async (specs) => {
-        const deliveries = build(specs.map((spec) => ({ spec })), h.privateKey);
+        const deliveries = build(
+          specs.map((spec) => ({ spec })),
+          h.privateKey,
+        );
         fc.pre(deliveries.every((d) => d.body.length <= MAX_BODY && fitsOneSnsMessage(d)));
         deliveries.forEach(measure);
         const responses = await Promise.all(deliveries.map((d) => send(h, d)));
@@ -470,7 +556,11 @@ describe('payload fidelity through receiver, stream, fan-out and SNS', () => {
           deliveries.map((d) => ({ delivery: label(d), status: 200, outcome: 'accepted' })),
         );
         const documents = await h.drain();
-        expectNotified(deliveries, responses.map((r) => String(r.json.eventId)), documents);
+        expectNotified(
+          deliveries,
+          responses.map((r) => String(r.json.eventId)),
+          documents,
+        );
         expect(await h.deadLetters()).toEqual([]);
         measured.notified += documents.length;
       }),
@@ -481,13 +571,18 @@ describe('payload fidelity through receiver, stream, fan-out and SNS', () => {
   it('answers copies of a delivery (same bytes) 200 duplicate with the same event id, and never notifies twice', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(deliverySpec, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 3 }), async (specs, copies) => {
-        const deliveries = build(specs.map((spec) => ({ spec })), h.privateKey);
+        const deliveries = build(
+          specs.map((spec) => ({ spec })),
+          h.privateKey,
+        );
         fc.pre(deliveries.every((d) => d.body.length <= MAX_BODY && fitsOneSnsMessage(d)));
         const first = await Promise.all(deliveries.map((d) => send(h, d)));
         expect(first.map((r) => r.status)).toEqual(deliveries.map(() => 200));
         const eventIds = first.map((r) => String(r.json.eventId));
         const again = await Promise.all(deliveries.flatMap((d) => Array.from({ length: copies }, () => send(h, d))));
-        expect(again.map((r) => [r.status, r.json.status, r.json.eventId])).toEqual(eventIds.flatMap((id) => Array.from({ length: copies }, () => [200, 'duplicate', id])));
+        expect(again.map((r) => [r.status, r.json.status, r.json.eventId])).toEqual(
+          eventIds.flatMap((id) => Array.from({ length: copies }, () => [200, 'duplicate', id])),
+        );
         expectNotified(deliveries, eventIds, await h.drain());
         // A copy after the notification went out is still the same event; so is a header-signed Contentor body sent
         // again in the envelope form (one content hash for both forms, lambda/core/providers/contentor.ts) while it
@@ -496,11 +591,10 @@ describe('payload fidelity through receiver, stream, fan-out and SNS', () => {
           d.provider === 'contentor' && !d.envelope && nestingDepth(d.payloadText) < ENVELOPE_MAX_WRAP ? [{ i, dataText: d.payloadText.trim() }] : [],
         );
         const crossBodies = envelopeBodies(crossForm.map(({ dataText }) => ({ dataText, w: ' ', signatureFirst: false })));
-        const late = await Promise.all([
-          ...deliveries.map((d) => send(h, d)),
-          ...crossBodies.map((body) => h.post('contentor', body, {})),
-        ]);
-        expect(late.map((r) => [r.status, r.json.status, r.json.eventId])).toEqual([...eventIds, ...crossForm.map(({ i }) => eventIds[i])].map((id) => [200, 'duplicate', id]));
+        const late = await Promise.all([...deliveries.map((d) => send(h, d)), ...crossBodies.map((body) => h.post('contentor', body, {}))]);
+        expect(late.map((r) => [r.status, r.json.status, r.json.eventId])).toEqual(
+          [...eventIds, ...crossForm.map(({ i }) => eventIds[i])].map((id) => [200, 'duplicate', id]),
+        );
         expect(await h.drain()).toEqual([]);
         measured.crossFormCopies += crossForm.length;
       }),
@@ -526,19 +620,26 @@ describe('ids past the bound', () => {
       value: ch.repeat(Math.ceil(bytes / Buffer.byteLength(ch, 'utf8'))),
     })),
     // C0 controls (always escaped: raw ones are not JSON), DEL and C1 (raw or escaped, as the mask says).
-    fc.tuple(fc.constantFrom('\u0000', '\u0001', '\n', '\t', '\r', '\b', '\u001f', '\u007f', '\u0085', '\u009f'), idSpec, fc.nat()).map(([control, spec, at]) => {
-      const chars = Array.from(idFrom(spec));
-      chars.splice(at % (chars.length + 1), 0, control);
-      return { problem: 'control character', value: chars.join('') };
-    }),
-    // An unpaired surrogate: JSON text can only carry one as an escape (encodeString always escapes it).
+    fc
+      .tuple(fc.constantFrom('\u0000', '\u0001', '\n', '\t', '\r', '\b', '\u001f', '\u007f', '\u0085', '\u009f'), idSpec, fc.nat())
+      .map(([control, spec, at]) => {
+        const chars = Array.from(idFrom(spec));
+        chars.splice(at % (chars.length + 1), 0, control);
+        return { problem: 'control character', value: chars.join('') };
+      }),
+    // An unpaired surrogate: JSON text can only carry one as an escaped (encodeString always escapes it).
     fc.tuple(fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\ude00\ud83d', '\ud83d'), fc.boolean()).map(([surrogate, tail]) => ({
       problem: 'unpaired surrogate',
       value: `r${++serial}-${surrogate}${tail ? 'x' : ''}`,
     })),
   );
   const badCase = fc.oneof(
-    fc.record({ field: fc.constantFrom('asset_id' as const, 'version_id' as const), bad: badId, escapes: fc.array(fc.boolean(), { maxLength: 3 }), spec: panjayaSpec }),
+    fc.record({
+      field: fc.constantFrom('asset_id' as const, 'version_id' as const),
+      bad: badId,
+      escapes: fc.array(fc.boolean(), { maxLength: 3 }),
+      spec: panjayaSpec,
+    }),
     fc.record({ field: fc.constant('uuid' as const), bad: badId, escapes: fc.array(fc.boolean(), { maxLength: 3 }), spec: contentorSpec }),
   );
 
@@ -553,9 +654,9 @@ describe('ids past the bound', () => {
         // Counted per run, not "the table is empty": after a failure, shrinking must not blame every later run.
         const before = await h.itemCount();
         const responses = await Promise.all(deliveries.map((d) => send(h, d)));
-        expect(responses.map((r, i) => ({ problem: cases[i]?.bad.problem, status: r.status, field: String(r.json.error ?? r.json.raw).split(':')[0] }))).toEqual(
-          cases.map((c) => ({ problem: c.bad.problem, status: 400, field: c.field })),
-        );
+        expect(
+          responses.map((r, i) => ({ problem: cases[i]?.bad.problem, status: r.status, field: String(r.json.error ?? r.json.raw).split(':')[0] })),
+        ).toEqual(cases.map((c) => ({ problem: c.bad.problem, status: 400, field: c.field })));
         // Nothing at all in the table: no event, no state, no half-written item.
         expect(await h.itemCount()).toBe(before);
       }),

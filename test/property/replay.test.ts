@@ -56,14 +56,18 @@ describe('replayed deliveries', () => {
 
   it('Panjaya: replays of the delivery the job is at are duplicates, however often they come', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.constantFrom('version_generated', 'version_generate_failed', 'version_generating'), async (times, event) => {
-        const asset = `asset-${randomUUID()}`;
-        const body = JSON.stringify({ event, asset_id: asset, version_id: 'v1' });
-        const headers = { 'X-Signature': signPanjaya(body, h.privateKey) };
-        expect((await h.post('/webhooks/panjaya', body, headers)).json.status).toBe('accepted');
-        for (let i = 0; i < times; i += 1) expect((await h.post('/webhooks/panjaya', body, headers)).json.status).toBe('duplicate');
-        expect(await h.queries.history('panjaya', asset, `${asset}/v1`)).toHaveLength(1);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom('version_generated', 'version_generate_failed', 'version_generating'),
+        async (times, event) => {
+          const asset = `asset-${randomUUID()}`;
+          const body = JSON.stringify({ event, asset_id: asset, version_id: 'v1' });
+          const headers = { 'X-Signature': signPanjaya(body, h.privateKey) };
+          expect((await h.post('/webhooks/panjaya', body, headers)).json.status).toBe('accepted');
+          for (let i = 0; i < times; i += 1) expect((await h.post('/webhooks/panjaya', body, headers)).json.status).toBe('duplicate');
+          expect(await h.queries.history('panjaya', asset, `${asset}/v1`)).toHaveLength(1);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -60,7 +60,12 @@ it('logs no secret, key, signature, body or payload value from a run through rec
   const poller = new StreamPoller({
     streams: localStreams(),
     streamArn: table.streamArn,
-    handler: makeFanoutHandler({ publisher, ledger: new DynamoNotificationLedger(localDocClient(), table.tableName), jobsCommandHint: 'jobs get', telemetry: fanoutTelemetry }),
+    handler: makeFanoutHandler({
+      publisher,
+      ledger: new DynamoNotificationLedger(localDocClient(), table.tableName),
+      jobsCommandHint: 'jobs get',
+      telemetry: fanoutTelemetry,
+    }),
     maxRetries: 1,
     onFailure: { sqs, queueUrl: dlqUrl },
     log: (level, message, fields) => process.stderr.write(`${JSON.stringify({ level, message, ...fields })}\n`),
@@ -101,14 +106,21 @@ it('logs no secret, key, signature, body or payload value from a run through rec
     await send('panjaya', panjaya('version_generated'), { 'X-Signature': signPanjaya(panjaya('version_generating'), h.privateKey) }); // 401
     await send('contentor', contentor('completed'), { 'X-Webhook-Signature': signContentorHeader(contentor('completed'), 'wrong-secret') }); // 401
     await send('contentor', `{"note":"${canary}"`, { 'X-Webhook-Signature': signContentorHeader(`{"note":"${canary}"`, CONTENTOR_SECRET) }); // 400
-    await send('contentor', JSON.stringify({ uuid, note: canary }), { 'X-Webhook-Signature': signContentorHeader(JSON.stringify({ uuid, note: canary }), CONTENTOR_SECRET) }); // 400 schema
+    await send('contentor', JSON.stringify({ uuid, note: canary }), {
+      'X-Webhook-Signature': signContentorHeader(JSON.stringify({ uuid, note: canary }), CONTENTOR_SECRET),
+    }); // 400 schema
     await send('acme', contentor('completed'), { 'X-Webhook-Signature': signContentorHeader(contentor('completed'), CONTENTOR_SECRET) }); // 404
     await send('contentor', `{"note":"${canary}${'x'.repeat(5000)}"}`, {}); // 413
     secretsDown = true;
     await send('contentor', contentor('uploading'), { 'X-Webhook-Signature': signContentorHeader(contentor('uploading'), CONTENTOR_SECRET) }); // 503
     // Fan-out: one injected publish failure (retried), then a poison record (dead-lettered).
     publisher.failNext = 1;
-    await localDocClient().send(new PutCommand({ TableName: table.tableName, Item: { pk: 'JOB#x#poison', sk: 'EVENT#poison', itemType: 'event', notifyTopic: 'failed', provider: 'nobody', payload: { note: canary } } }));
+    await localDocClient().send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { pk: 'JOB#x#poison', sk: 'EVENT#poison', itemType: 'event', notifyTopic: 'failed', provider: 'nobody', payload: { note: canary } },
+      }),
+    );
     await poller.drain();
   });
   await h.stop();
@@ -116,7 +128,14 @@ it('logs no secret, key, signature, body or payload value from a run through rec
 
   expect(statuses).toEqual([200, 200, 200, 200, 401, 401, 400, 400, 404, 413, 503]);
   // The capture really saw the loggers: otherwise "nothing leaked" would prove nothing.
-  for (const message of ['webhook stored', 'webhook rejected', 'webhook failed', 'notification published', 'notification failed', 'event parked: it cannot become a notification']) {
+  for (const message of [
+    'webhook stored',
+    'webhook rejected',
+    'webhook failed',
+    'notification published',
+    'notification failed',
+    'event parked: it cannot become a notification',
+  ]) {
     expect(output).toContain(message);
   }
   const leaks = [...forbidden].filter(([value]) => output.includes(value)).map(([, what]) => what);

@@ -57,7 +57,14 @@ describe('no I/O for what is not a webhook', () => {
     const url = `http://127.0.0.1:${await listen(server, 0)}`;
     try {
       const answers = [];
-      for (const [method, route] of [['POST', '/'], ['POST', '/webhooks'], ['POST', '/webhooks/a/b'], ['GET', '/webhooks/contentor'], ['PUT', '/webhooks/panjaya'], ['POST', '/admin']]) {
+      for (const [method, route] of [
+        ['POST', '/'],
+        ['POST', '/webhooks'],
+        ['POST', '/webhooks/a/b'],
+        ['GET', '/webhooks/contentor'],
+        ['PUT', '/webhooks/panjaya'],
+        ['POST', '/admin'],
+      ]) {
         answers.push((await fetch(`${url}${route}`, { method, body: method === 'GET' ? undefined : '{}' })).status);
       }
       expect(answers).toEqual([404, 404, 404, 404, 404, 404]);

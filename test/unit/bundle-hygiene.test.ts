@@ -21,15 +21,27 @@ const zodObjectImport = /import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*'zod(?:\/[\w/]+)?
 const classicImport = /from\s*'zod(?:\/v4)?'/;
 
 it('function code never imports the zod `z` object', () => {
-  expect(lambdaSources().filter((s) => zodObjectImport.test(s.text)).map((s) => s.file)).toEqual([]);
+  expect(
+    lambdaSources()
+      .filter((s) => zodObjectImport.test(s.text))
+      .map((s) => s.file),
+  ).toEqual([]);
 });
 
 it('function code imports zod/mini, not classic zod', () => {
-  expect(lambdaSources().filter((s) => classicImport.test(s.text)).map((s) => s.file)).toEqual([]);
+  expect(
+    lambdaSources()
+      .filter((s) => classicImport.test(s.text))
+      .map((s) => s.file),
+  ).toEqual([]);
 });
 
 it('function code loads a zod locale by its own path, not through the namespace (which bundles all of them)', () => {
-  expect(lambdaSources().filter((s) => /\bz\.locales\b/.test(s.text)).map((s) => s.file)).toEqual([]);
+  expect(
+    lambdaSources()
+      .filter((s) => /\bz\.locales\b/.test(s.text))
+      .map((s) => s.file),
+  ).toEqual([]);
 });
 
 it('the checks tell the import styles apart', () => {
@@ -41,5 +53,7 @@ it('the checks tell the import styles apart', () => {
 });
 
 it('zod/mini issues read in English (the locale is loaded once for function code)', () => {
-  expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: 'BEGIN PUBLIC KEY', CONTENTOR_SECRET_ARN: 'arn' })).toThrow('TABLE_NAME: Invalid input: expected string, received undefined');
+  expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: 'BEGIN PUBLIC KEY', CONTENTOR_SECRET_ARN: 'arn' })).toThrow(
+    'TABLE_NAME: Invalid input: expected string, received undefined',
+  );
 });

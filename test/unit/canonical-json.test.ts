@@ -33,8 +33,7 @@ function runGenerator(...args: string[]): Vector[] {
 }
 
 /** Mismatches only, so a failure shows exactly which inputs differ. */
-const mismatches = (vectors: Vector[]) =>
-  vectors.map((v) => ({ ...v, actual: pythonJsonDumps(v.input) })).filter((v) => v.actual !== v.expected);
+const mismatches = (vectors: Vector[]) => vectors.map((v) => ({ ...v, actual: pythonJsonDumps(v.input) })).filter((v) => v.actual !== v.expected);
 
 describe('pythonJsonDumps: CPython json.dumps(json.loads(text), sort_keys=True)', () => {
   it('matches every committed golden vector', () => {
@@ -53,7 +52,9 @@ describe('pythonJsonDumps: CPython json.dumps(json.loads(text), sort_keys=True)'
     expect(pythonJsonDumps('[12345678901234567890123, -0, 9007199254740993]')).toBe('[12345678901234567890123, 0, 9007199254740993]');
   });
   it('formats floats like repr(float)', () => {
-    expect(pythonJsonDumps('[1.0, 1e16, 1e15, 0.0001, 0.00001, 1.5e300, -0.0, 1e400]')).toBe('[1.0, 1e+16, 1000000000000000.0, 0.0001, 1e-05, 1.5e+300, -0.0, Infinity]');
+    expect(pythonJsonDumps('[1.0, 1e16, 1e15, 0.0001, 0.00001, 1.5e300, -0.0, 1e400]')).toBe(
+      '[1.0, 1e+16, 1000000000000000.0, 0.0001, 1e-05, 1.5e+300, -0.0, Infinity]',
+    );
   });
   it('sorts keys by code point, not UTF-16 unit', () => {
     expect(pythonJsonDumps('{"\\ud83d\\ude00": 1, "\\uffff": 2}')).toBe('{"\\uffff": 2, "\\ud83d\\ude00": 1}');
@@ -100,9 +101,7 @@ describe('alternate canonical forms', () => {
   const as = (form: Parameters<typeof serialiseAs>[1]) => serialiseAs(parseJson(sample), form);
 
   it('python-compact is json.dumps with separators=(",", ":")', () => {
-    expect(compactSortedJson(sample)).toBe(
-      '{"10":1,"9":2,"a":{"y":[1.0,1e+20,1e-05],"z":1},"b":"a/b \\u00e9","d":{},"h":{"0":"x","1":"y"}}',
-    );
+    expect(compactSortedJson(sample)).toBe('{"10":1,"9":2,"a":{"y":[1.0,1e+20,1e-05],"z":1},"b":"a/b \\u00e9","d":{},"h":{"0":"x","1":"y"}}');
   });
   it('js-sorted sorts every level and writes JS numbers and raw unicode', () => {
     expect(as('js-sorted')).toBe('{"10":1,"9":2,"a":{"y":[1,100000000000000000000,0.00001],"z":1},"b":"a/b é","d":{},"h":{"0":"x","1":"y"}}');
@@ -117,11 +116,17 @@ describe('alternate canonical forms', () => {
     fc.assert(
       // A top-level key `__proto__` is left out: JSON.stringify's allow-list then reads the *inherited*
       // Object.prototype from every nested object, which no sender's payload relies on and no text form carries.
-      fc.property(fc.dictionary(fc.string({ unit: 'binary' }).filter((k) => k !== '__proto__'), fc.jsonValue()), (payload) => {
-        const text = JSON.stringify(payload);
-        const parsed = JSON.parse(text) as Record<string, unknown>;
-        expect(serialiseAs(parseJson(text), 'js-top-level-replacer')).toBe(JSON.stringify(parsed, Object.keys(parsed).sort()));
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ unit: 'binary' }).filter((k) => k !== '__proto__'),
+          fc.jsonValue(),
+        ),
+        (payload) => {
+          const text = JSON.stringify(payload);
+          const parsed = JSON.parse(text) as Record<string, unknown>;
+          expect(serialiseAs(parseJson(text), 'js-top-level-replacer')).toBe(JSON.stringify(parsed, Object.keys(parsed).sort()));
+        },
+      ),
       { numRuns: 500 },
     );
   });

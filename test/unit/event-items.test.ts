@@ -147,7 +147,10 @@ describe('stateUpdateFor', () => {
   it('sets a Panjaya state to the sequence taken from the item', () => {
     const event = panjayaEvent({ assetId: 'a1', event: 'asset_failed' });
     const item = buildEventItem(event, placeBySequence(event, receivedAt, 5), receivedAt, 30);
-    const update = stateUpdateFor(item, 'arrival-sequence', read('in_progress', padSeq(4), 4), { moveHead: true, slot: { seq: 5, lastContentHash: 'h', recent: 'x' } });
+    const update = stateUpdateFor(item, 'arrival-sequence', read('in_progress', padSeq(4), 4), {
+      moveHead: true,
+      slot: { seq: 5, lastContentHash: 'h', recent: 'x' },
+    });
     expect(update.ExpressionAttributeValues[':seq']).toBe(5);
     expect(update.UpdateExpression).toContain('#seq = :seq');
     expect(update.ConditionExpression).toBe('#seq = :readSeq AND #status = :readStatus');
@@ -158,7 +161,11 @@ describe('stateUpdateFor', () => {
     ['a status change', read('in_progress')],
     ['the same status', read('succeeded')],
   ])('names every value and attribute the expressions use (%s)', (_name, current) => {
-    for (const [ordering, moveHead] of [['provider-timestamp', true], ['arrival-sequence', true], ['arrival-sequence', current === undefined]] as const) {
+    for (const [ordering, moveHead] of [
+      ['provider-timestamp', true],
+      ['arrival-sequence', true],
+      ['arrival-sequence', current === undefined],
+    ] as const) {
       const event = ordering === 'arrival-sequence' ? panjayaEvent({ assetId: 'a1', event: 'version_generated', versionId: 'v' }) : completed;
       const placement = ordering === 'arrival-sequence' ? placeBySequence(event, receivedAt, 2) : placeByTimestamp(event, receivedAt);
       const slot = ordering === 'arrival-sequence' ? { slot: { seq: 2, lastContentHash: 'h', recent: 'r' } } : {};
@@ -175,4 +182,3 @@ describe('stateUpdateFor', () => {
     }
   });
 });
-

@@ -84,7 +84,10 @@ describe('fan-out orchestration', () => {
     const items = [contentorItem('failed'), contentorItem('failed'), contentorItem('completed')];
     const { publisher, deps, records } = setup(items, [2]);
     const first = await fanOut(records, deps);
-    const retry = await fanOut(records.filter((r) => first.failures.includes(r.sequenceNumber)), deps);
+    const retry = await fanOut(
+      records.filter((r) => first.failures.includes(r.sequenceNumber)),
+      deps,
+    );
     expect(retry.failures).toEqual([]);
     expect(eventIds(publisher).sort()).toEqual(items.map((i) => i.eventId).sort());
   });
@@ -129,7 +132,10 @@ describe('fan-out orchestration', () => {
     // Still pending (re-drive finds it), and marked with why.
     expect(ledger.pending.has(`${poison.pk}|${poison.sk}`)).toBe(true);
     expect(ledger.parked.get(`${poison.pk}|${poison.sk}`)).toContain('provider');
-    expect(quietLog.error).toHaveBeenCalledWith('event parked: it cannot become a notification', expect.objectContaining({ sequenceNumber: '2', reason: expect.stringContaining('provider') }));
+    expect(quietLog.error).toHaveBeenCalledWith(
+      'event parked: it cannot become a notification',
+      expect.objectContaining({ sequenceNumber: '2', reason: expect.stringContaining('provider') }),
+    );
   });
 
   it('parks an event whose stored body is not JSON, or missing, and publishes the rest', async () => {

@@ -45,7 +45,10 @@ const items: Array<[string, () => EventItem]> = [
   ['Panjaya asset_failed', () => panjayaItem('asset_failed', 'asset-1')],
   ['Contentor completed', () => contentorItem('completed')],
   ['Contentor failed', () => contentorItem('failed')],
-  ['long and hostile ids', () => panjayaItem('version_failed', '<!channel> *bold* `x` & '.repeat(40), 'v'.repeat(2000), { extraPayload: { error_message: 'e'.repeat(5000) } })],
+  [
+    'long and hostile ids',
+    () => panjayaItem('version_failed', '<!channel> *bold* `x` & '.repeat(40), 'v'.repeat(2000), { extraPayload: { error_message: 'e'.repeat(5000) } }),
+  ],
 ];
 
 describe.each(items)('Chatbot notification for %s', (_name, make) => {

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
-import { buildNotification, buildEmailText, buildSubject, lookupCommand, SNS_MESSAGE_MAX_BYTES, SUBJECT_MAX, NotNotifiableError } from '../../lambda/core/notification';
+import {
+  buildNotification,
+  buildEmailText,
+  buildSubject,
+  lookupCommand,
+  SNS_MESSAGE_MAX_BYTES,
+  SUBJECT_MAX,
+  NotNotifiableError,
+} from '../../lambda/core/notification';
 import { NormalisedStatusSchema, ProviderNameSchema } from '../../lambda/core/model';
 
 /** The contract document (docs/ARCHITECTURE.md): exactly these fields, `payload` the provider's JSON. */
@@ -27,12 +35,48 @@ function structure(item: EventItem): Record<string, string> {
 }
 
 const terminal: Array<{ name: string; item: () => EventItem; topic: 'succeeded' | 'failed'; subject: string; command: string }> = [
-  { name: 'Panjaya version_generated', item: () => panjayaItem('version_generated', 'abc', 'v1'), topic: 'succeeded', subject: '[SUCCEEDED] Panjaya version abc/v1 generated', command: `${hint} panjaya abc v1` },
-  { name: 'Panjaya version_failed', item: () => panjayaItem('version_failed', 'abc', 'v1'), topic: 'failed', subject: '[FAILED] Panjaya version abc/v1 failed (dubbing)', command: `${hint} panjaya abc v1` },
-  { name: 'Panjaya version_generate_failed', item: () => panjayaItem('version_generate_failed', 'abc', 'v1'), topic: 'failed', subject: '[FAILED] Panjaya version abc/v1 failed (video generation)', command: `${hint} panjaya abc v1` },
-  { name: 'Panjaya asset_failed', item: () => panjayaItem('asset_failed', 'abc'), topic: 'failed', subject: '[FAILED] Panjaya asset abc failed', command: `${hint} panjaya abc` },
-  { name: 'Contentor completed', item: () => contentorItem('completed', uuid), topic: 'succeeded', subject: `[SUCCEEDED] Contentor job ${uuid} completed`, command: `${hint} contentor ${uuid}` },
-  { name: 'Contentor failed', item: () => contentorItem('failed', uuid), topic: 'failed', subject: `[FAILED] Contentor job ${uuid} failed`, command: `${hint} contentor ${uuid}` },
+  {
+    name: 'Panjaya version_generated',
+    item: () => panjayaItem('version_generated', 'abc', 'v1'),
+    topic: 'succeeded',
+    subject: '[SUCCEEDED] Panjaya version abc/v1 generated',
+    command: `${hint} panjaya abc v1`,
+  },
+  {
+    name: 'Panjaya version_failed',
+    item: () => panjayaItem('version_failed', 'abc', 'v1'),
+    topic: 'failed',
+    subject: '[FAILED] Panjaya version abc/v1 failed (dubbing)',
+    command: `${hint} panjaya abc v1`,
+  },
+  {
+    name: 'Panjaya version_generate_failed',
+    item: () => panjayaItem('version_generate_failed', 'abc', 'v1'),
+    topic: 'failed',
+    subject: '[FAILED] Panjaya version abc/v1 failed (video generation)',
+    command: `${hint} panjaya abc v1`,
+  },
+  {
+    name: 'Panjaya asset_failed',
+    item: () => panjayaItem('asset_failed', 'abc'),
+    topic: 'failed',
+    subject: '[FAILED] Panjaya asset abc failed',
+    command: `${hint} panjaya abc`,
+  },
+  {
+    name: 'Contentor completed',
+    item: () => contentorItem('completed', uuid),
+    topic: 'succeeded',
+    subject: `[SUCCEEDED] Contentor job ${uuid} completed`,
+    command: `${hint} contentor ${uuid}`,
+  },
+  {
+    name: 'Contentor failed',
+    item: () => contentorItem('failed', uuid),
+    topic: 'failed',
+    subject: `[FAILED] Contentor job ${uuid} failed`,
+    command: `${hint} contentor ${uuid}`,
+  },
 ];
 
 describe.each(terminal)('notification for $name', ({ item: make, topic, subject, command }) => {

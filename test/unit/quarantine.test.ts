@@ -107,7 +107,13 @@ describe('which refusals are quarantined', () => {
       receivedAt: '2025-03-04T05:06:07.000Z',
       extraHeaderNames: getProvider('panjaya')?.signatureHeaders,
     });
-    expect(record).toMatchObject({ provider: 'panjaya', reason: 'invalid_signature', httpStatus: 401, detail: 'Invalid signature', headers: { 'x-signature': 'abcd' } });
+    expect(record).toMatchObject({
+      provider: 'panjaya',
+      reason: 'invalid_signature',
+      httpStatus: 401,
+      detail: 'Invalid signature',
+      headers: { 'x-signature': 'abcd' },
+    });
     expect(Buffer.from(record?.body ?? []).equals(body)).toBe(true);
   });
 });
@@ -140,8 +146,17 @@ describe('buckets, cap and TTL', () => {
   it('expires an item its retention after it was received', () => {
     const receivedAt = '2025-03-04T05:06:07.000Z';
     expect(expiresAtFor(receivedAt, 14)).toBe(Date.parse(receivedAt) / 1000 + 14 * 86_400);
-    const record = quarantineRecordFor({ provider: 'contentor', error: new ValidationError('x'), request: { body: Buffer.from('x'), headers: {} }, receivedAt });
+    const record = quarantineRecordFor({
+      provider: 'contentor',
+      error: new ValidationError('x'),
+      request: { body: Buffer.from('x'), headers: {} },
+      receivedAt,
+    });
     if (!record) throw new Error('expected a record');
-    expect(quarantineItemFor(record, 14)).toMatchObject({ pk: 'QUARANTINE#contentor#2025-03-04', itemType: 'quarantine', expiresAt: expiresAtFor(receivedAt, 14) });
+    expect(quarantineItemFor(record, 14)).toMatchObject({
+      pk: 'QUARANTINE#contentor#2025-03-04',
+      itemType: 'quarantine',
+      expiresAt: expiresAtFor(receivedAt, 14),
+    });
   });
 });

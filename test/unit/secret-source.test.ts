@@ -18,7 +18,13 @@ function source(values: Array<string | Error>, ttlMs = 60_000) {
     },
     () => clock,
   );
-  return { src, advance: (ms: number) => void (clock += ms), calls: () => calls };
+  return {
+    src,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    calls: () => calls,
+  };
 }
 
 describe('Contentor secret value', () => {

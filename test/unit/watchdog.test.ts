@@ -18,7 +18,7 @@ import {
   type WatchdogStore,
 } from '../../lambda/core/watchdog';
 
-const HOUR = 3_600_000;
+const _HOUR = 3_600_000;
 const defaults = parseStallDeadlines(undefined);
 const uuid = '3f2a9c1e-7d7e-4c55-9a3b-5d0c2f1e9b10';
 
@@ -157,7 +157,14 @@ describe('the stall write', () => {
 
   it('is a valid event item that the fan-out filter passes and that notifies the failed topic', () => {
     expect(EventItemSchema.parse(event)).toEqual(event);
-    expect(event).toMatchObject({ status: 'stalled', notifyTopic: 'failed', gsi2pk: PENDING_PARTITION, eventType: 'processing', receivedAt: now.toISOString(), occurredAt: '2026-11-23T09:00:00.000Z' });
+    expect(event).toMatchObject({
+      status: 'stalled',
+      notifyTopic: 'failed',
+      gsi2pk: PENDING_PARTITION,
+      eventType: 'processing',
+      receivedAt: now.toISOString(),
+      occurredAt: '2026-11-23T09:00:00.000Z',
+    });
     expect(matchesStreamFilter({ eventName: 'INSERT', dynamodb: { NewImage: { itemType: { S: 'event' }, notifyTopic: { S: 'failed' } } } })).toBe(true);
   });
 
@@ -169,11 +176,17 @@ describe('the stall write', () => {
   });
 
   it('sorts in the job history right after the event it stalls and before any later event', () => {
-    const history = [s.orderKey, `2026-11-23T06:59:58.000Z#03#${'0'.repeat(32)}`, `2026-11-23T08:00:00.000Z#02#${'0'.repeat(32)}`].map((o) => keys.event(s.jobId, o));
+    const history = [s.orderKey, `2026-11-23T06:59:58.000Z#03#${'0'.repeat(32)}`, `2026-11-23T08:00:00.000Z#02#${'0'.repeat(32)}`].map((o) =>
+      keys.event(s.jobId, o),
+    );
     expect([...history, event.sk].sort()).toEqual([history[0], event.sk, history[1], history[2]]);
     const panjaya = state({ provider: 'panjaya', jobId: 'A1/v1', partitionId: 'A1', eventType: 'version_generating', orderKey: '0000000003', seq: 3 });
     const stall = buildStall(panjaya, { rule: deadlineFor(panjaya, defaults) ?? judgement.rule, dueAt: now.toISOString() }, now, 90).event;
-    expect([keys.event('A1/v1', '0000000004'), stall.sk, keys.event('A1/v1', '0000000003')].sort()).toEqual([keys.event('A1/v1', '0000000003'), stall.sk, keys.event('A1/v1', '0000000004')]);
+    expect([keys.event('A1/v1', '0000000004'), stall.sk, keys.event('A1/v1', '0000000003')].sort()).toEqual([
+      keys.event('A1/v1', '0000000003'),
+      stall.sk,
+      keys.event('A1/v1', '0000000004'),
+    ]);
   });
 
   it('updates only status, time and index keys, on condition that the state is still the judged one', () => {
@@ -216,7 +229,15 @@ describe('the stall write', () => {
   });
 
   it('words a version_ready stall as a reminder about a person, not a provider fault', () => {
-    const ready = state({ provider: 'panjaya', jobId: 'A1/v1', partitionId: 'A1', eventType: 'version_ready', status: 'ready', orderKey: '0000000001', seq: 1 });
+    const ready = state({
+      provider: 'panjaya',
+      jobId: 'A1/v1',
+      partitionId: 'A1',
+      eventType: 'version_ready',
+      status: 'ready',
+      orderKey: '0000000001',
+      seq: 1,
+    });
     const later = at('2026-11-25T08:00:00.000Z');
     const verdict = judgeStall(ready, defaults, later);
     if (!verdict) throw new Error('fixture must be due');

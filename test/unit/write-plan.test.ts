@@ -120,29 +120,32 @@ describe('planWrite: arrival order (Panjaya)', () => {
       version('version_failed'),
     ];
     fc.assert(
-      fc.property(fc.array(fc.record({ body: fc.nat(bodies.length - 1), gap: fc.oneof(fc.nat(5), fc.nat(2000)) }), { minLength: 1, maxLength: 40 }), (deliveries) => {
-        let state: StateItem | undefined;
-        let clock = 0;
-        const stored: Array<{ body: number; at: number }> = [];
-        for (const d of deliveries) {
-          clock += d.gap;
-          const event = bodies[d.body] as NormalisedEvent;
-          const before = state;
-          const result = deliver(event, t(clock), state);
-          state = result.state;
-          if (result.outcome === 'accepted') {
-            const previous = stored.filter((s) => s.body === d.body).at(-1);
-            // A copy within the window of its previous stored copy is always a duplicate.
-            if (previous !== undefined) expect(clock - previous.at).toBeGreaterThan(config.retryWindowSeconds);
-            stored.push({ body: d.body, at: clock });
-            if (before !== undefined && state?.eventId !== result.eventId) {
-              // Not moved: only an earlier stage within the window of the head.
-              expect(event.rank).toBeLessThan(before.headRank ?? 0);
+      fc.property(
+        fc.array(fc.record({ body: fc.nat(bodies.length - 1), gap: fc.oneof(fc.nat(5), fc.nat(2000)) }), { minLength: 1, maxLength: 40 }),
+        (deliveries) => {
+          let state: StateItem | undefined;
+          let clock = 0;
+          const stored: Array<{ body: number; at: number }> = [];
+          for (const d of deliveries) {
+            clock += d.gap;
+            const event = bodies[d.body] as NormalisedEvent;
+            const before = state;
+            const result = deliver(event, t(clock), state);
+            state = result.state;
+            if (result.outcome === 'accepted') {
+              const previous = stored.filter((s) => s.body === d.body).at(-1);
+              // A copy within the window of its previous stored copy is always a duplicate.
+              if (previous !== undefined) expect(clock - previous.at).toBeGreaterThan(config.retryWindowSeconds);
+              stored.push({ body: d.body, at: clock });
+              if (before !== undefined && state?.eventId !== result.eventId) {
+                // Not moved: only an earlier stage within the window of the head.
+                expect(event.rank).toBeLessThan(before.headRank ?? 0);
+              }
             }
+            expect(state?.seq).toBe(stored.length);
           }
-          expect(state?.seq).toBe(stored.length);
-        }
-      }),
+        },
+      ),
     );
   });
 });

@@ -9,7 +9,6 @@ import { providersFileBeside } from '../../lambda/contracts';
 import { providerRegistry, type ProviderRegistry } from '../../lambda/core/providers';
 import { parseProvidersConfig, type ConfiguredProviders } from '../../lambda/core/providers/configured/config-schema';
 
-
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 export function configuredProvidersForCli(outputsFile: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfiguredProviders {

@@ -33,7 +33,10 @@ function describeParseError(error: unknown, options: Options): string {
   const code = (error as { code?: string }).code;
   const named = /'(-{1,2}[^'\s=]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && named) {
-    return `unknown option ${named}${didYouMean(named, spellings(options).filter((s) => s.startsWith('--')))}`;
+    return `unknown option ${named}${didYouMean(
+      named,
+      spellings(options).filter((s) => s.startsWith('--')),
+    )}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && named) {
     const option = options[named.replace(/^-+/, '')];

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { STACK_ID, issueLines } from '../../lambda/contracts';
 
-
 export const StackOutputsSchema = z.object({
   ApiUrl: z.string().optional(),
   TableName: z.string(),
@@ -39,7 +38,9 @@ export function loadOutputs(file: string | undefined, env: NodeJS.ProcessEnv = p
   try {
     text = readFileSync(resolved, 'utf8');
   } catch {
-    throw new Error(`No outputs file at ${resolved}. Start the local stack with \`npm start\`, or pass --outputs FILE from \`cdk deploy --outputs-file FILE\`.`);
+    throw new Error(
+      `No outputs file at ${resolved}. Start the local stack with \`npm start\`, or pass --outputs FILE from \`cdk deploy --outputs-file FILE\`.`,
+    );
   }
   const document: unknown = JSON.parse(text);
   if (document === null || typeof document !== 'object') throw new Error(`${resolved} is not a JSON object`);
@@ -63,7 +64,6 @@ export function stackRegion(outputs: StackOutputs): string | undefined {
   }
   return undefined;
 }
-
 
 /** The endpoints a local stack's outputs name, by output key. */
 export type LocalEndpointKey = 'ApiUrl' | 'DynamoDbEndpoint' | 'SnsEndpoint';

@@ -51,8 +51,7 @@ function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessE
   const stateDir = env.LOCAL_STATE_DIR ?? path.dirname(outputs.file);
   const devPublicKey = devCredentialPaths(stateDir).panjayaPublicKey;
   const panjayaKeys =
-    env.PANJAYA_PUBLIC_KEYS ??
-    `${PANJAYA_DEFAULT_PUBLIC_KEY_PEM.trim()}\n${existsSync(devPublicKey) ? readFileSync(devPublicKey, 'utf8').trim() : ''}\n`;
+    env.PANJAYA_PUBLIC_KEYS ?? `${PANJAYA_DEFAULT_PUBLIC_KEY_PEM.trim()}\n${existsSync(devPublicKey) ? readFileSync(devPublicKey, 'utf8').trim() : ''}\n`;
   const secrets = env.CONTENTOR_WEBHOOK_SECRETS ?? readDevContentorSecret(stateDir);
   if (!secrets) throw new Error(`no Contentor secret: set CONTENTOR_WEBHOOK_SECRETS as for npm start (no development secret in ${stateDir})`);
   return {
@@ -84,7 +83,11 @@ function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.Proce
 }
 
 /** Opens the target named by `--outputs FILE` (else $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json). */
-export function openReplayTarget(outputsFile: string | undefined, env: NodeJS.ProcessEnv = process.env, root = path.resolve(__dirname, '..', '..')): ReplayTarget {
+export function openReplayTarget(
+  outputsFile: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  root = path.resolve(__dirname, '..', '..'),
+): ReplayTarget {
   const outputs = loadOutputs(outputsFile, env);
   const local = Boolean(outputs.DynamoDbEndpoint);
   const receiverEnv = local ? localEnv(outputs, env) : deployedEnv(outputs, env, root);

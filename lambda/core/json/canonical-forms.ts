@@ -64,8 +64,8 @@ const byUtf16 = (x: JsonMember, y: JsonMember): number => (x.key < y.key ? -1 : 
 // ---------------------------------------------------------------------------------------------------------------
 // Strings
 
-const hex4 = (code: number): string => '\\u' + code.toString(16).padStart(4, '0');
-const COMMON_ESCAPES: Readonly<Record<number, string>> = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
+const hex4 = (code: number): string => `\\u${code.toString(16).padStart(4, '0')}`;
+const COMMON_ESCAPES: Readonly<Record<number, string>> = { 34: '\\"', 92: '\\\\', 10: '\\n', 13: '\\r', 9: '\\t', 8: '\\b', 12: '\\f' };
 
 /**
  * Escapes one string. `asciiOnly`: every unit outside printable ASCII as `\uXXXX` (Python also escapes DEL);
@@ -89,7 +89,7 @@ function quote(s: string, opts: { asciiOnly: boolean; escapeDel: boolean; escape
       chunk = i + 1;
     }
   }
-  return out + s.slice(chunk) + '"';
+  return `${out + s.slice(chunk)}"`;
 }
 
 function isPairedSurrogate(s: string, i: number): boolean {
@@ -113,9 +113,9 @@ function shortestDigits(x: number): { digits: string; decpt: number } {
 
 /** Positional notation of the digits; `zeroFraction` appends `.0` to whole numbers (Python, Ruby). */
 function fixedNotation(digits: string, decpt: number, zeroFraction: boolean): string {
-  if (decpt <= 0) return '0.' + '0'.repeat(-decpt) + digits;
+  if (decpt <= 0) return `0.${'0'.repeat(-decpt)}${digits}`;
   if (decpt >= digits.length) return digits + '0'.repeat(decpt - digits.length) + (zeroFraction ? '.0' : '');
-  return digits.slice(0, decpt) + '.' + digits.slice(decpt);
+  return `${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
 }
 
 /**
@@ -129,7 +129,7 @@ function formatDouble(x: number, style: 'python' | 'ruby' | 'php'): string {
   const fixed = style === 'php' ? decpt >= -3 && decpt <= 17 : decpt > -4 && decpt <= 16;
   if (fixed) return sign + fixedNotation(digits, decpt, style !== 'php');
   const rest = digits.slice(1);
-  const mantissa = digits[0] + (rest ? '.' + rest : style === 'python' ? '' : '.0');
+  const mantissa = digits[0] + (rest ? `.${rest}` : style === 'python' ? '' : '.0');
   const e = decpt - 1;
   const magnitude = String(Math.abs(e)).padStart(style === 'php' ? 1 : 2, '0');
   return `${sign}${mantissa}e${e < 0 ? '-' : '+'}${magnitude}`;
@@ -245,7 +245,7 @@ function serialise(node: JsonNode, d: Dialect, depth: number): string {
     case 'array': {
       let out = '[';
       for (let i = 0; i < node.items.length; i++) out += (i > 0 ? d.itemSep : '') + serialise(node.items[i] as JsonNode, d, depth + 1);
-      return out + ']';
+      return `${out}]`;
     }
     case 'object': {
       let members = dedupe(node.members);
@@ -275,15 +275,15 @@ function serialiseWithReplacerList(node: JsonNode, allowed: readonly string[]): 
     case 'literal':
       return node.value === 'true' || node.value === 'false' ? node.value : 'null';
     case 'array':
-      return '[' + node.items.map((item) => serialiseWithReplacerList(item, allowed)).join(',') + ']';
+      return `[${node.items.map((item) => serialiseWithReplacerList(item, allowed)).join(',')}]`;
     case 'object': {
       const byKey = new Map(dedupe(node.members).map((m) => [m.key, m.value] as const));
       const parts: string[] = [];
       for (const key of allowed) {
         const value = byKey.get(key);
-        if (value !== undefined) parts.push(quote(key, JS_STRING) + ':' + serialiseWithReplacerList(value, allowed));
+        if (value !== undefined) parts.push(`${quote(key, JS_STRING)}:${serialiseWithReplacerList(value, allowed)}`);
       }
-      return '{' + parts.join(',') + '}';
+      return `{${parts.join(',')}}`;
     }
   }
 }
@@ -291,7 +291,11 @@ function serialiseWithReplacerList(node: JsonNode, allowed: readonly string[]): 
 /** Serialises a parsed node in one canonical form. */
 export function serialiseAs(node: JsonNode, form: CanonicalForm): string {
   if (form !== 'js-top-level-replacer') return serialise(node, dialects[form], 0);
-  const allowed = node.kind === 'object' ? dedupe(node.members).map((m) => m.key).sort() : [];
+  const allowed =
+    node.kind === 'object'
+      ? dedupe(node.members)
+          .map((m) => m.key)
+          .sort()
+      : [];
   return serialiseWithReplacerList(node, allowed);
 }
-

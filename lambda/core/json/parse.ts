@@ -23,7 +23,10 @@ export interface JsonMember {
 
 /** The text is not JSON that CPython's `json.loads` would accept. */
 export class CanonicalJsonError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(`${message} at offset ${position}`);
     this.name = 'CanonicalJsonError';
   }
@@ -203,5 +206,3 @@ export function memberOf(node: JsonNode, key: string): JsonMember | undefined {
   for (const m of node.members) if (m.key === key) found = m;
   return found;
 }
-
-

@@ -42,7 +42,10 @@ export interface ChatbotNotification {
 
 /** Thrown for an item that must not notify (no topic): the caller's filter let through something it should not. */
 export class NotNotifiableError extends Error {
-  constructor(readonly eventId: string, readonly status: string) {
+  constructor(
+    readonly eventId: string,
+    readonly status: string,
+  ) {
     super(`event ${eventId} with status ${status} does not notify`);
     this.name = 'NotNotifiableError';
   }

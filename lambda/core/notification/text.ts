@@ -41,13 +41,13 @@ export function asciiText(value: string, max: number): string {
  * Slack's control characters even inside code (`<!channel>`, `<url|text>`): they become entities.
  */
 export function slackCode(value: string, max: number): string {
-  const escape = (text: string) => text.replace(/`/g, "'").replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeMarkup = (text: string) => text.replace(/`/g, "'").replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   // `max` bounds the whole span; entities lengthen the text, so shorten the raw value until the result fits.
   let budget = max - 2;
-  let escaped = escape(plainText(value, budget));
+  let escaped = escapeMarkup(plainText(value, budget));
   while (escaped.length > max - 2 && budget > ELLIPSIS.length) {
     budget -= Math.max(1, escaped.length - (max - 2));
-    escaped = escape(plainText(value, budget));
+    escaped = escapeMarkup(plainText(value, budget));
   }
   return escaped === '' ? '`-`' : `\`${escaped}\``;
 }

@@ -42,7 +42,10 @@ const statusWords: Readonly<Record<string, { outcome: string; explanation: strin
 function describe(item: EventItem) {
   const words = lookupStatus(statusWords, item.eventType, undefined);
   if (words) return { headline: ['Contentor job ', { value: item.jobId }, ` ${words.outcome}`], explanation: words.explanation };
-  return { headline: ['Contentor job ', { value: item.jobId }, ` ${item.status}`], explanation: `Contentor sent a status this receiver maps to "${item.status}".` };
+  return {
+    headline: ['Contentor job ', { value: item.jobId }, ` ${item.status}`],
+    explanation: `Contentor sent a status this receiver maps to "${item.status}".`,
+  };
 }
 
 const DIGEST_BYTES = 32;
@@ -85,7 +88,8 @@ function parseBody(body: Buffer): ParsedBody {
     text = decodeJsonText(body);
     root = parseJson(text);
   } catch (error) {
-    if (error instanceof CanonicalJsonError) return { root: undefined, text, tooDeep: error instanceof JsonTooDeepError, envelope: undefined, python: undefined };
+    if (error instanceof CanonicalJsonError)
+      return { root: undefined, text, tooDeep: error instanceof JsonTooDeepError, envelope: undefined, python: undefined };
     throw error;
   }
   return { root, text, tooDeep: false, envelope: envelopeOf(root, text), python: undefined };
@@ -145,7 +149,8 @@ function verify(request: RawRequest, trust: Trust): ParsedBody {
   }
 
   const headerPresent = header !== undefined && header.trim() !== '';
-  if (!headerPresent && !envelope) throw new SignatureError('missing_signature', 'Missing signature: neither X-Webhook-Signature nor a signed {"data", "signature"} body');
+  if (!headerPresent && !envelope)
+    throw new SignatureError('missing_signature', 'Missing signature: neither X-Webhook-Signature nor a signed {"data", "signature"} body');
   if (headerDigests.length === 0 && !envelopeDigest) {
     throw new SignatureError('malformed_signature', 'Malformed signature: expected an HMAC-SHA256 digest as hex or base64');
   }
@@ -167,7 +172,16 @@ function topLevelOf(node: JsonNode & { kind: 'object' }): Record<string, unknown
   const out: Record<string, unknown> = {};
   for (const member of node.members) {
     const value = member.value;
-    const plain = value.kind === 'string' ? value.value : value.kind === 'number' ? Number(value.lexeme) : value.kind === 'literal' ? value.value : value.kind === 'array' ? [] : {};
+    const plain =
+      value.kind === 'string'
+        ? value.value
+        : value.kind === 'number'
+          ? Number(value.lexeme)
+          : value.kind === 'literal'
+            ? value.value
+            : value.kind === 'array'
+              ? []
+              : {};
     // Own property even for `__proto__` (assignment would set the prototype instead).
     Object.defineProperty(out, member.key, { value: plain, enumerable: true, writable: true, configurable: true });
   }

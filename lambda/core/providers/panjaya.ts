@@ -44,8 +44,7 @@ export function panjayaVersionId(job: Pick<EventItem, 'jobId' | 'partitionId'>):
 
 const naming: JobNaming = {
   usage: 'panjaya <asset_id> [<version_id>]',
-  fromArgs: ([asset, version, ...rest]) =>
-    asset && rest.length === 0 ? { partitionId: asset, jobId: version ? `${asset}/${version}` : asset } : undefined,
+  fromArgs: ([asset, version, ...rest]) => (asset && rest.length === 0 ? { partitionId: asset, jobId: version ? `${asset}/${version}` : asset } : undefined),
   toArgs: (job) => {
     const version = panjayaVersionId(job);
     return version === undefined ? [job.partitionId] : [job.partitionId, version];
@@ -98,7 +97,9 @@ export function parsePanjayaPublicKeys(pemBundle: string): KeyObject[] {
       throw new Error(`Panjaya public key #${index + 1}: malformed PEM (${error instanceof Error ? error.message : String(error)})`);
     }
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new Error(`Panjaya public key #${index + 1}: expected an EC P-256 key for ES256, got ${key.asymmetricKeyType ?? 'unknown'} ${key.asymmetricKeyDetails?.namedCurve ?? ''}`.trim());
+      throw new Error(
+        `Panjaya public key #${index + 1}: expected an EC P-256 key for ES256, got ${key.asymmetricKeyType ?? 'unknown'} ${key.asymmetricKeyDetails?.namedCurve ?? ''}`.trim(),
+      );
     }
     return key;
   });

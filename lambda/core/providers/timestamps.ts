@@ -49,4 +49,3 @@ export function normaliseIsoTimestamp(text: string): string | undefined {
   }
   return new Date(utc - offsetMinutes * 60_000).toISOString();
 }
-

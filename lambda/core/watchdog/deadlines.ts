@@ -114,7 +114,8 @@ function resolveDeadlines(overrides: Readonly<Record<string, Record<string, numb
   const rules: DeadlineRule[] = [];
   for (const module of providers.modules) {
     const merged = new Map<string, number | null>(Object.entries(module.defaultStallDeadlines));
-    for (const [eventType, minutes] of Object.entries(Object.hasOwn(overrides, module.name) ? (overrides[module.name] ?? {}) : {})) merged.set(eventTypeKey(eventType), minutes);
+    for (const [eventType, minutes] of Object.entries(Object.hasOwn(overrides, module.name) ? (overrides[module.name] ?? {}) : {}))
+      merged.set(eventTypeKey(eventType), minutes);
     for (const [eventType, minutes] of merged) {
       const status = module.statusOf(eventType);
       if (minutes !== null && isSweepable(status)) rules.push({ provider: module.name, eventType, status, minutes });
@@ -144,10 +145,14 @@ export function serialiseStallDeadlines(rules: StallDeadlines, providers: Provid
 /** Rules back in configuration form; defaults that were switched off are spelled out as null so they stay off. */
 function rulesToObject(rules: StallDeadlines, providers: ProviderRegistry = builtInRegistry): Record<ProviderName, Record<string, number | null>> {
   const out: Record<ProviderName, Record<string, number | null>> = {};
-  for (const rule of rules) (out[rule.provider] ??= {})[rule.eventType] = rule.minutes;
+  const entryOf = (provider: string): Record<string, number | null> => {
+    out[provider] ??= {};
+    return out[provider];
+  };
+  for (const rule of rules) entryOf(rule.provider)[rule.eventType] = rule.minutes;
   for (const module of providers.modules) {
     for (const eventType of Object.keys(module.defaultStallDeadlines)) {
-      const entry = (out[module.name] ??= {});
+      const entry = entryOf(module.name);
       if (!Object.hasOwn(entry, eventType)) entry[eventType] = null;
     }
   }

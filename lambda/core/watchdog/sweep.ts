@@ -92,7 +92,13 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
           stalledEventType: state.eventType,
           deadlineMinutes: judgement.rule.minutes,
         });
-        deps.log.info('job stalled', { provider: state.provider, jobId: state.jobId, eventId: event.eventId, eventType: state.eventType, waitingSince: state.updatedAt });
+        deps.log.info('job stalled', {
+          provider: state.provider,
+          jobId: state.jobId,
+          eventId: event.eventId,
+          eventType: state.eventType,
+          waitingSince: state.updatedAt,
+        });
       } catch (error) {
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         deps.log.error('stall write failed', { provider: state.provider, jobId: state.jobId, reason });

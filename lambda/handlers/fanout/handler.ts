@@ -4,7 +4,7 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { metricNames } from '../../contracts';
-import { makeTelemetry, type Telemetry } from '../../adapters/telemetry';
+import type { Telemetry } from '../../adapters/telemetry';
 import { fanOut, type FanoutDeps, type FanoutRecord } from '../../core/fanout';
 
 /** What the handler needs; tests and the local stack pass real local clients or fault-injecting wrappers. */
@@ -52,4 +52,3 @@ export function makeFanoutHandler(deps: FanoutHandlerDeps) {
     return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
-

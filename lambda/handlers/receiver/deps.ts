@@ -31,4 +31,3 @@ export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Recei
         : undefined,
   };
 }
-

@@ -82,7 +82,11 @@ async function quarantine(result: IngestResult, deps: ReceiverDeps, requestId: s
     logger.info('refused delivery quarantined', { ...fields, quarantine: outcome });
   } catch (error) {
     deps.telemetry.count(metricNames.quarantineFailed);
-    logger.error('quarantine failed', { ...fields, error: error instanceof Error ? error.name : 'unknown', detail: error instanceof Error ? error.message : undefined });
+    logger.error('quarantine failed', {
+      ...fields,
+      error: error instanceof Error ? error.name : 'unknown',
+      detail: error instanceof Error ? error.message : undefined,
+    });
   }
 }
 
@@ -91,10 +95,7 @@ export function makeReceiverHandler(deps: ReceiverDeps) {
   return async (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const providerName = providerOf(event);
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'local';
-    const result = await ingest(
-      { providerName, body: event.body ?? '', isBase64Encoded: event.isBase64Encoded ?? false, headers: event.headers ?? {} },
-      deps,
-    );
+    const result = await ingest({ providerName, body: event.body ?? '', isBase64Encoded: event.isBase64Encoded ?? false, headers: event.headers ?? {} }, deps);
     record(result, deps, requestId, providerName);
     await quarantine(result, deps, requestId, providerName);
     deps.telemetry.flush();

@@ -36,9 +36,14 @@ export function makeWatchdogHandler(deps: WatchdogHandlerDeps) {
     for (const _ of result.failures) deps.telemetry.count(metricNames.stallWriteFailed);
     // Most sweeps find nothing: no metrics to flush (Powertools would log a warning every few minutes).
     if (result.stalled.length + result.failures.length > 0) deps.telemetry.flush();
-    logger.info('sweep done', { examined: result.examined, stalled: result.stalled.length, skipped: result.skipped, invalid: result.invalid, failed: result.failures.length });
+    logger.info('sweep done', {
+      examined: result.examined,
+      stalled: result.stalled.length,
+      skipped: result.skipped,
+      invalid: result.invalid,
+      failed: result.failures.length,
+    });
     if (result.failures.length > 0) throw new SweepFailedError(result);
     return result;
   };
 }
-

@@ -39,7 +39,11 @@ export interface PlanCheck {
 }
 
 /** Compares what the table and the observer hold with the plan. */
-export async function checkPlan(jobs: PlannedJob[], observer: ObservedNotifications, queries: Pick<DynamoJobQueries, 'getJob' | 'history'>): Promise<PlanCheck> {
+export async function checkPlan(
+  jobs: PlannedJob[],
+  observer: ObservedNotifications,
+  queries: Pick<DynamoJobQueries, 'getJob' | 'history'>,
+): Promise<PlanCheck> {
   const problems: string[] = [];
   const note = (message: string) => {
     if (problems.length < 20) problems.push(message);
@@ -56,7 +60,10 @@ export async function checkPlan(jobs: PlannedJob[], observer: ObservedNotificati
     notifiedByJob.set(key, [...(notifiedByJob.get(key) ?? []), eventId]);
   }
   for (const job of jobs) {
-    const [state, history] = await Promise.all([queries.getJob(job.provider, job.partitionId, job.jobId), queries.history(job.provider, job.partitionId, job.jobId)]);
+    const [state, history] = await Promise.all([
+      queries.getJob(job.provider, job.partitionId, job.jobId),
+      queries.history(job.provider, job.partitionId, job.jobId),
+    ]);
     storedEvents += history.length;
     const expectedEvents = job.deliveries.length;
     if (history.length < expectedEvents) {
@@ -69,7 +76,9 @@ export async function checkPlan(jobs: PlannedJob[], observer: ObservedNotificati
     const newest = [...history].sort((a, b) => (a.orderKey < b.orderKey ? -1 : a.orderKey > b.orderKey ? 1 : 0)).pop();
     if (!state || state.eventType !== job.finalEventType || state.eventId !== newest?.eventId) {
       wrongStates += 1;
-      note(`${job.provider} ${job.jobId}: state ${state?.eventType ?? 'missing'} (${state?.eventId ?? '-'}), expected ${job.finalEventType} (newest event ${newest?.eventId ?? '-'})`);
+      note(
+        `${job.provider} ${job.jobId}: state ${state?.eventType ?? 'missing'} (${state?.eventId ?? '-'}), expected ${job.finalEventType} (newest event ${newest?.eventId ?? '-'})`,
+      );
     }
     expectedNotifications += job.terminalEvents;
     const terminalLogged = history.filter((e) => e.notifyTopic !== undefined).map((e) => e.eventId);
@@ -86,10 +95,18 @@ export async function checkPlan(jobs: PlannedJob[], observer: ObservedNotificati
   const doubledIds = [...observer.byEventId].filter(([, s]) => s.count > 1).map(([eventId]) => eventId);
   const doubled = doubledIds.length;
   if (doubled > 0) note(`${doubled} terminal event(s) notified more than once: ${doubledIds.slice(0, 5).join(', ')}`);
-  if (wrongStates > 0 || logLost > 0 || logDoubled > 0 || lost > 0) note(`totals: ${wrongStates} wrong states, ${logLost} events lost, ${logDoubled} doubled, ${lost} notifications lost`);
+  if (wrongStates > 0 || logLost > 0 || logDoubled > 0 || lost > 0)
+    note(`totals: ${wrongStates} wrong states, ${logLost} events lost, ${logDoubled} doubled, ${lost} notifications lost`);
   return {
     problems,
-    notifications: { expected: expectedNotifications, observedDistinct: observer.byEventId.size, observedMessages: observer.messages, lost, doubled, unexpected },
+    notifications: {
+      expected: expectedNotifications,
+      observedDistinct: observer.byEventId.size,
+      observedMessages: observer.messages,
+      lost,
+      doubled,
+      unexpected,
+    },
     eventLog: { expected: jobs.reduce((n, j) => n + j.deliveries.length, 0), stored: storedEvents, lost: logLost, doubled: logDoubled },
     states: { checked: jobs.length, wrong: wrongStates },
   };

@@ -84,8 +84,10 @@ export function planJobs(size: number, duplicateRate: number, signing: Signing, 
     const outcome = random() < 0.8 ? 'completed' : 'failed';
     const statuses = ['downloading', 'processing', 'uploading', outcome];
     const start = base + Math.floor(random() * 86_400_000);
-    const deliveries = statuses.map((status, i) => contentorDelivery({ uuid, status, timestamp: new Date(start + i * 7_000 + Math.floor(random() * 999)).toISOString() }, signing, Math.floor(random() * 4)));
-    const duplicates = statuses.flatMap((status, i) => {
+    const deliveries = statuses.map((status, i) =>
+      contentorDelivery({ uuid, status, timestamp: new Date(start + i * 7_000 + Math.floor(random() * 999)).toISOString() }, signing, Math.floor(random() * 4)),
+    );
+    const duplicates = statuses.flatMap((_status, i) => {
       if (random() >= duplicateRate) return [];
       // The same event re-signed in another style is still the same event; copying the body keeps its timestamp.
       const original = deliveries[i] as Delivery;
@@ -95,7 +97,7 @@ export function planJobs(size: number, duplicateRate: number, signing: Signing, 
     contentorLeft -= statuses.length;
   }
   let panjayaLeft = size - Math.ceil(size / 2);
-  for (let asset = 0; panjayaLeft > 0; asset += 1) {
+  for (let _asset = 0; panjayaLeft > 0; _asset += 1) {
     const assetId = `asset-${randomUUID().slice(0, 13)}`;
     const versions = random() < 0.5 ? 1 : 2;
     for (let v = 0; v < versions; v += 1) {
@@ -107,11 +109,27 @@ export function planJobs(size: number, duplicateRate: number, signing: Signing, 
       const deliveries = events.map((event) =>
         panjayaDelivery({ event, asset_id: assetId, version_id: versionId, version_locale: 'es-ES' }, signing, Math.floor(random() * panjayaEncodings.length)),
       );
-      jobs.push({ provider: 'panjaya', partitionId: assetId, jobId: `${assetId}/${versionId}`, deliveries, duplicates: [], finalEventType: events[events.length - 1] ?? '', terminalEvents: regenerated ? 2 : 1 });
+      jobs.push({
+        provider: 'panjaya',
+        partitionId: assetId,
+        jobId: `${assetId}/${versionId}`,
+        deliveries,
+        duplicates: [],
+        finalEventType: events[events.length - 1] ?? '',
+        terminalEvents: regenerated ? 2 : 1,
+      });
       panjayaLeft -= events.length;
     }
     if (random() < 0.05) {
-      jobs.push({ provider: 'panjaya', partitionId: assetId, jobId: assetId, deliveries: [panjayaDelivery({ event: 'asset_failed', asset_id: assetId, version_id: null }, signing, 0)], duplicates: [], finalEventType: 'asset_failed', terminalEvents: 1 });
+      jobs.push({
+        provider: 'panjaya',
+        partitionId: assetId,
+        jobId: assetId,
+        deliveries: [panjayaDelivery({ event: 'asset_failed', asset_id: assetId, version_id: null }, signing, 0)],
+        duplicates: [],
+        finalEventType: 'asset_failed',
+        terminalEvents: 1,
+      });
       panjayaLeft -= 1;
     }
   }

@@ -81,7 +81,11 @@ export class FaultInjector {
   async poisonParked(doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
     if (this.poisonKey === undefined) return false;
     const key = this.poisonKey;
-    const out = await retrying('reading the poison record', () => doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })), this.deps.log);
+    const out = await retrying(
+      'reading the poison record',
+      () => doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })),
+      this.deps.log,
+    );
     return typeof out.Item?.undeliverable === 'string';
   }
 

@@ -27,7 +27,12 @@ function percentile(sorted: number[], p: number): number {
 /** p50/p95/p99/max of the attempts' latencies, rounded to 0.1 ms. */
 export function latencySummary(latencies: readonly number[]): LoadReport['latencyMs'] {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? 0) };
+  return {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? 0),
+  };
 }
 
 /** The report as a few readable lines. */
@@ -35,7 +40,9 @@ export function formatLoadReport(r: LoadReport): string {
   const lines = [
     `jobs: ${r.jobs.contentor} Contentor, ${r.jobs.panjaya} Panjaya`,
     `deliveries: ${r.deliveries.total} (${r.deliveries.distinct} distinct + ${r.deliveries.duplicatesSent} duplicates), ${r.deliveries.attempts} HTTP attempts, ${r.deliveries.retried} retried, ${r.deliveries.gaveUp} gave up`,
-    `answers: ${Object.entries(r.answers).map(([k, v]) => `${k}×${v}`).join(', ')}`,
+    `answers: ${Object.entries(r.answers)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(', ')}`,
     `throughput: ${r.eventsPerSecond} deliveries/s over ${r.sendSeconds} s; latency per attempt p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms`,
     `faults: ${r.faults.length === 0 ? 'none' : ''}`,
     ...r.faults.map((f) => `  - ${f}`),

@@ -67,7 +67,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const jobs = planJobs(options.size, options.duplicateRate, readSigning(stateDir), random);
     const units = buildUnits(jobs, options.duplicateRate, random);
     const { distinct, totalPlanned } = planSize(jobs, units);
-    log(`${jobs.length} jobs, ${distinct} distinct deliveries, ${totalPlanned - distinct} duplicates, ${options.senders} senders, faults ${options.faults ? 'on' : 'off'}`);
+    log(
+      `${jobs.length} jobs, ${distinct} distinct deliveries, ${totalPlanned - distinct} duplicates, ${options.senders} senders, faults ${options.faults ? 'on' : 'off'}`,
+    );
 
     const tally = new DeliveryTally();
     const senders = new SenderPool(stack.apiUrl, tally, random);
@@ -94,7 +96,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       log,
     );
     if (redrive.published.length > 0) faults.push(`re-drive published ${redrive.published.length} pending notification(s)`);
-    log(`re-drive: ${redrive.pending.length} pending, ${redrive.published.length} published, ${redrive.failed.length} failed; ${redrive.deadLetters.length} dead-letter record(s)`);
+    log(
+      `re-drive: ${redrive.pending.length} pending, ${redrive.published.length} published, ${redrive.failed.length} failed; ${redrive.deadLetters.length} dead-letter record(s)`,
+    );
     await observer.drain(1000);
     await observer.stop();
 

@@ -22,7 +22,8 @@ const normaliseSigned = (req: RawRequest) => {
   const signed = /"signature"/.test(text) ? req : { ...req, headers: { ...req.headers, 'x-webhook-signature': signContentorHeader(text, secret) } };
   return verifyAndNormalise(contentor, signed, trusted);
 };
-const outcome = (body: string, headers: Record<string, string> = {}, material = trusted) => verifyOutcome(() => contentor.verify(request(body, headers), material, new Date()));
+const outcome = (body: string, headers: Record<string, string> = {}, material = trusted) =>
+  verifyOutcome(() => contentor.verify(request(body, headers), material, new Date()));
 const header = (value: string) => ({ 'x-webhook-signature': value });
 
 const golden = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/canonical-golden.json'), 'utf8')) as { input: string; expected: string }[];
@@ -33,7 +34,7 @@ describe('Contentor header signature', () => {
   });
   it('accepts upper-case hex and an upper-case SHA256= prefix', () => {
     expect(outcome(data, header(signContentorHeader(data, secret).toUpperCase()))).toBe('ok');
-    expect(outcome(data, header('SHA256=' + signContentorHeader(data, secret)))).toBe('ok');
+    expect(outcome(data, header(`SHA256=${signContentorHeader(data, secret)}`))).toBe('ok');
   });
   it('rejects a body with one byte changed', () => {
     expect(outcome(data.replace('processing', 'processinG'), header(signContentorHeader(data, secret)))).toBe('invalid_signature');
@@ -45,13 +46,13 @@ describe('Contentor header signature', () => {
     expect(outcome(data, header(signContentorHeader(data, secret).slice(0, -2)))).toBe('malformed_signature');
   });
   it('rejects a signature of the wrong length as malformed', () => {
-    expect(outcome(data, header(signContentorHeader(data, secret) + 'ab'))).toBe('malformed_signature');
+    expect(outcome(data, header(`${signContentorHeader(data, secret)}ab`))).toBe('malformed_signature');
   });
   it('rejects bad hex', () => {
-    expect(outcome(data, header('g' + signContentorHeader(data, secret).slice(1)))).toBe('malformed_signature');
+    expect(outcome(data, header(`g${signContentorHeader(data, secret).slice(1)}`))).toBe('malformed_signature');
   });
   it('rejects bad base64', () => {
-    expect(outcome(data, header('!' + signContentorHeader(data, secret, 'base64').slice(1)))).toBe('malformed_signature');
+    expect(outcome(data, header(`!${signContentorHeader(data, secret, 'base64').slice(1)}`))).toBe('malformed_signature');
   });
   it('rejects a request with no signature anywhere', () => {
     expect(outcome(data)).toBe('missing_signature');
@@ -110,10 +111,17 @@ describe('Contentor envelope signature', () => {
   });
   it('never throws anything but SignatureError on arbitrary headers and bodies', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json().map((j) => `{"data": ${j}, "signature": "AAAA"}`)), fc.option(fc.string()), (body, signature) => {
-        const headers: Record<string, string> = signature === null ? {} : header(signature);
-        expect(() => contentor.verify(request(body, headers), trusted, new Date())).toThrow(SignatureError);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json().map((j) => `{"data": ${j}, "signature": "AAAA"}`),
+        ),
+        fc.option(fc.string()),
+        (body, signature) => {
+          const headers: Record<string, string> = signature === null ? {} : header(signature);
+          expect(() => contentor.verify(request(body, headers), trusted, new Date())).toThrow(SignatureError);
+        },
+      ),
     );
   });
 });
@@ -123,7 +131,15 @@ describe('Contentor normalisation', () => {
   const normalise = (fields: Record<string, unknown> = {}) => normaliseSigned(request(payload(fields)));
 
   it('uses the uuid as job and partition, the provider timestamp as occurredAt', () => {
-    expect(normalise()).toMatchObject({ provider: 'contentor', jobId: 'u-1', partitionId: 'u-1', status: 'in_progress', eventType: 'processing', occurredAt: '2025-04-09T15:30:45.000Z', ordering: 'provider-timestamp' });
+    expect(normalise()).toMatchObject({
+      provider: 'contentor',
+      jobId: 'u-1',
+      partitionId: 'u-1',
+      status: 'in_progress',
+      eventType: 'processing',
+      occurredAt: '2025-04-09T15:30:45.000Z',
+      ordering: 'provider-timestamp',
+    });
   });
   it('gives the header form and the envelope form of one event the same hash and payload', () => {
     const viaHeader = normaliseSigned(request(data));
@@ -134,7 +150,8 @@ describe('Contentor normalisation', () => {
   });
   it('reads a header-signed body as the whole signed object even when it has data and signature members', () => {
     // The header signature covers the whole body: its own uuid counts, not a `data` member inside it.
-    const text = '{"uuid":"hd-1","status":"completed","timestamp":"2026-01-01T00:00:00Z","data":{"uuid":"other","status":"failed","timestamp":"2026-01-01T00:00:00Z"},"signature":"abc"}';
+    const text =
+      '{"uuid":"hd-1","status":"completed","timestamp":"2026-01-01T00:00:00Z","data":{"uuid":"other","status":"failed","timestamp":"2026-01-01T00:00:00Z"},"signature":"abc"}';
     const req = request(text, { 'x-webhook-signature': signContentorHeader(text, secret) });
     const event = verifyAndNormalise(contentor, req, trusted);
     expect(event).toMatchObject({ jobId: 'hd-1', status: 'succeeded' });

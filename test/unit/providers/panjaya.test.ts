@@ -14,10 +14,11 @@ const body = '{"asset_id":"asset-1","version_id":"ver-1","version_locale":"fr-FR
 const trust = (...keys: KeyObject[]): Trust => keysTrust(...keys);
 const trusted = trust(signer.publicKey);
 /** normalise runs only after verify: sign the body so each normalise test goes through the real verifier. */
-const normaliseSigned = (req: RawRequest) => verifyAndNormalise(panjaya, { ...req, headers: { ...req.headers, 'x-signature': signPanjaya(req.body.toString('utf8'), signer.privateKey) } }, trusted);
-const signed = (headers: Record<string, string> = {}, text = body) =>
-  request(text, { 'x-signature': signPanjaya(text, signer.privateKey), ...headers });
-const outcome = (headers: Record<string, string>, text = body, material = trusted) => verifyOutcome(() => panjaya.verify(request(text, headers), material, new Date()));
+const normaliseSigned = (req: RawRequest) =>
+  verifyAndNormalise(panjaya, { ...req, headers: { ...req.headers, 'x-signature': signPanjaya(req.body.toString('utf8'), signer.privateKey) } }, trusted);
+const signed = (headers: Record<string, string> = {}, text = body) => request(text, { 'x-signature': signPanjaya(text, signer.privateKey), ...headers });
+const outcome = (headers: Record<string, string>, text = body, material = trusted) =>
+  verifyOutcome(() => panjaya.verify(request(text, headers), material, new Date()));
 
 describe('Panjaya signature verification', () => {
   it('accepts hex of DER, the documented form', () => {
@@ -45,13 +46,13 @@ describe('Panjaya signature verification', () => {
     let raw = signPanjaya(body, signer.privateKey, 'raw-hex');
     while (raw.startsWith('30')) raw = signPanjaya(body, signer.privateKey, 'raw-hex');
     expect(outcome({ 'x-signature': raw.slice(0, -2) })).toBe('malformed_signature');
-    expect(outcome({ 'x-signature': raw + '00' })).toBe('malformed_signature');
+    expect(outcome({ 'x-signature': `${raw}00` })).toBe('malformed_signature');
   });
   it('rejects bad hex', () => {
-    expect(outcome({ 'x-signature': 'g' + signPanjaya(body, signer.privateKey).slice(1) })).toBe('malformed_signature');
+    expect(outcome({ 'x-signature': `g${signPanjaya(body, signer.privateKey).slice(1)}` })).toBe('malformed_signature');
   });
   it('rejects bad base64', () => {
-    expect(outcome({ 'x-signature': '!' + signPanjaya(body, signer.privateKey, 'raw-base64').slice(1) })).toBe('malformed_signature');
+    expect(outcome({ 'x-signature': `!${signPanjaya(body, signer.privateKey, 'raw-base64').slice(1)}` })).toBe('malformed_signature');
   });
   it('rejects a missing or empty header', () => {
     expect(outcome({})).toBe('missing_signature');
@@ -122,11 +123,22 @@ describe('Panjaya normalisation', () => {
 
   it('makes a version event into job <asset_id>/<version_id> in the asset partition', () => {
     const event = normaliseSigned(request(body));
-    expect(event).toMatchObject({ provider: 'panjaya', jobId: 'asset-1/ver-1', partitionId: 'asset-1', status: 'succeeded', eventType: 'version_generated', ordering: 'arrival-sequence' });
+    expect(event).toMatchObject({
+      provider: 'panjaya',
+      jobId: 'asset-1/ver-1',
+      partitionId: 'asset-1',
+      status: 'succeeded',
+      eventType: 'version_generated',
+      ordering: 'arrival-sequence',
+    });
     expect(event.occurredAt).toBeUndefined();
   });
   it('makes an asset event (version_id null) into job <asset_id>', () => {
-    expect(normalise({ asset_id: 'asset-1', version_id: null, event: 'asset_failed' })).toMatchObject({ jobId: 'asset-1', partitionId: 'asset-1', status: 'failed' });
+    expect(normalise({ asset_id: 'asset-1', version_id: null, event: 'asset_failed' })).toMatchObject({
+      jobId: 'asset-1',
+      partitionId: 'asset-1',
+      status: 'failed',
+    });
   });
   it('hashes the raw body bytes', () => {
     expect(normaliseSigned(request(body)).contentHash).toBe(createHash('sha256').update(body).digest('hex'));

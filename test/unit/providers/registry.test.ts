@@ -29,7 +29,13 @@ describe('provider registry', () => {
   });
   it('adds configured providers beside the built-ins', () => {
     const registry = providerRegistry({
-      acme: { label: 'Acme', signature: { scheme: 'hmac-sha256', header: 'X-Acme-Signature', encoding: 'hex' }, jobId: '/job/id', status: '/job/state', statuses: { done: 'succeeded' } },
+      acme: {
+        label: 'Acme',
+        signature: { scheme: 'hmac-sha256', header: 'X-Acme-Signature', encoding: 'hex' },
+        jobId: '/job/id',
+        status: '/job/state',
+        statuses: { done: 'succeeded' },
+      },
     });
     expect(registry.names).toEqual(['panjaya', 'contentor', 'acme']);
     expect(registry.get('acme')?.statusOf(' DONE ')).toBe('succeeded');
@@ -95,7 +101,12 @@ describe('a new built-in provider is its module plus one registry line', () => {
     expect(JSON.parse(notification.message).email).toContain('jobs get fakeprov j-1');
   });
   it('gets its default stall deadlines and is named on the CLI', () => {
-    expect(parseStallDeadlines(undefined, 'stallDeadlines', registry)).toContainEqual({ provider: 'fakeprov', eventType: 'busy', status: 'in_progress', minutes: 30 });
+    expect(parseStallDeadlines(undefined, 'stallDeadlines', registry)).toContainEqual({
+      provider: 'fakeprov',
+      eventType: 'busy',
+      status: 'in_progress',
+      minutes: 30,
+    });
     expect(jobRef(['fakeprov', 'j-1'], registry)).toEqual({ provider: 'fakeprov', partitionId: 'j-1', jobId: 'j-1' });
   });
 });

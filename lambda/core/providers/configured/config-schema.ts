@@ -56,20 +56,31 @@ const didYouMean = (word: string, candidates: readonly string[]): string => {
 
 /** A JSON Pointer into the body, for a field whose value is a string or number (so never `""`, the whole body). */
 const pointer = (what: string, example: string) =>
-  z.string({ error: requiredOr(`required: a JSON Pointer to ${what} in the body, e.g. ${quoted(example)}`, `must be a string: a JSON Pointer such as ${quoted(example)}`) }).check(
-    z.superRefine((text, ctx) => {
-      if (text === '') {
-        ctx.addIssue({ code: 'custom', input: text, message: `"" points at the whole body, which is not a string or number: point at ${what}, e.g. ${quoted(example)}` });
-        return;
-      }
-      try {
-        compilePointer(text);
-      } catch (error) {
-        if (!(error instanceof JsonPointerSyntaxError)) throw error;
-        ctx.addIssue({ code: 'custom', input: text, message: error.message });
-      }
-    }),
-  );
+  z
+    .string({
+      error: requiredOr(
+        `required: a JSON Pointer to ${what} in the body, e.g. ${quoted(example)}`,
+        `must be a string: a JSON Pointer such as ${quoted(example)}`,
+      ),
+    })
+    .check(
+      z.superRefine((text, ctx) => {
+        if (text === '') {
+          ctx.addIssue({
+            code: 'custom',
+            input: text,
+            message: `"" points at the whole body, which is not a string or number: point at ${what}, e.g. ${quoted(example)}`,
+          });
+          return;
+        }
+        try {
+          compilePointer(text);
+        } catch (error) {
+          if (!(error instanceof JsonPointerSyntaxError)) throw error;
+          ctx.addIssue({ code: 'custom', input: text, message: error.message });
+        }
+      }),
+    );
 
 // Printable, no control characters: labels go into e-mail subjects and Slack messages.
 const LABEL_RE = /^[^\p{Cc}]{1,60}$/u;
@@ -93,7 +104,12 @@ const StandardWebhooksSignatureSchema = z.strictObject({
 const HmacSignatureSchema = z.strictObject({
   scheme: z.literal('hmac-sha256'),
   header: z.string({ error: requiredOr(`required for hmac-sha256: ${headerMessage}`, headerMessage) }).check(z.regex(HEADER_NAME_RE, headerMessage)),
-  encoding: z.enum(['hex', 'base64'], { error: requiredOr('required for hmac-sha256: "hex" or "base64", how the provider writes the digest', 'must be "hex" or "base64": how the provider writes the digest') }),
+  encoding: z.enum(['hex', 'base64'], {
+    error: requiredOr(
+      'required for hmac-sha256: "hex" or "base64", how the provider writes the digest',
+      'must be "hex" or "base64": how the provider writes the digest',
+    ),
+  }),
   prefix: z.optional(z.string({ error: prefixMessage }).check(z.regex(PREFIX_RE, prefixMessage))),
 });
 
@@ -103,7 +119,9 @@ const SignatureSchema = z.discriminatedUnion('scheme', [StandardWebhooksSignatur
     if (issue.code === 'invalid_union') {
       const scheme = (issue.input as { scheme?: unknown } | undefined)?.scheme;
       const fix = `must be ${signatureSchemes.map(quoted).join(' or ')}`;
-      return scheme === undefined ? `required: ${fix}` : `${quoted(scheme)} is not a signature scheme: ${fix}${typeof scheme === 'string' ? didYouMean(scheme, signatureSchemes) : ''}`;
+      return scheme === undefined
+        ? `required: ${fix}`
+        : `${quoted(scheme)} is not a signature scheme: ${fix}${typeof scheme === 'string' ? didYouMean(scheme, signatureSchemes) : ''}`;
     }
     return issue.input === undefined ? `required: ${signatureExample}` : `must be an object: ${signatureExample}`;
   },
@@ -121,24 +139,35 @@ export const statusKey = (status: string): string => status.trim().toLowerCase()
 
 const statusesExample = '{"running": "in_progress", "done": "succeeded", "error": "failed"}';
 const StatusesSchema = z
-  .record(
-    z.string(),
-    z.enum(configuredLifecycleStatuses, { error: (issue) => statusValueMessage(issue.input) }),
-    { error: requiredOr(`required: map each status the provider sends to ${LIFECYCLE_LIST}, e.g. ${statusesExample}`, `must be an object mapping each status the provider sends to ${LIFECYCLE_LIST}, e.g. ${statusesExample}`) },
-  )
+  .record(z.string(), z.enum(configuredLifecycleStatuses, { error: (issue) => statusValueMessage(issue.input) }), {
+    error: requiredOr(
+      `required: map each status the provider sends to ${LIFECYCLE_LIST}, e.g. ${statusesExample}`,
+      `must be an object mapping each status the provider sends to ${LIFECYCLE_LIST}, e.g. ${statusesExample}`,
+    ),
+  })
   .check(
     z.superRefine((statuses, ctx) => {
       const seen = new Map<string, string>();
       for (const status of Object.keys(statuses)) {
         const key = statusKey(status);
         const earlier = seen.get(key);
-        if (key === '') ctx.addIssue({ code: 'custom', input: status, path: [status], message: 'a status name must not be blank: use the value the provider sends' });
+        if (key === '')
+          ctx.addIssue({ code: 'custom', input: status, path: [status], message: 'a status name must not be blank: use the value the provider sends' });
         else if (earlier !== undefined) {
-          ctx.addIssue({ code: 'custom', input: status, path: [status], message: `${quoted(earlier)} and ${quoted(status)} are the same status (matched without regard to case and surrounding spaces): keep one` });
+          ctx.addIssue({
+            code: 'custom',
+            input: status,
+            path: [status],
+            message: `${quoted(earlier)} and ${quoted(status)} are the same status (matched without regard to case and surrounding spaces): keep one`,
+          });
         } else seen.set(key, status);
       }
       if (!Object.values(statuses).some((status) => status === 'succeeded' || status === 'failed')) {
-        ctx.addIssue({ code: 'custom', input: statuses, message: `no status maps to succeeded or failed, so no job would ever be notified: map the provider's final statuses, e.g. ${statusesExample}` });
+        ctx.addIssue({
+          code: 'custom',
+          input: statuses,
+          message: `no status maps to succeeded or failed, so no job would ever be notified: map the provider's final statuses, e.g. ${statusesExample}`,
+        });
       }
     }),
   );
@@ -211,7 +240,8 @@ function providerProblems(name: string, raw: unknown, source: string): string[] 
   });
 }
 
-const providersExample = '{"replicate": {"signature": {"scheme": "standard-webhooks"}, "jobId": "/id", "status": "/status", "statuses": {"succeeded": "succeeded"}}}';
+const providersExample =
+  '{"replicate": {"signature": {"scheme": "standard-webhooks"}, "jobId": "/id", "status": "/status", "statuses": {"succeeded": "succeeded"}}}';
 
 /**
  * Validates the configured providers (object or JSON text; undefined or "" = none). `source` names where the JSON
@@ -220,7 +250,9 @@ const providersExample = '{"replicate": {"signature": {"scheme": "standard-webho
 export function parseProvidersConfig(input: unknown, source = 'providers'): ConfiguredProviders {
   const value = fromJsonText(input ?? {}, source, providersExample, true);
   if (!isPlainObject(value)) {
-    throw new ProvidersConfigError(`Invalid ${source}`, [`${source}: must be a JSON object mapping a provider name to its configuration, e.g. ${providersExample}`]);
+    throw new ProvidersConfigError(`Invalid ${source}`, [
+      `${source}: must be a JSON object mapping a provider name to its configuration, e.g. ${providersExample}`,
+    ]);
   }
   const problems: string[] = [];
   const providers: Record<string, ConfiguredProvider> = {};
@@ -231,7 +263,9 @@ export function parseProvidersConfig(input: unknown, source = 'providers'): Conf
       continue;
     }
     if (!CONFIGURED_PROVIDER_NAME_RE.test(name)) {
-      problems.push(`${at}: not a valid provider name: use 2 to 31 characters, lower-case letters, digits and "-", starting with a letter (it becomes the route POST /webhooks/<name>)`);
+      problems.push(
+        `${at}: not a valid provider name: use 2 to 31 characters, lower-case letters, digits and "-", starting with a letter (it becomes the route POST /webhooks/<name>)`,
+      );
       continue;
     }
     if (!isPlainObject(raw)) {

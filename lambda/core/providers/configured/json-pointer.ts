@@ -94,7 +94,10 @@ export function fieldText(root: JsonNode, pointer: JsonPointer, field: string, r
   const read = scalarAt(root, pointer);
   if (read.kind === 'text') return read.text;
   const at = `${field} (${JSON.stringify(pointer.text)})`;
-  if (read.kind === 'wrong-type') throw new ValidationError(`${at}: expected a string or a number, found ${read.found === 'object' || read.found === 'array' ? `an ${read.found}` : `a ${read.found}`}`);
+  if (read.kind === 'wrong-type')
+    throw new ValidationError(
+      `${at}: expected a string or a number, found ${read.found === 'object' || read.found === 'array' ? `an ${read.found}` : `a ${read.found}`}`,
+    );
   if (required) throw new ValidationError(`${at}: Required`);
   return undefined;
 }

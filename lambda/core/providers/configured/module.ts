@@ -92,7 +92,8 @@ export function configuredModule(name: string, config: ConfiguredProvider): Prov
     const eventType = checkEventType('status', fieldText(root, pointers.status, 'status', true));
     const occurredText = pointers.occurredAt ? fieldText(root, pointers.occurredAt, 'occurredAt', false) : undefined;
     const occurredAt = occurredText === undefined ? undefined : normaliseIsoTimestamp(occurredText);
-    if (occurredText !== undefined && occurredAt === undefined) throw new ValidationError(`occurredAt (${JSON.stringify(config.occurredAt)}): not an ISO-8601 date-time`);
+    if (occurredText !== undefined && occurredAt === undefined)
+      throw new ValidationError(`occurredAt (${JSON.stringify(config.occurredAt)}): not an ISO-8601 date-time`);
     const eventId = pointers.eventId ? fieldText(root, pointers.eventId, 'eventId', false) : webhookId;
     return {
       provider: name,

@@ -90,11 +90,14 @@ export function verifyStandardWebhook(request: RawRequest, keys: readonly Uint8A
   const timestampText = read('timestamp');
   const signatureHeader = read('signature');
 
-  if (!TIMESTAMP_RE.test(timestampText)) throw new SignatureError('malformed_signature', `Malformed ${family}-timestamp: expected whole seconds since the epoch`);
+  if (!TIMESTAMP_RE.test(timestampText))
+    throw new SignatureError('malformed_signature', `Malformed ${family}-timestamp: expected whole seconds since the epoch`);
   const timestamp = Number(timestampText);
   const tolerance = `the ${options.toleranceSeconds} s tolerance`;
-  if (options.nowSeconds - timestamp > options.toleranceSeconds) throw new SignatureError('timestamp_too_old', `Webhook timestamp too old: outside ${tolerance}`);
-  if (timestamp - options.nowSeconds > options.toleranceSeconds) throw new SignatureError('timestamp_too_new', `Webhook timestamp too new: outside ${tolerance}`);
+  if (options.nowSeconds - timestamp > options.toleranceSeconds)
+    throw new SignatureError('timestamp_too_old', `Webhook timestamp too old: outside ${tolerance}`);
+  if (timestamp - options.nowSeconds > options.toleranceSeconds)
+    throw new SignatureError('timestamp_too_new', `Webhook timestamp too new: outside ${tolerance}`);
 
   const { digests, sawV1 } = v1Signatures(signatureHeader);
   if (!sawV1) throw new SignatureError('unsupported_algorithm', `No v1 (HMAC-SHA256) entry in ${family}-signature`);

@@ -102,7 +102,10 @@ describe('configured providers: what parses', () => {
 
 describe('configured providers: each problem names the provider, the field and the fix', () => {
   it.each([
-    ['Replicate', 'providers.Replicate: not a valid provider name: use 2 to 31 characters, lower-case letters, digits and "-", starting with a letter (it becomes the route POST /webhooks/<name>)'],
+    [
+      'Replicate',
+      'providers.Replicate: not a valid provider name: use 2 to 31 characters, lower-case letters, digits and "-", starting with a letter (it becomes the route POST /webhooks/<name>)',
+    ],
     ['a', 'providers.a: not a valid provider name: use 2 to 31 characters'],
     ['1acme', 'providers.1acme: not a valid provider name'],
     ['a'.repeat(32), `providers.${'a'.repeat(32)}: not a valid provider name`],
@@ -160,15 +163,23 @@ describe('configured providers: each problem names the provider, the field and t
     ]);
   });
   it.each(['', 'a,b', 'x'.repeat(33), 'é='])('refuses the prefix %j', (prefix) => {
-    expect(problemsWith((c) => Object.assign(c.acme.signature, { prefix }))[0]).toMatch(/^providers\.acme\.signature\.prefix: must be the text before the digest/);
+    expect(problemsWith((c) => Object.assign(c.acme.signature, { prefix }))[0]).toMatch(
+      /^providers\.acme\.signature\.prefix: must be the text before the digest/,
+    );
   });
   it('requires jobId and status pointers, with an example', () => {
     expect(problemsWith((c) => del(c.acme, 'jobId'))).toEqual(['providers.acme.jobId: required: a JSON Pointer to the job id in the body, e.g. "/id"']);
-    expect(problemsWith((c) => del(c.acme, 'status'))).toEqual(['providers.acme.status: required: a JSON Pointer to the job\'s status in the body, e.g. "/status"']);
+    expect(problemsWith((c) => del(c.acme, 'status'))).toEqual([
+      'providers.acme.status: required: a JSON Pointer to the job\'s status in the body, e.g. "/status"',
+    ]);
   });
   it('refuses a pointer that does not start with "/", or a bad ~ escape', () => {
-    expect(problemsWith((c) => Object.assign(c.acme, { jobId: 'job.id' }))).toEqual(['providers.acme.jobId: "job.id" is not a JSON Pointer: it must start with "/", e.g. "/id" or "/job/id"']);
-    expect(problemsWith((c) => Object.assign(c.replicate, { occurredAt: '/a~b' }))[0]).toMatch(/^providers\.replicate\.occurredAt: "\/a~b" is not a JSON Pointer: "~" must be written "~0"/);
+    expect(problemsWith((c) => Object.assign(c.acme, { jobId: 'job.id' }))).toEqual([
+      'providers.acme.jobId: "job.id" is not a JSON Pointer: it must start with "/", e.g. "/id" or "/job/id"',
+    ]);
+    expect(problemsWith((c) => Object.assign(c.replicate, { occurredAt: '/a~b' }))[0]).toMatch(
+      /^providers\.replicate\.occurredAt: "\/a~b" is not a JSON Pointer: "~" must be written "~0"/,
+    );
   });
   it('refuses "" (the whole body) for a field that must be a string or number', () => {
     expect(problemsWith((c) => Object.assign(c.acme, { eventId: '' }))).toEqual([
@@ -176,7 +187,9 @@ describe('configured providers: each problem names the provider, the field and t
     ]);
   });
   it('refuses a pointer that is not a string', () => {
-    expect(problemsWith((c) => Object.assign(c.acme, { status: ['job', 'state'] }))).toEqual(['providers.acme.status: must be a string: a JSON Pointer such as "/status"']);
+    expect(problemsWith((c) => Object.assign(c.acme, { status: ['job', 'state'] }))).toEqual([
+      'providers.acme.status: must be a string: a JSON Pointer such as "/status"',
+    ]);
   });
   it.each([
     ['stalled', '"stalled" is set by the watchdog, not by a provider: map this status to in_progress, ready, succeeded or failed, or drop it'],
@@ -192,10 +205,14 @@ describe('configured providers: each problem names the provider, the field and t
     ]);
   });
   it('refuses a blank status name', () => {
-    expect(problemsWith((c) => Object.assign(c.acme.statuses, { ' ': 'failed' }))[0]).toBe('providers.acme.statuses. : a status name must not be blank: use the value the provider sends');
+    expect(problemsWith((c) => Object.assign(c.acme.statuses, { ' ': 'failed' }))[0]).toBe(
+      'providers.acme.statuses. : a status name must not be blank: use the value the provider sends',
+    );
   });
   it('refuses statuses of which none is terminal: nothing would ever be notified', () => {
-    expect(problemsWith((c) => Object.assign(c.acme, { statuses: { running: 'in_progress' } }))[0]).toMatch(/^providers\.acme\.statuses: no status maps to succeeded or failed/);
+    expect(problemsWith((c) => Object.assign(c.acme, { statuses: { running: 'in_progress' } }))[0]).toMatch(
+      /^providers\.acme\.statuses: no status maps to succeeded or failed/,
+    );
   });
   it('requires statuses as an object', () => {
     expect(problemsWith((c) => del(c.acme, 'statuses'))[0]).toMatch(/^providers\.acme\.statuses: required: map each status the provider sends/);
@@ -241,7 +258,7 @@ describe('configured provider secrets', () => {
   const check = (secrets: unknown) => problemsOf(() => checkProviderSecrets(providers, parseProviderSecrets(secrets)));
 
   it('accepts one or more secrets per configured provider, as JSON text', () => {
-    const text = JSON.stringify({ replicate: [replicateSecret, 'whsec_' + Buffer.alloc(32, 2).toString('base64')], acme: ['s1'] });
+    const text = JSON.stringify({ replicate: [replicateSecret, `whsec_${Buffer.alloc(32, 2).toString('base64')}`], acme: ['s1'] });
     expect(parseProviderSecrets(text)).toEqual(JSON.parse(text));
     expect(() => checkProviderSecrets(providers, parseProviderSecrets(text))).not.toThrow();
   });
@@ -253,7 +270,9 @@ describe('configured provider secrets', () => {
     expect(check({ replicate: [replicateSecret] })).toEqual([
       'LOCAL_PROVIDER_SECRETS.acme: missing: give at least one secret for the configured provider "acme", e.g. {"acme": ["<the shared secret>"]}',
     ]);
-    expect(check({ acme: ['s'] })[0]).toBe('LOCAL_PROVIDER_SECRETS.replicate: missing: give at least one secret for the configured provider "replicate", e.g. {"replicate": ["whsec_..."]}');
+    expect(check({ acme: ['s'] })[0]).toBe(
+      'LOCAL_PROVIDER_SECRETS.replicate: missing: give at least one secret for the configured provider "replicate", e.g. {"replicate": ["whsec_..."]}',
+    );
   });
   it('names an entry for no configured provider and the closest name', () => {
     expect(check({ replicate: [replicateSecret], acme: ['s'], acm: ['t'] })).toEqual([
@@ -267,7 +286,9 @@ describe('configured provider secrets', () => {
   });
   it('refuses a Standard Webhooks secret that is not whsec_ + base64, without quoting it', () => {
     const found = check({ replicate: [replicateSecret, 'whsec_not*base64'], acme: ['s'] });
-    expect(found).toEqual(['LOCAL_PROVIDER_SECRETS.replicate[1]: not a Standard Webhooks secret: expected "whsec_" followed by base64, as the provider shows it']);
+    expect(found).toEqual([
+      'LOCAL_PROVIDER_SECRETS.replicate[1]: not a Standard Webhooks secret: expected "whsec_" followed by base64, as the provider shows it',
+    ]);
     expect(found.join('\n')).not.toContain('not*base64');
   });
   it('refuses empty arrays, empty strings and non-strings, one line each, without quoting any secret', () => {

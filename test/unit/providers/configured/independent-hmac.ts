@@ -27,7 +27,9 @@ print(json.dumps(out))
 
 /** Base64 HMAC-SHA256 digests from CPython, in job order. */
 export function pythonHmacBase64(jobs: readonly HmacJob[]): string[] {
-  const input = jobs.map((job) => JSON.stringify({ key: Buffer.from(job.key).toString('base64'), message: Buffer.from(job.message).toString('base64') })).join('\n');
+  const input = jobs
+    .map((job) => JSON.stringify({ key: Buffer.from(job.key).toString('base64'), message: Buffer.from(job.message).toString('base64') }))
+    .join('\n');
   const run = spawnSync('python3', ['-c', PYTHON_HMAC], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as string[];

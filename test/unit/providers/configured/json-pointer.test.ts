@@ -92,7 +92,7 @@ describe('JSON Pointer evaluation', () => {
   });
 
   const key = fc.string({ unit: 'grapheme', maxLength: 6 });
-  const escape = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
+  const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
   it('finds a string at any path of keys and indices, whatever the keys contain (property)', () => {
     const step = fc.oneof(key, fc.nat(3));
     fc.assert(
@@ -100,7 +100,7 @@ describe('JSON Pointer evaluation', () => {
         // Build the document inside out: an index becomes an array with the value at that index.
         let value: unknown = leaf;
         for (const token of [...path].reverse()) value = typeof token === 'number' ? [...Array<null>(token).fill(null), value] : { other: 1, [token]: value };
-        const pointer = path.map((token) => `/${escape(String(token))}`).join('');
+        const pointer = path.map((token) => `/${escapeToken(String(token))}`).join('');
         expect(at(JSON.stringify(value), pointer)).toEqual(text(leaf));
       }),
     );
@@ -108,7 +108,7 @@ describe('JSON Pointer evaluation', () => {
   it('agrees with a JSON.parse walk for safe integers at generated keys (property)', () => {
     fc.assert(
       fc.property(fc.dictionary(key, fc.maxSafeInteger(), { minKeys: 1 }), (object) => {
-        for (const [k, v] of Object.entries(object)) expect(at(JSON.stringify(object), `/${escape(k)}`)).toEqual(text(String(v)));
+        for (const [k, v] of Object.entries(object)) expect(at(JSON.stringify(object), `/${escapeToken(k)}`)).toEqual(text(String(v)));
       }),
     );
   });
@@ -126,7 +126,9 @@ describe('configured field text', () => {
     expect(() => fieldText(root, compilePointer('/job/state'), 'status', true)).toThrow(new ValidationError('status ("/job/state"): Required'));
   });
   it('names the field, pointer and found type when a field is not a string or number, even if optional', () => {
-    expect(() => fieldText(root, compilePointer('/job/tags'), 'eventId', false)).toThrow(new ValidationError('eventId ("/job/tags"): expected a string or a number, found an array'));
+    expect(() => fieldText(root, compilePointer('/job/tags'), 'eventId', false)).toThrow(
+      new ValidationError('eventId ("/job/tags"): expected a string or a number, found an array'),
+    );
     expect(() => fieldText(root, compilePointer('/job'), 'jobId', true)).toThrow(/found an object$/);
   });
 });

@@ -10,7 +10,8 @@ import { signStandardWebhook } from '../../../helpers/signing';
 import { request, verifyOutcome } from '../outcome';
 import { hasPython, pythonHmacBase64, webCryptoHmac } from './independent-hmac';
 
-if (!hasPython) process.stderr.write('NOTICE: python3 not found — skipping the CPython cross-check in test/unit/providers/configured/standard-webhooks.test.ts\n');
+if (!hasPython)
+  process.stderr.write('NOTICE: python3 not found — skipping the CPython cross-check in test/unit/providers/configured/standard-webhooks.test.ts\n');
 
 // The Standard Webhooks reference libraries' published test vector (their "sign function works" tests).
 const vector = {
@@ -80,7 +81,7 @@ describe('Standard Webhooks: one change per test', () => {
     expect(outcome(withHeader('webhook-timestamp', `0${vector.timestamp}`))).toBe('invalid_signature');
   });
   it('rejects a signature made with another secret', () => {
-    const otherKey = decodeStandardWebhooksSecret('whsec_' + Buffer.alloc(24, 7).toString('base64'));
+    const otherKey = decodeStandardWebhooksSecret(`whsec_${Buffer.alloc(24, 7).toString('base64')}`);
     expect(outcome(vectorHeaders, vector.body, [otherKey])).toBe('invalid_signature');
   });
   it('rejects when no key is configured', () => {
@@ -113,7 +114,9 @@ describe('Standard Webhooks: one change per test', () => {
     expect(outcome(withHeader('webhook-signature', signature))).toBe('malformed_signature');
   });
   it('rejects a header without any v1 entry as unsupported', () => {
-    expect(outcome(withHeader('webhook-signature', 'v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/enGzPCXe5BdqzCInXqYXFymVJaA7AZdpXwVLPo3mNl8EM+m7TBAg=='))).toBe('unsupported_algorithm');
+    expect(outcome(withHeader('webhook-signature', 'v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/enGzPCXe5BdqzCInXqYXFymVJaA7AZdpXwVLPo3mNl8EM+m7TBAg=='))).toBe(
+      'unsupported_algorithm',
+    );
     expect(outcome(withHeader('webhook-signature', 'g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='))).toBe('unsupported_algorithm');
   });
 });
@@ -135,7 +138,9 @@ describe('Standard Webhooks: timestamp tolerance', () => {
     expect(outcome(vectorHeaders, vector.body, [key], now(vector.timestamp + 3600, 3600))).toBe('ok');
   });
   it('checks the time before the signature, so a stale delivery with a bad signature reads as stale', () => {
-    expect(outcome(withHeader('webhook-signature', 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc='), vector.body, [key], now(vector.timestamp + 301))).toBe('timestamp_too_old');
+    expect(outcome(withHeader('webhook-signature', 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc='), vector.body, [key], now(vector.timestamp + 301))).toBe(
+      'timestamp_too_old',
+    );
   });
   it('says which way and the tolerance, never a signature', () => {
     let error: unknown;
@@ -151,7 +156,7 @@ describe('Standard Webhooks: timestamp tolerance', () => {
 });
 
 describe('Standard Webhooks: rotation', () => {
-  const oldSecret = 'whsec_' + Buffer.alloc(32, 1).toString('base64');
+  const oldSecret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
   const oldKey = decodeStandardWebhooksSecret(oldSecret);
   const signedWith = (...secrets: string[]) => signStandardWebhook(vector.body, secrets, { id: vector.id, timestamp: vector.timestamp });
   it('accepts a delivery signed with either configured secret', () => {
