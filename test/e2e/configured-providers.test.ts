@@ -14,28 +14,14 @@ import { parseProvidersConfig } from '../../lambda/core/providers/configured/con
 import { configuredRequest, type SignedRequest } from '../../tools/lib/configured-request';
 import { clientConfig } from '../../lambda/contracts';
 import { takeAll } from '../helpers/fanout-harness';
+import { exampleProviders } from '../fixtures/configured-providers';
 
 const root = path.resolve(__dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'configured-'));
 const outputsFile = path.join(stateDir, 'outputs.json');
 
-const declarations = {
-  replicate: {
-    label: 'Replicate',
-    signature: { scheme: 'standard-webhooks', toleranceSeconds: 300 },
-    jobId: '/id',
-    status: '/status',
-    occurredAt: '/completed_at',
-    statuses: { starting: 'in_progress', processing: 'in_progress', succeeded: 'succeeded', failed: 'failed', canceled: 'failed' },
-  },
-  acme: {
-    signature: { scheme: 'hmac-sha256', header: 'X-Acme-Signature', encoding: 'hex', prefix: 'sha256=' },
-    jobId: '/job/id',
-    status: '/job/state',
-    statuses: { running: 'in_progress', done: 'succeeded', error: 'failed' },
-  },
-};
+const declarations = exampleProviders;
 // Two secrets each: the provider may sign with either while rotating.
 const secrets = {
   replicate: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', `whsec_${Buffer.from('the-new-replicate-signing-key!!').toString('base64')}`],

@@ -4,23 +4,9 @@ import { envNames } from '../../lambda/contracts';
 import { ConfigError, parseDeployConfig } from '../../lib/config';
 import { outputNames } from '../../lambda/contracts';
 import { resourcesOf, synth } from './synth';
+import { exampleProviders } from '../fixtures/configured-providers';
 
-const providers = {
-  replicate: {
-    label: 'Replicate',
-    signature: { scheme: 'standard-webhooks', toleranceSeconds: 300 },
-    jobId: '/id',
-    status: '/status',
-    occurredAt: '/completed_at',
-    statuses: { starting: 'in_progress', processing: 'in_progress', succeeded: 'succeeded', failed: 'failed', canceled: 'failed' },
-  },
-  acme: {
-    signature: { scheme: 'hmac-sha256', header: 'X-Acme-Signature', encoding: 'hex', prefix: 'sha256=' },
-    jobId: '/job/id',
-    status: '/job/state',
-    statuses: { running: 'in_progress', done: 'succeeded', error: 'failed' },
-  },
-};
+const providers = exampleProviders;
 
 type Fn = { Properties: { Environment?: { Variables?: Record<string, unknown> } } };
 const { template } = synth({ providers: JSON.stringify(providers) }, { bundle: false });

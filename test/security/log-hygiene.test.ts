@@ -18,26 +18,8 @@ import { StreamPoller } from '../../local/stream-poller';
 import { createTestTable, dynamoEndpoint, localDocClient, localSns, localSqs, localStreams, uniqueName } from '../helpers/aws-local';
 import { FaultyPublisher } from '../helpers/fanout-harness';
 import { contentorEnvelope, signContentorHeader, signPanjaya } from '../helpers/signing';
+import { capturing } from '../helpers/capture-output';
 import { CONTENTOR_SECRET, receiverHarness } from '../helpers/receiver-harness';
-
-/** Runs `body` with process.stdout/stderr writes captured (and not printed). */
-async function capturing(body: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  const capture = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    await body();
-  } finally {
-    process.stdout.write = original.out;
-    process.stderr.write = original.err;
-  }
-  return chunks.join('');
-}
 
 it('logs no secret, key, signature, body or payload value from a run through receiver and fan-out', async () => {
   const forbidden = new Map<string, string>();

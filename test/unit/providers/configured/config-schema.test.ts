@@ -10,24 +10,10 @@ import {
   type ConfiguredProviders,
 } from '../../../../lambda/core/providers/configured/config-schema';
 import { configuredStatusMap } from '../../../../lambda/core/providers/configured/status-map';
+import { exampleProviders } from '../../../fixtures/configured-providers';
 
 // The issue's example, exactly as it shows it.
-const issueExample = {
-  replicate: {
-    label: 'Replicate',
-    signature: { scheme: 'standard-webhooks', toleranceSeconds: 300 },
-    jobId: '/id',
-    status: '/status',
-    occurredAt: '/completed_at',
-    statuses: { starting: 'in_progress', processing: 'in_progress', succeeded: 'succeeded', failed: 'failed', canceled: 'failed' },
-  },
-  acme: {
-    signature: { scheme: 'hmac-sha256', header: 'X-Acme-Signature', encoding: 'hex', prefix: 'sha256=' },
-    jobId: '/job/id',
-    status: '/job/state',
-    statuses: { running: 'in_progress', done: 'succeeded', error: 'failed' },
-  },
-};
+const issueExample = exampleProviders;
 type Example = typeof issueExample;
 const clone = (): Example => structuredClone(issueExample);
 
