@@ -216,3 +216,39 @@ describe('storage failures', () => {
     down.destroy();
   });
 });
+
+describe('items of the earlier layout (the provider payload stored as DynamoDB maps)', () => {
+  it('are read without a BigInt or marshalling surprise: the map is never read back', async () => {
+    const event = contentorEvent({ status: 'failed' });
+    await store.store(event, inYear(2005, 30));
+    const [stored] = await queries.history('contentor', event.jobId, event.jobId);
+    // What the old layout wrote beside the scalars: numbers past 2^53, empty maps, deep nesting.
+    await client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: stored?.pk, sk: stored?.sk },
+        UpdateExpression: 'SET payload = :p REMOVE body',
+        ExpressionAttributeValues: { ':p': { big: 9007199254740993n, huge: 10n ** 30n, empty: {}, list: [{}], nested: { a: { b: { c: {} } } } } },
+      }),
+    );
+    const [old] = await queries.history('contentor', event.jobId, event.jobId);
+    expect(old).toMatchObject({ eventId: stored?.eventId, status: 'failed' });
+    expect(old).not.toHaveProperty('payload');
+    expect(old?.body).toBeUndefined();
+    expect((await queries.pendingNotificationsReport(inYear(2006), 10_000)).items.map((i) => i.eventId)).toContain(stored?.eventId);
+  });
+
+  it('name the item and the field when one does not have the shape its key says', async () => {
+    const uuid = randomUUID();
+    await client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: `JOB#contentor#${uuid}`, sk: `STATE#${uuid}` },
+        UpdateExpression: 'SET itemType = :t, #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':t': 'state', ':s': 'teleported' },
+      }),
+    );
+    await expect(queries.getJob('contentor', uuid, uuid)).rejects.toMatchObject({ name: 'InvalidItemError', message: expect.stringMatching(/STATE#.*status/) });
+  });
+});

@@ -8,7 +8,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The fields the `jobs --json` contract promises, from one job state item. */
 export interface JobState {
-  provider: 'contentor' | 'panjaya';
+  /** A built-in provider (panjaya, contentor) or a configured one's route name. */
+  provider: string;
   jobId: string;
   /** in_progress | ready | succeeded | failed | unknown | stalled */
   status: string;

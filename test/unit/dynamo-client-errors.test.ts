@@ -1,0 +1,19 @@
+import { storageUnavailable } from '../../lambda/adapters/dynamo-client';
+import { DependencyError, InternalError } from '../../lambda/core/errors';
+
+describe('storage errors', () => {
+  it('treat a ValidationException as our bug (500, logged with bug: true), never as "storage unavailable"', () => {
+    const error = storageUnavailable('PutItem', Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' }));
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error).toMatchObject({ httpStatus: 500, reason: 'internal_error', logDetail: expect.objectContaining({ operation: 'PutItem', bug: true }) });
+  });
+
+  it.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'InternalServerError', 'TimeoutError'])(
+    'keep %s a 503 the provider retries',
+    (name) => {
+      const error = storageUnavailable('GetItem', Object.assign(new Error('x'), { name }));
+      expect(error).toBeInstanceOf(DependencyError);
+      expect(error).toMatchObject({ httpStatus: 503, reason: 'storage_unavailable' });
+    },
+  );
+});
