@@ -17,7 +17,7 @@ import type { NormalisedEvent, NormalisedStatus } from '../model';
 import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
 import { checkEventType, checkId } from './ids';
 import { normaliseIsoTimestamp } from './timestamps';
-import { lookupStatus, singleIdNaming, type ProviderModule, type RawRequest, type Trust } from './provider';
+import { describeFrom, lookupStatus, type OutcomeWords, type ProviderModule, type RawRequest, singleIdNaming, tableLifecycle, type Trust } from './provider';
 
 /** Contentor `status` → normalised status. Any other status is `unknown`. */
 export const contentorStatuses: Readonly<Record<string, NormalisedStatus>> = {
@@ -34,19 +34,12 @@ const stageRanks: Readonly<Record<string, number>> = { downloading: 1, processin
 /** Machine work: 2 h in one stage without news means something was lost. */
 const defaultStallDeadlines = { downloading: 120, processing: 120, uploading: 120 };
 
-const statusWords: Readonly<Record<string, { outcome: string; explanation: string }>> = {
+const naming = singleIdNaming('contentor', 'uuid');
+
+const statusWords: OutcomeWords = {
   completed: { outcome: 'completed', explanation: 'Contentor finished the job: the processed video was uploaded.' },
   failed: { outcome: 'failed', explanation: 'Contentor reported that the job failed.' },
 };
-
-function describe(item: EventItem) {
-  const words = lookupStatus(statusWords, item.eventType, undefined);
-  if (words) return { headline: ['Contentor job ', { value: item.jobId }, ` ${words.outcome}`], explanation: words.explanation };
-  return {
-    headline: ['Contentor job ', { value: item.jobId }, ` ${item.status}`],
-    explanation: `Contentor sent a status this receiver maps to "${item.status}".`,
-  };
-}
 
 const DIGEST_BYTES = 32;
 const SHA256_PREFIX_RE = /^sha256=/i;
@@ -251,10 +244,8 @@ export const contentor: ProviderModule<ParsedBody> = {
   signatureHeaders: ['x-webhook-signature'],
   verify,
   normalise,
-  statusOf: (eventType) => lookupStatus(contentorStatuses, eventType, 'unknown'),
-  rankOf: (eventType) => lookupStatus(stageRanks, eventType, 0),
-  knownEventTypes: Object.keys(contentorStatuses),
+  ...tableLifecycle(contentorStatuses, stageRanks),
   defaultStallDeadlines,
-  naming: singleIdNaming('contentor', 'uuid'),
-  describe,
+  naming,
+  describe: describeFrom('Contentor', naming, statusWords),
 };

@@ -11,7 +11,7 @@ import type { NormalisedEvent, NormalisedStatus } from '../model';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
 import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
 import { checkEventType, checkId } from './ids';
-import { lookupStatus, type JobNaming, type ProviderModule, type RawRequest, type Trust } from './provider';
+import { describeFrom, type JobNaming, lookupStatus, type OutcomeWords, type ProviderModule, type RawRequest, tableLifecycle, type Trust } from './provider';
 
 /** Panjaya `event` → normalised status. Any other event is `unknown` (stored and counted, never rejected). */
 export const panjayaEventStatuses: Readonly<Record<string, NormalisedStatus>> = {
@@ -52,7 +52,7 @@ const naming: JobNaming = {
   kindOf: (job) => (panjayaVersionId(job) === undefined ? 'asset' : 'version'),
 };
 
-const eventWords: Readonly<Record<string, { outcome: string; explanation: string }>> = {
+const eventWords: OutcomeWords = {
   version_generated: {
     outcome: 'generated',
     explanation: 'Panjaya finished generating the dubbed version; its final video can be downloaded (result_url of Get Version).',
@@ -61,13 +61,6 @@ const eventWords: Readonly<Record<string, { outcome: string; explanation: string
   version_generate_failed: { outcome: 'failed (video generation)', explanation: 'Panjaya reported an error while generating the final video of this version.' },
   asset_failed: { outcome: 'failed', explanation: 'Panjaya reported an error while processing the asset; its versions will not be produced.' },
 };
-
-function describe(item: EventItem) {
-  const words = lookupStatus(eventWords, item.eventType, undefined);
-  const head = `Panjaya ${naming.kindOf(item)} `;
-  if (words) return { headline: [head, { value: item.jobId }, ` ${words.outcome}`], explanation: words.explanation };
-  return { headline: [head, { value: item.jobId }, ` ${item.status}`], explanation: `Panjaya sent an event this receiver maps to "${item.status}".` };
-}
 
 /** The public key published in Panjaya's callback document: the default trust when none is configured. */
 export const PANJAYA_DEFAULT_PUBLIC_KEY_PEM = `-----BEGIN PUBLIC KEY-----
@@ -210,10 +203,8 @@ export const panjaya: ProviderModule<Record<string, unknown>> = {
   signatureHeaders: ['x-signature', 'x-signature-algorithm'],
   verify,
   normalise,
-  statusOf: (eventType) => lookupStatus(panjayaEventStatuses, eventType, 'unknown'),
-  rankOf: (eventType) => lookupStatus(stageRanks, eventType, 0),
-  knownEventTypes: Object.keys(panjayaEventStatuses),
+  ...tableLifecycle(panjayaEventStatuses, stageRanks),
   defaultStallDeadlines,
   naming,
-  describe,
+  describe: describeFrom('Panjaya', naming, eventWords),
 };

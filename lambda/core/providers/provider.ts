@@ -110,3 +110,28 @@ export const singleIdNaming = (provider: string, idName: string): JobNaming => (
   toArgs: (job) => [job.jobId],
   kindOf: () => 'job',
 });
+
+/** A provider's lifecycle from its two tables: status names → normalised status, and → rank (both by eventTypeKey). */
+export function tableLifecycle(
+  statuses: Readonly<Record<string, NormalisedStatus>>,
+  ranks: Readonly<Record<string, number>>,
+): Pick<ProviderModule, 'statusOf' | 'rankOf' | 'knownEventTypes'> {
+  return {
+    statusOf: (eventType) => lookupStatus(statuses, eventType, 'unknown'),
+    rankOf: (eventType) => lookupStatus(ranks, eventType, 0),
+    knownEventTypes: Object.keys(statuses),
+  };
+}
+
+/** Our words for the provider's outcomes it documents: what it means, in one sentence. */
+export type OutcomeWords = Readonly<Record<string, { readonly outcome: string; readonly explanation: string }>>;
+
+/** `describe` from a words table: "<Label> <kind> <id> <outcome>", or the normalised status for undocumented names. */
+export function describeFrom(label: string, naming: JobNaming, words: OutcomeWords): (item: EventItem) => EventDescription {
+  return (item) => {
+    const known = lookupStatus(words, item.eventType, undefined);
+    const head = `${label} ${naming.kindOf(item)} `;
+    if (known) return { headline: [head, { value: item.jobId }, ` ${known.outcome}`], explanation: known.explanation };
+    return { headline: [head, { value: item.jobId }, ` ${item.status}`], explanation: `${label} sent a status this receiver maps to "${item.status}".` };
+  };
+}

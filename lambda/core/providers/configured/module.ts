@@ -15,7 +15,7 @@ import { JsonTooDeepError, parseJson, type JsonNode } from '../../json/parse';
 import type { NormalisedEvent } from '../../model';
 import { bodyText, wholeBodySpan } from '../body';
 import { checkEventType, checkId } from '../ids';
-import { singleIdNaming, type ProviderModule, type RawRequest, type Trust } from '../provider';
+import { describeFrom, singleIdNaming, type ProviderModule, type RawRequest, type Trust } from '../provider';
 import { normaliseIsoTimestamp } from '../timestamps';
 import type { ConfiguredProvider } from './config-schema';
 import { verifyHmacHeader } from './hmac-header';
@@ -70,6 +70,7 @@ export function configuredModule(name: string, config: ConfiguredProvider): Prov
   };
   const signature = config.signature;
   const keysOf = keyCache();
+  const naming = singleIdNaming(name, 'jobId');
 
   function verify(request: RawRequest, trust: Trust, receivedAt: Date): Verified {
     if (signature.scheme === 'standard-webhooks') {
@@ -124,11 +125,8 @@ export function configuredModule(name: string, config: ConfiguredProvider): Prov
     knownEventTypes: Object.keys(config.statuses),
     // No defaults: how long a job may take is the provider's business; stallDeadlines can name its statuses.
     defaultStallDeadlines: {},
-    naming: singleIdNaming(name, 'jobId'),
-    describe: (item: EventItem) => ({
-      headline: [`${config.label} job `, { value: item.jobId }, ` ${item.status}`],
-      // Our words only: the provider's status name is shown apart, where each channel neutralises it.
-      explanation: `${config.label} sent a status this receiver maps to "${item.status}".`,
-    }),
+    naming,
+    // No words of ours for a configured provider's statuses: headline and sentence from the normalised status.
+    describe: describeFrom(config.label, naming, {}),
   };
 }
