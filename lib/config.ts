@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { didYouMean } from './closest-match';
-import { DEFAULT_MAX_BODY_BYTES } from '../lambda/contracts';
+import { DEFAULT_MAX_BODY_BYTES, MAX_STORABLE_BODY_BYTES } from '../lambda/contracts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
 import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';
@@ -151,7 +151,12 @@ export const DeployConfigObject = z
       )
       .default(30),
     /** Largest accepted request body in bytes; larger gets 413. */
-    maxBodyBytes: positiveInt('maxBodyBytes', 'e.g. -c maxBodyBytes=262144').default(DEFAULT_MAX_BODY_BYTES),
+    maxBodyBytes: positiveInt('maxBodyBytes', 'e.g. -c maxBodyBytes=262144')
+      .refine(
+        (bytes) => (bytes as number) <= MAX_STORABLE_BODY_BYTES,
+        `maxBodyBytes must be at most ${MAX_STORABLE_BODY_BYTES}: each body is stored whole in one DynamoDB item (400 KB limit)`,
+      )
+      .default(DEFAULT_MAX_BODY_BYTES),
     /** How long the receiver caches the Contentor secret; a rotated secret is picked up within this time. */
     secretCacheTtlSeconds: positiveInt('secretCacheTtlSeconds', 'e.g. -c secretCacheTtlSeconds=60').default(60),
     /** Days a refused (401/400) delivery stays in the quarantine for `npm run replay` (lambda/core/quarantine.ts). */

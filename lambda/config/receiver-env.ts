@@ -3,7 +3,7 @@ import '../core/zod-locale';
 import { DEFAULT_RETRY_WINDOW_SECONDS } from '../core/write-plan';
 import { readEnv } from './read-env';
 import { QUARANTINE_DEFAULTS } from '../core/quarantine';
-import { DEFAULT_MAX_BODY_BYTES, envNames } from '../contracts';
+import { DEFAULT_MAX_BODY_BYTES, envNames, MAX_STORABLE_BODY_BYTES } from '../contracts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 /** An integer from its environment-variable text, with the given bound checks. */
@@ -21,7 +21,8 @@ export const ReceiverEnvSchema = z
     [envNames.contentorSecretArn]: z.optional(nonEmpty()),
     [envNames.contentorSecrets]: z.optional(nonEmpty()),
     [envNames.secretCacheTtlSeconds]: z._default(coercedInt(z.nonnegative()), 60),
-    [envNames.maxBodyBytes]: z._default(coercedInt(z.positive()), DEFAULT_MAX_BODY_BYTES),
+    // Stored whole in one item: never past what DynamoDB can hold (contracts/env.ts).
+    [envNames.maxBodyBytes]: z._default(coercedInt(z.positive(), z.lte(MAX_STORABLE_BODY_BYTES)), DEFAULT_MAX_BODY_BYTES),
     [envNames.eventRetentionDays]: z._default(coercedInt(z.positive()), 90),
     [envNames.quarantineRetentionDays]: z._default(coercedInt(z.positive()), QUARANTINE_DEFAULTS.retentionDays),
     // 0 turns the quarantine off (refusals are then only counted).

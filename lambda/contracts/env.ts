@@ -62,3 +62,9 @@ export const metricNames = {
 } as const;
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+/**
+ * The largest body limit that can be configured: an event item holds the body beside its scalars (ids bounded to
+ * 256 bytes each, excerpts to 500 characters) and a quarantine item beside its kept headers (4 KB each at most), and
+ * DynamoDB refuses items over 400 KB. 360,000 bytes leaves about 49 KB for all the rest.
+ */
+export const MAX_STORABLE_BODY_BYTES = 360_000;

@@ -178,3 +178,10 @@ describe('unknown context keys', () => {
     expect(out.stderr).toContain('unknown context key alertEmailz (did you mean alertEmails?)');
   });
 });
+
+describe('body limit', () => {
+  it('refuses a maxBodyBytes larger than one DynamoDB item can hold, saying why', () => {
+    expect(parseDeployConfig({ maxBodyBytes: 360_000 }).maxBodyBytes).toBe(360_000);
+    expect(() => parseDeployConfig({ maxBodyBytes: 360_001 })).toThrow(/maxBodyBytes must be at most 360000: .*400 KB/);
+  });
+});

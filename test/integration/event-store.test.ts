@@ -389,3 +389,16 @@ describe('write units', () => {
     expect(again.writeUnits).toBe(3);
   });
 });
+
+describe('the largest configurable body', () => {
+  it('is stored whole in one item, with ids at their bound (no ValidationException by construction)', async () => {
+    const { MAX_STORABLE_BODY_BYTES } = await import('../../lambda/contracts');
+    const id = 'u'.repeat(256);
+    const event = contentorEvent({ uuid: id, status: 'completed' });
+    const body = Buffer.alloc(MAX_STORABLE_BODY_BYTES, 0x20);
+    const outcome = await store.store({ ...event, body, details: { message: 'm'.repeat(500), locale: 'l'.repeat(500) } }, at(0));
+    expect(outcome.outcome).toBe('accepted');
+    const [item] = await queries.history('contentor', id, id);
+    expect(item?.body?.length).toBe(MAX_STORABLE_BODY_BYTES);
+  });
+});
