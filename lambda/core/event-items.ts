@@ -22,14 +22,17 @@ function sha256Hex32(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, EVENT_ID_HEX);
 }
 
-/** Contentor event id: deterministic per content, so a provider retry maps to the same item. */
-export function contentorEventId(contentHash: string): string {
-  return sha256Hex32(`contentor|${contentHash}`);
+/** Event id of a timestamp-ordered event (Contentor): deterministic per content, so a retry maps to the same item. */
+export function timestampEventId(provider: string, contentHash: string): string {
+  return sha256Hex32(`${provider}|${contentHash}`);
 }
 
-/** Panjaya event id: the same body at another position in the job's history is another event (regeneration). */
-export function panjayaEventId(jobId: string, seq: number, contentHash: string): string {
-  return sha256Hex32(`panjaya|${jobId}|${seq}|${contentHash}`);
+/**
+ * Event id of an arrival-ordered event (Panjaya, configured providers): the same content at another position in the
+ * job's history is another event (a Panjaya regeneration).
+ */
+export function arrivalEventId(provider: string, jobId: string, seq: number, contentHash: string): string {
+  return sha256Hex32(`${provider}|${jobId}|${seq}|${contentHash}`);
 }
 
 export function padSeq(seq: number): string {
@@ -79,7 +82,7 @@ export interface EventPlacement {
 
 /** Placement of a timestamp-ordered (Contentor) event. */
 export function placeByTimestamp(event: NormalisedEvent, receivedAt: string): EventPlacement {
-  const eventId = contentorEventId(event.contentHash);
+  const eventId = timestampEventId(event.provider, event.contentHash);
   const occurredAt = event.occurredAt === undefined ? receivedAt : normaliseTimestamp(event.occurredAt);
   return { eventId, occurredAt, orderKey: timestampOrderKey(occurredAt, event.rank, eventId) };
 }
@@ -87,7 +90,7 @@ export function placeByTimestamp(event: NormalisedEvent, receivedAt: string): Ev
 /** Placement of an arrival-ordered (Panjaya) event at sequence `seq` of its job. */
 export function placeBySequence(event: NormalisedEvent, receivedAt: string, seq: number): EventPlacement {
   const occurredAt = event.occurredAt === undefined ? receivedAt : normaliseTimestamp(event.occurredAt);
-  return { eventId: panjayaEventId(event.jobId, seq, event.contentHash), occurredAt, orderKey: padSeq(seq), seq };
+  return { eventId: arrivalEventId(event.provider, event.jobId, seq, event.contentHash), occurredAt, orderKey: padSeq(seq), seq };
 }
 
 const SECONDS_PER_DAY = 86_400;

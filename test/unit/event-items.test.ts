@@ -1,10 +1,10 @@
 import {
   buildEventItem,
-  contentorEventId,
+  timestampEventId,
   expiresAtFor,
   normaliseTimestamp,
   padSeq,
-  panjayaEventId,
+  arrivalEventId,
   placeBySequence,
   placeByTimestamp,
   seqFromOrderKey,
@@ -21,17 +21,17 @@ const receivedAt = '2025-04-09T16:00:00.000Z';
 
 describe('event ids', () => {
   it('are 32 hex characters and deterministic per Contentor content', () => {
-    expect(contentorEventId('abc')).toMatch(/^[0-9a-f]{32}$/);
-    expect(contentorEventId('abc')).toBe(contentorEventId('abc'));
-    expect(contentorEventId('abd')).not.toBe(contentorEventId('abc'));
+    expect(timestampEventId('contentor', 'abc')).toMatch(/^[0-9a-f]{32}$/);
+    expect(timestampEventId('contentor', 'abc')).toBe(timestampEventId('contentor', 'abc'));
+    expect(timestampEventId('contentor', 'abd')).not.toBe(timestampEventId('contentor', 'abc'));
   });
 
   it('differ for the same Panjaya body at another sequence or job', () => {
-    const id = panjayaEventId('a1/v1', 1, 'h');
+    const id = arrivalEventId('panjaya', 'a1/v1', 1, 'h');
     expect(id).toMatch(/^[0-9a-f]{32}$/);
-    expect(panjayaEventId('a1/v1', 2, 'h')).not.toBe(id);
-    expect(panjayaEventId('a1/v2', 1, 'h')).not.toBe(id);
-    expect(panjayaEventId('a1/v1', 1, 'h')).toBe(id);
+    expect(arrivalEventId('panjaya', 'a1/v1', 2, 'h')).not.toBe(id);
+    expect(arrivalEventId('panjaya', 'a1/v2', 1, 'h')).not.toBe(id);
+    expect(arrivalEventId('panjaya', 'a1/v1', 1, 'h')).toBe(id);
   });
 });
 
@@ -91,7 +91,7 @@ describe('buildEventItem', () => {
     const item = buildEventItem(event, placeBySequence(event, receivedAt, 3), receivedAt, 7);
     expect(item.occurredAt).toBe(receivedAt);
     expect(item.orderKey).toBe('0000000003');
-    expect(item.eventId).toBe(panjayaEventId('a1/v1', 3, event.contentHash));
+    expect(item.eventId).toBe(arrivalEventId('panjaya', 'a1/v1', 3, event.contentHash));
     expect(item.notifyTopic).toBe('succeeded');
   });
 
