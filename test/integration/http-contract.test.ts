@@ -11,6 +11,7 @@ import { freePort } from '../../local/emulators';
 import { contentorEnvelope, signContentorHeader, signPanjaya } from '../helpers/signing';
 import { CONTENTOR_SECRET, panjayaKeyPair, receiverHarness, type ReceiverHarness } from '../helpers/receiver-harness';
 import { trustResolver } from '../../lambda/core/trust';
+import { storageUnavailable } from '../../lambda/adapters/dynamo-client';
 
 const panjayaBody = (event = 'version_generated', version: string | null = 'v1', asset = `asset-${Math.random().toString(36).slice(2, 8)}`) =>
   JSON.stringify({ asset_id: asset, version_id: version, version_locale: version ? 'es-ES' : null, event });
@@ -234,6 +235,26 @@ describe('503: dependencies down, so the provider retries', () => {
     } as never);
     expect(res.statusCode).toBe(503);
     expect(JSON.parse(res.body ?? '{}')).toEqual({ error: expect.any(String) });
+  });
+
+  it('answers 500 (a bug, logged as one) when DynamoDB refuses a request we built, never 503 "unavailable"', async () => {
+    const handler = makeReceiverHandler({
+      ...h.deps,
+      store: {
+        store: async () => {
+          throw storageUnavailable('PutItem', Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' }));
+        },
+      },
+    });
+    const body = contentorBody();
+    const res = await handler({
+      pathParameters: { provider: 'contentor' },
+      headers: { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) },
+      body,
+      isBase64Encoded: false,
+    } as never);
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body ?? '{}')).toEqual({ error: 'internal error: the request could not be stored' });
   });
 
   it('answers 503, never 401, when the secret source fails', async () => {
