@@ -19,6 +19,7 @@ import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-c
 import { didYouMean } from '../lib/closest-match';
 import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
 import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
+import { builtInRegistry } from '../lambda/core/providers';
 import { cliProviders, configuredProvidersForCli } from './lib/cli-providers';
 import { configuredRequest, type SignedRequest } from './lib/configured-request';
 import { webhookRoute } from '../lambda/contracts';
@@ -45,9 +46,8 @@ const usage = `Usage: npm run send -- <provider> <event|status> [options]
   npm run send -- contentor failed --style envelope
   npm run send -- replicate succeeded --job-id p-123   (a provider declared in LOCAL_PROVIDERS / cdk.json)
 
-Panjaya events: asset_failed, version_ready, version_failed, version_generating, version_generated,
-version_generate_failed.
-Contentor statuses: downloading, processing, uploading, completed, failed.
+${builtInRegistry.modules.map((m) => `${m.label}: ${m.knownEventTypes.join(', ')}.`).join('\n')}
+Configured providers (LOCAL_PROVIDERS / cdk.json providers): the statuses their declaration maps.
 Anything else is refused as a likely typo (exit 2); --allow-unknown sends it on purpose: the receiver accepts it
 and stores it as status "unknown".
 
