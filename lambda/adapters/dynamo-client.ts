@@ -69,3 +69,8 @@ export function storageUnavailable(operation: string, error: unknown): Dependenc
     return new InternalError('internal error: the request could not be stored', { ...detail, bug: true });
   return new DependencyError('storage_unavailable', 'storage is unavailable, retry later', detail);
 }
+
+/** A conditional write whose condition failed: an expected answer (someone else wrote first), not an outage. */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -19,8 +19,8 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { DependencyError } from '../core/errors';
-import { storageUnavailable } from './dynamo-client';
+import { DependencyError, InternalError } from '../core/errors';
+import { storageUnavailable, isConditionFailure } from './dynamo-client';
 import { itemProjection } from './item-projection';
 import type { StateUpdate } from '../core/event-items';
 import { arrivalStateUpdate, DEFAULT_RETRY_WINDOW_SECONDS, planWrite, slotOf, type WritePlanConfig } from '../core/write-plan';
@@ -68,10 +68,6 @@ class CapacityMeter {
   addRead(consumed: ConsumedCapacity | undefined): void {
     this.readUnits += consumed?.CapacityUnits ?? 0;
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 export class DynamoEventStore implements EventStore {
@@ -155,7 +151,12 @@ export class DynamoEventStore implements EventStore {
       if (slotOf(item) < before) return;
       if (slotOf(item) > before) {
         // Never expected (a slot is only taken after the state saw the one before); a bug, not an outage.
-        throw new Error(`state of ${item.jobId} is at slot ${before - 1}, cannot record slot ${slotOf(item)}`);
+        throw new InternalError('internal error: the request could not be stored', {
+          bug: true,
+          jobId: item.jobId,
+          stateSlot: before - 1,
+          eventSlot: slotOf(item),
+        });
       }
       if (await this.updateIfUnchanged(arrivalStateUpdate(item, state, this.config), meter)) return;
       state = await this.getState(item.pk, item.jobId, meter);

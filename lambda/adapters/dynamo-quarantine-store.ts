@@ -21,6 +21,7 @@ import {
   type QuarantineSink,
 } from '../core/quarantine';
 import { keys, tableSchema, issueLines } from '../contracts';
+import { isConditionFailure } from './dynamo-client';
 
 /** Options for {@link DynamoQuarantineStore}. */
 export interface DynamoQuarantineStoreOptions {
@@ -64,10 +65,6 @@ const LISTED = [
   'bodyBytes',
   tableSchema.ttlAttribute,
 ];
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
 
 export class DynamoQuarantineStore implements QuarantineSink {
   private readonly client: DynamoDBDocumentClient;

@@ -3,9 +3,9 @@
  * index keys (gsi2pk/gsi2sk); marking removes them and records `notifiedAt`, conditionally so that two markers
  * (fan-out retry, re-drive) can tell who won.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemKey, NotificationLedger } from '../core/fanout';
+import { isConditionFailure } from './dynamo-client';
 import { tableSchema } from '../contracts';
 
 const { partitionKey, sortKey } = tableSchema.pendingIndex;
@@ -31,41 +31,30 @@ export class DynamoNotificationLedger implements NotificationLedger {
   }
 
   async markNotified(key: ItemKey, notifiedAtIso: string): Promise<'marked' | 'already'> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: key.pk, sk: key.sk },
-          UpdateExpression: 'REMOVE #p, #s SET notifiedAt = :at',
-          ConditionExpression: 'attribute_exists(#p)',
-          ExpressionAttributeNames: { '#p': partitionKey, '#s': sortKey },
-          ExpressionAttributeValues: { ':at': notifiedAtIso },
-        }),
-      );
-      return 'marked';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already';
-      throw error;
-    }
+    return this.updateWhilePending(key, 'REMOVE #p, #s SET notifiedAt = :at', { '#s': sortKey }, { ':at': notifiedAtIso });
   }
 
   async markUndeliverable(key: ItemKey, reason: string, atIso: string): Promise<'marked' | 'already'> {
+    // Bounded: a reason quotes schema paths or an SNS error, never the payload.
+    return this.updateWhilePending(key, 'SET undeliverable = :reason, parkedAt = :at', {}, { ':reason': reason.slice(0, 1000), ':at': atIso });
+  }
+
+  /** An update applied only while the item is still pending (never creating one from a bad key); `already` if not. */
+  private async updateWhilePending(key: ItemKey, update: string, names: Record<string, string>, values: Record<string, string>): Promise<'marked' | 'already'> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: key.pk, sk: key.sk },
-          UpdateExpression: 'SET undeliverable = :reason, parkedAt = :at',
-          // Only while still pending (and never creating an item from a bad key).
+          UpdateExpression: update,
           ConditionExpression: 'attribute_exists(#p)',
-          ExpressionAttributeNames: { '#p': partitionKey },
-          // Bounded: a reason quotes schema paths or an SNS error, never the payload.
-          ExpressionAttributeValues: { ':reason': reason.slice(0, 1000), ':at': atIso },
+          ExpressionAttributeNames: { '#p': partitionKey, ...names },
+          ExpressionAttributeValues: values,
         }),
       );
       return 'marked';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already';
+      if (isConditionFailure(error)) return 'already';
       throw error;
     }
   }

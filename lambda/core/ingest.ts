@@ -70,15 +70,16 @@ export async function ingest(delivery: IncomingDelivery, deps: IngestDeps): Prom
   if (!provider) return { kind: 'rejected', error: new UnknownProviderError(`no webhook route for provider "${delivery.providerName}"`) };
   let event: NormalisedEvent | undefined;
   let request: RawRequest | undefined;
+  // One receive time for the whole delivery: verification (timestamp tolerance), storage and a quarantine record.
+  const now = deps.now();
   try {
     request = { body: decodeBody(delivery, deps.maxBodyBytes), headers: normaliseHeaders(delivery.headers) };
-    const now = deps.now();
     const verified = provider.verify(request, await deps.trust(provider), now);
     event = provider.normalise(request, verified);
     const stored = await deps.store.store(event, now.toISOString());
     return { kind: 'stored', event, stored };
   } catch (error) {
-    if (error instanceof WebhookError) return { kind: 'rejected', error, event, request, receivedAt: deps.now().toISOString() };
+    if (error instanceof WebhookError) return { kind: 'rejected', error, event, request, receivedAt: now.toISOString() };
     return {
       kind: 'rejected',
       event,
