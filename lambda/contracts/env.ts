@@ -21,6 +21,14 @@ export const envNames = {
   quarantineHourlyCap: 'QUARANTINE_HOURLY_CAP',
   succeededTopicArn: 'SUCCEEDED_TOPIC_ARN',
   failedTopicArn: 'FAILED_TOPIC_ARN',
+  /** The job-alerts topic (people: e-mail, Slack, Teams): fan-out alerts and the digests (fan-out and watchdog). */
+  jobAlertsTopicArn: 'JOB_ALERTS_TOPIC_ARN',
+  /** Comma-separated normalised statuses that alert people (default `failed,stalled`; lambda/core/alerts). */
+  alertStatuses: 'ALERT_STATUSES',
+  /** Individual alerts per window before the rest of the window goes into one digest (default 10). */
+  alertsPerWindow: 'ALERTS_PER_WINDOW',
+  /** Length of an alert window in seconds (deploy context `alertWindowMinutes` × 60; default 600). */
+  alertWindowSeconds: 'ALERT_WINDOW_SECONDS',
   /** Shown in notifications as the way to look a job up, e.g. "npm run jobs -- get". */
   jobsCommandHint: 'JOBS_COMMAND_HINT',
   /** Watchdog: resolved stall deadlines, JSON `{provider: {providerStatus: minutes | null}}` (lambda/core/watchdog). */
@@ -55,6 +63,14 @@ export const metricNames = {
   notifyFailed: 'NotificationFailed',
   /** Fan-out: a terminal event that can never become a message, marked undeliverable (re-drive finds it). */
   notifyParked: 'NotificationParked',
+  /** Fan-out: an individual alert published on the job-alerts topic. */
+  alertPublished: 'AlertPublished',
+  /** Fan-out: an alert-worthy event past the window's individual budget, left for the window's digest. */
+  alertDigested: 'AlertDigested',
+  /** Fan-out and watchdog: one digest published for a closed window. */
+  digestPublished: 'AlertDigestPublished',
+  /** Fan-out and watchdog: an alert or digest step failed (the systems message is unaffected; alarmed). */
+  alertFailed: 'AlertFailed',
   /** Watchdog: one per job marked stalled. */
   stalled: 'JobStalled',
   /** Watchdog: one per stall write that failed (the sweep then fails, which the alarm watches). */
@@ -68,3 +84,15 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
  * DynamoDB refuses items over 400 KB. 360,000 bytes leaves about 49 KB for all the rest.
  */
 export const MAX_STORABLE_BODY_BYTES = 360_000;
+
+/** Defaults of the alerts path (docs/ARCHITECTURE.md "Alerts for people"): one place for the stack, functions and local stack. */
+export const ALERT_DEFAULTS = {
+  statuses: ['failed', 'stalled'] as const,
+  perWindow: 10,
+  windowMinutes: 10,
+  /**
+   * SNS deactivates an e-mail subscription above 10 messages a second and Slack takes about one a second per channel:
+   * the alerts topic never carries more than 5 a second, whatever the burst.
+   */
+  maxPerSecond: 5,
+} as const;

@@ -9,6 +9,8 @@ export const outputNames = {
   tableName: 'TableName',
   succeededTopicArn: 'SucceededTopicArn',
   failedTopicArn: 'FailedTopicArn',
+  /** People's topic: individual alerts (failed and stalled by default) and digests, at most 5 messages a second. */
+  jobAlertsTopicArn: 'JobAlertsTopicArn',
   contentorSecretArn: 'ContentorSecretArn',
   alarmTopicArn: 'AlarmTopicArn',
   /** Configured providers only: JSON object from provider name to the ARN of its secret. */
@@ -33,6 +35,19 @@ export const PROVIDERS_FILE_NAME = 'providers.json';
 /** Where the local stack records its configured providers for the CLIs: beside its outputs file. */
 export const providersFileBeside = (outputsFile: string): string => outputsFile.replace(/[^/\\]*$/, PROVIDERS_FILE_NAME);
 
-/** The SNS topics a notification can go to. */
+/** The systems topics a notification can go to: every notifiable event, one message each, never throttled. */
 export const topicKinds = ['succeeded', 'failed'] as const;
 export type TopicKind = (typeof topicKinds)[number];
+/** The people's topic: alerts and digests, rate-limited (lambda/core/alerts). */
+export const ALERTS_TOPIC = 'alerts' as const;
+/** Every topic the functions publish to. */
+export type PublishTarget = TopicKind | typeof ALERTS_TOPIC;
+
+/**
+ * What the watchdog function is asked to do by its schedules: the stalled-job sweep (the default, also for an empty
+ * event), or only flushing the digests of closed alert windows (a one-minute schedule, so a digest goes out soon after
+ * its window closes even when no other event arrives).
+ */
+export const watchdogTasks = { sweep: 'sweep-stalled-jobs', flushDigests: 'flush-alert-digests' } as const;
+/** The event the digest schedule sends the watchdog function. */
+export const flushDigestsEvent = { task: watchdogTasks.flushDigests } as const;

@@ -28,7 +28,14 @@ export const tableSchema = {
   streamViewType: 'NEW_AND_OLD_IMAGES',
 } as const;
 
-export const itemTypes = { state: 'state', event: 'event', quarantine: 'quarantine' } as const;
+export const itemTypes = {
+  state: 'state',
+  event: 'event',
+  quarantine: 'quarantine',
+  alertWindow: 'alertWindow',
+  alertDecision: 'alertDecision',
+  alertSlot: 'alertSlot',
+} as const;
 export const PENDING_PARTITION = 'PENDING';
 
 export const keys = {
@@ -51,6 +58,20 @@ export const keys = {
   quarantineDelivery: (deliveryId: string) => `DELIVERY#${deliveryId}`,
   quarantineDeliveryPrefix: 'DELIVERY#',
   quarantineCounter: (hour: string) => `COUNT#${hour}`,
+  /**
+   * Alerts for people (lambda/core/alerts): the window heads in one partition (`ALERTS`, sk `WINDOW#<windowStart>`:
+   * individual alerts sent, digest state), each window's decisions in its own partition (`ALERTWINDOW#<windowStart>`,
+   * one item per alert-worthy event, sk `EVENT#<eventId>`), and the rate slots (`ALERTRATE`, sk = slot number; one
+   * message per slot). None carries index keys or `notifyTopic`, so no index or stream consumer sees them. TTL
+   * `expiresAt` on all.
+   */
+  alertWindowsPartition: 'ALERTS',
+  alertWindowHead: (windowStart: string) => `WINDOW#${windowStart}`,
+  alertWindowHeadPrefix: 'WINDOW#',
+  alertWindowPartition: (windowStart: string) => `ALERTWINDOW#${windowStart}`,
+  alertWindowEvent: (eventId: string) => `EVENT#${eventId}`,
+  alertRatePartition: 'ALERTRATE',
+  alertRateSlot: (slot: number) => String(slot).padStart(16, '0'),
 };
 
 /** Attribute definitions and key schema in the DynamoDB API shape (used by the local stack's CreateTable). */
