@@ -6,7 +6,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { envNames } from '../lambda/contracts';
+import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
 import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
 import { DynamoEventStore, type DynamoStoreOutcome } from '../lambda/adapters/dynamo-event-store';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
@@ -14,7 +14,7 @@ import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
 import { makeTelemetry } from '../lambda/adapters/telemetry';
 import { ingest, type IngestResult } from '../lambda/core/ingest';
 import { receiverDepsFromEnv } from '../lambda/handlers/receiver/deps';
-import { DEFAULT_JOBS_COMMAND_HINT, makeFanoutHandler } from '../lambda/handlers/fanout/handler';
+import { makeFanoutHandler } from '../lambda/handlers/fanout/handler';
 import type { BenchStack } from './stack';
 import type { BenchTrust, Delivery } from './fixtures';
 
@@ -84,7 +84,7 @@ export function directFanout(stack: BenchStack, tableName: string) {
       },
     },
     ledger: new DynamoNotificationLedger(doc, tableName),
-    jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,
+    jobsCommandHint: JOBS_COMMAND_HINTS.local,
     telemetry: makeTelemetry('fanout'),
   });
   return {

@@ -13,6 +13,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createTableInput } from '../lambda/contracts';
+import { readLocalConfig } from '../local/config';
 import { startLocalStack } from '../local/start';
 import { toLambdaRecord } from '../local/stream-poller';
 import type { TopicArns } from '../lambda/adapters/sns-publisher';
@@ -40,17 +41,16 @@ export interface BenchStack {
 
 export async function startBenchStack(trust: BenchTrust, streamPollMs: number): Promise<BenchStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'bench-local-'));
-  const stack = await startLocalStack({
-    stateDir,
-    outputsFile: path.join(stateDir, 'outputs.json'),
-    port: 0,
-    panjayaPublicKeys: trust.panjayaPublicKeyPem,
-    contentorSecrets: trust.contentorSecret,
-    consoleSubscriber: false,
-    streamPollMs,
-    providers: {},
-    providerSecrets: {},
-  });
+  const stack = await startLocalStack(
+    readLocalConfig({
+      LOCAL_STATE_DIR: stateDir,
+      PORT: '0',
+      PANJAYA_PUBLIC_KEYS: trust.panjayaPublicKeyPem,
+      CONTENTOR_WEBHOOK_SECRETS: trust.contentorSecret,
+      LOCAL_CONSOLE_SUBSCRIBER: 'off',
+      LOCAL_STREAM_POLL_MS: String(streamPollMs),
+    }),
+  );
   const out = Object.values(stack.outputs)[0];
   if (!out) throw new Error('local stack wrote no outputs');
   const dynamo = new DynamoDBClient(clientConfig(out.DynamoDbEndpoint));

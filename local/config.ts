@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { issueLines } from '../lambda/contracts';
+import { ALERT_DEFAULTS, issueLines } from '../lambda/contracts';
+import { providerRegistry } from '../lambda/core/providers';
+import { parseStallDeadlines } from '../lambda/core/watchdog';
 import {
   checkProviderSecrets,
   parseProvidersConfig,
@@ -27,6 +29,19 @@ export const LocalEnvSchema = z.object({
   LOCAL_PROVIDERS: z.string().min(1).optional(),
   /** Their secrets: JSON object from provider name to an array of secrets (several during rotation). */
   LOCAL_PROVIDER_SECRETS: z.string().min(1).optional(),
+  /** Stall deadline overrides, the same JSON as the `stallDeadlines` deploy setting. */
+  LOCAL_STALL_DEADLINES: z.string().optional(),
+  /** Individual alerts per window on the job-alerts topic before the window's digest (deploy: alertsPerWindow). */
+  LOCAL_ALERTS_PER_WINDOW: z.coerce.number().int().min(0).default(ALERT_DEFAULTS.perWindow),
+  /** Alert window in seconds (deploy: alertWindowMinutes), short locally to see a digest in seconds. */
+  LOCAL_ALERT_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(86_400)
+    .default(ALERT_DEFAULTS.windowMinutes * 60),
+  /** Statuses that alert people, comma-separated (deploy: alertStatuses). */
+  LOCAL_ALERT_STATUSES: z.string().min(1).default(ALERT_DEFAULTS.statuses.join(',')),
 });
 
 export interface LocalConfig {
@@ -40,6 +55,9 @@ export interface LocalConfig {
   /** Configured providers (validated; empty when none). */
   providers: ConfiguredProviders;
   providerSecrets: ConfiguredProviderSecrets;
+  /** LOCAL_STALL_DEADLINES as given (checked here, so a bad one stops the start naming that variable). */
+  stallDeadlines?: string;
+  alerts: { perWindow: number; windowSeconds: number; statuses: string };
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -53,6 +71,8 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   const providers = e.LOCAL_PROVIDERS ? parseProvidersConfig(e.LOCAL_PROVIDERS, 'LOCAL_PROVIDERS') : {};
   const providerSecrets = e.LOCAL_PROVIDER_SECRETS ? parseProviderSecrets(e.LOCAL_PROVIDER_SECRETS, 'LOCAL_PROVIDER_SECRETS') : {};
   checkProviderSecrets(providers, providerSecrets, 'LOCAL_PROVIDER_SECRETS');
+  // Checked against the configured providers too: deadlines may name their statuses.
+  parseStallDeadlines(e.LOCAL_STALL_DEADLINES, 'LOCAL_STALL_DEADLINES', providerRegistry(providers));
   return {
     stateDir,
     outputsFile: path.resolve(e.LOCAL_OUTPUTS_FILE ?? path.join(stateDir, 'outputs.json')),
@@ -63,5 +83,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     streamPollMs: e.LOCAL_STREAM_POLL_MS,
     providers,
     providerSecrets,
+    stallDeadlines: e.LOCAL_STALL_DEADLINES,
+    alerts: { perWindow: e.LOCAL_ALERTS_PER_WINDOW, windowSeconds: e.LOCAL_ALERT_WINDOW_SECONDS, statuses: e.LOCAL_ALERT_STATUSES },
   };
 }

@@ -1,47 +1,37 @@
 /**
  * The notification half of the local stack: the stream poller reads DynamoDB Local's real stream, applies the same
- * filter as the CDK event-source mapping, and invokes the Lambda fan-out handler; exhausted batches go to a local
- * dead-letter queue; optionally a console subscriber prints each notification as the e-mail reads.
+ * filter as the CDK event-source mapping, and invokes the Lambda fan-out handler, wired by its own deps.ts from the
+ * same environment variables the stack sets; exhausted batches go to a local dead-letter queue; optionally a console
+ * subscriber prints what people receive (the job-alerts topic: alerts and digests) and succeeded jobs, as the e-mail reads.
  */
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
-import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
-import { SnsNotificationPublisher, type TopicArns } from '../lambda/adapters/sns-publisher';
-import { makeTelemetry } from '../lambda/adapters/telemetry';
-import { DEFAULT_MARK_RETRY_DELAYS_MS } from '../lambda/core/fanout';
-import type { ProviderRegistry } from '../lambda/core/providers';
-import { DEFAULT_JOBS_COMMAND_HINT, makeFanoutHandler } from '../lambda/handlers/fanout/handler';
+import { fanoutDepsFromEnv } from '../lambda/handlers/fanout/deps';
+import { makeFanoutHandler } from '../lambda/handlers/fanout/handler';
 import { startConsoleSubscriber } from './console-subscriber';
+import type { LocalTopics } from './resources';
 import { StreamPoller } from './stream-poller';
 
 export interface FanoutHalfOptions {
-  dynamoEndpoint: string;
-  snsEndpoint: string;
-  tableName: string;
+  /** The fan-out's environment (lambda/config/fanout-env.ts), endpoints included. */
+  env: NodeJS.ProcessEnv;
   streamArn: string;
-  topics: TopicArns;
+  topics: LocalTopics;
   deadLetterQueueUrl: string;
   pollIntervalMs: number;
   consoleSubscriber: boolean;
   streams: DynamoDBStreamsClient;
   sns: SNSClient;
   sqs: SQSClient;
-  /** Providers for the notifications' wording (configured ones included). */
-  providers: ProviderRegistry;
   log: (message: string) => void;
 }
 
 export async function startFanoutHalf(options: FanoutHalfOptions) {
-  const handler = makeFanoutHandler({
-    publisher: new SnsNotificationPublisher(options.sns, options.topics),
-    ledger: new DynamoNotificationLedger(makeDocumentClient({ endpoint: options.dynamoEndpoint }), options.tableName),
-    jobsCommandHint: DEFAULT_JOBS_COMMAND_HINT,
-    providers: options.providers,
-    telemetry: makeTelemetry('fanout'),
-    markRetryDelaysMs: DEFAULT_MARK_RETRY_DELAYS_MS,
-  });
+  const deps = fanoutDepsFromEnv(options.env);
+  // Each record's "published" line is Lambda's log; locally the console subscriber shows what went out instead.
+  deps.telemetry.logger.setLogLevel('WARN');
+  const handler = makeFanoutHandler(deps);
   const poller = new StreamPoller({
     streams: options.streams,
     streamArn: options.streamArn,
@@ -54,9 +44,15 @@ export async function startFanoutHalf(options: FanoutHalfOptions) {
   });
   poller.start();
   const subscriber = options.consoleSubscriber
-    ? await startConsoleSubscriber({ sns: options.sns, sqs: options.sqs, topics: options.topics, write: (text) => process.stdout.write(text) })
+    ? await startConsoleSubscriber({
+        sns: options.sns,
+        sqs: options.sqs,
+        // People's topic (failed and stalled alerts, digests) and succeeded jobs, so the walk-through shows both outcomes.
+        topics: { alerts: options.topics.alerts, succeeded: options.topics.succeeded },
+        write: (text) => process.stdout.write(text),
+      })
     : undefined;
-  if (subscriber) options.log('console subscriber on: notifications print here (LOCAL_CONSOLE_SUBSCRIBER=off to silence)');
+  if (subscriber) options.log('console subscriber on: alerts, digests and succeeded jobs print here (LOCAL_CONSOLE_SUBSCRIBER=off to silence)');
   return {
     poller,
     resubscribe: async () => {

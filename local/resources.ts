@@ -5,7 +5,18 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import { createTableInput } from '../lambda/contracts';
 
 export const LOCAL_TABLE_NAME = 'JobWebhookReceiver-Jobs';
-export const LOCAL_TOPIC_NAMES = { succeeded: 'JobWebhookReceiver-Succeeded', failed: 'JobWebhookReceiver-Failed' } as const;
+export const LOCAL_TOPIC_NAMES = {
+  succeeded: 'JobWebhookReceiver-Succeeded',
+  failed: 'JobWebhookReceiver-Failed',
+  alerts: 'JobWebhookReceiver-JobAlerts',
+} as const;
+
+/** The local topics' ARNs: the two systems topics and the people's job-alerts topic. */
+export interface LocalTopics {
+  readonly succeeded: string;
+  readonly failed: string;
+  readonly alerts: string;
+}
 export const LOCAL_DLQ_NAME = 'JobWebhookReceiver-FanoutDeadLetter';
 
 /** Creates the table unless it survived from an earlier run (DynamoDB Local keeps data in the state dir). */
@@ -24,13 +35,13 @@ export async function ensureTable(client: DynamoDBClient, tableName = LOCAL_TABL
   return { tableName, streamArn, created: true };
 }
 
-export async function ensureTopics(sns: SNSClient): Promise<{ succeeded: string; failed: string }> {
+export async function ensureTopics(sns: SNSClient): Promise<LocalTopics> {
   const arn = async (name: string) => {
     const out = await sns.send(new CreateTopicCommand({ Name: name }));
     if (!out.TopicArn) throw new Error(`fauxqs returned no ARN for topic ${name}`);
     return out.TopicArn;
   };
-  return { succeeded: await arn(LOCAL_TOPIC_NAMES.succeeded), failed: await arn(LOCAL_TOPIC_NAMES.failed) };
+  return { succeeded: await arn(LOCAL_TOPIC_NAMES.succeeded), failed: await arn(LOCAL_TOPIC_NAMES.failed), alerts: await arn(LOCAL_TOPIC_NAMES.alerts) };
 }
 
 export async function ensureQueue(sqs: SQSClient, name: string): Promise<{ url: string; arn: string }> {

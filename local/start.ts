@@ -25,7 +25,7 @@ import { readLocalConfig, type LocalConfig } from './config';
 import { ensureDevCredentials } from './dev-credentials';
 import { startDynamoDbLocal, startFauxqs, type RunningEmulator } from './emulators';
 import { createLocalApi, listen, PortInUseError, type V2Handler } from './http-server';
-import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME } from './resources';
+import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME, type LocalTopics } from './resources';
 import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
 import { startWatchdog } from './watchdog-wiring';
@@ -47,7 +47,7 @@ function panjayaKeys(config: LocalConfig, devPublicKeyFile: string): string {
 /** Optional hooks for tools driving the stack in-process (the load/fault driver). */
 export interface LocalStackHooks {
   /** After fauxqs restarted and topics were re-created, before the fan-out resumes: re-subscribe observers here. */
-  readonly afterMessagingRestart?: (topics: { succeeded: string; failed: string }) => Promise<void>;
+  readonly afterMessagingRestart?: (topics: LocalTopics) => Promise<void>;
 }
 
 /** Thrown when a stop was requested while the stack was still starting. */
@@ -91,17 +91,18 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
 
 async function startParts(config: LocalConfig, hooks: StartOptions, parts: StartedParts, checkpoint: () => void) {
   mkdirSync(config.stateDir, { recursive: true });
-  // A stale outputs file would tell tools the stack is ready before it is.
-  rmSync(config.outputsFile, { force: true });
   const dev = ensureDevCredentials(config.stateDir);
   const contentorSecrets = config.contentorSecrets ?? readFileSync(dev.contentorSecret, 'utf8').trim();
 
-  // The port first: when it is taken we fail in milliseconds, before any emulator has started.
+  // The port first: when it is taken we fail in milliseconds, before any emulator has started, and before touching
+  // the outputs file, which may belong to the stack already running on that port.
   let receiver: V2Handler | undefined;
   const api = createLocalApi(async (event) => (receiver ? receiver(event) : { statusCode: 503, body: '{"error":"the local stack is still starting"}' }));
   const port = await listen(api, config.port);
   parts.add(() => closeServer(api));
   const apiUrl = `http://127.0.0.1:${port}`;
+  // A stale outputs file would tell tools the stack is ready before it is.
+  rmSync(config.outputsFile, { force: true });
 
   log('starting DynamoDB Local (Java) and fauxqs (SNS/SQS)…');
   const dynamoDir = path.join(config.stateDir, 'dynamodb');
@@ -138,10 +139,22 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
   receiver = makeReceiverHandler(receiverDepsFromEnv(receiverEnv));
   const providers = providerRegistry(config.providers);
 
+  // The fan-out and watchdog read the same variables as in Lambda, through their own deps.ts.
+  const endpoints = { [envNames.tableName]: table.tableName, [envNames.dynamoDbEndpoint]: dynamoEndpoint, [envNames.snsEndpoint]: snsEndpoint };
+  const sharedEnv = {
+    [envNames.jobAlertsTopicArn]: messaging.topics.alerts,
+    [envNames.alertsPerWindow]: String(config.alerts.perWindow),
+    [envNames.alertWindowSeconds]: String(config.alerts.windowSeconds),
+    [envNames.alertStatuses]: config.alerts.statuses,
+    [envNames.providers]: JSON.stringify(config.providers),
+  };
   const fanout = await startFanoutHalf({
-    dynamoEndpoint,
-    snsEndpoint,
-    tableName: table.tableName,
+    env: {
+      ...endpoints,
+      ...sharedEnv,
+      [envNames.succeededTopicArn]: messaging.topics.succeeded,
+      [envNames.failedTopicArn]: messaging.topics.failed,
+    },
     streamArn: table.streamArn,
     topics: messaging.topics,
     deadLetterQueueUrl: messaging.dlq.url,
@@ -150,12 +163,19 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
     streams: new DynamoDBStreamsClient(clientConfig(dynamoEndpoint)),
     sns,
     sqs,
-    providers,
     log,
   });
   parts.add(() => fanout.stop());
 
-  const watchdog = startWatchdog({ dynamoEndpoint, tableName: table.tableName, providers, log });
+  const watchdog = startWatchdog({
+    functionEnv: {
+      ...endpoints,
+      ...sharedEnv,
+      [envNames.stallDeadlines]: config.stallDeadlines,
+      [envNames.eventRetentionDays]: process.env[envNames.eventRetentionDays],
+    },
+    log,
+  });
   parts.add(() => watchdog.stop());
   checkpoint();
   const dynamoSupervisor = supervise(dynamoFirst, (p) => startDynamoDbLocal({ dataDir: dynamoDir, port: p }), { log });
@@ -182,6 +202,7 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
       TableName: table.tableName,
       SucceededTopicArn: messaging.topics.succeeded,
       FailedTopicArn: messaging.topics.failed,
+      JobAlertsTopicArn: messaging.topics.alerts,
       DynamoDbEndpoint: dynamoEndpoint,
       SnsEndpoint: snsEndpoint,
       DeadLetterQueueUrl: messaging.dlq.url,

@@ -1,77 +1,41 @@
 /**
- * The watchdog in the local stack: the same handler as in Lambda, run on a short timer instead of an EventBridge
- * rule, so a newcomer can watch a stall happen (e.g. `LOCAL_STALL_DEADLINES='{"contentor":{"processing":"1m"}}'`).
+ * The watchdog in the local stack: the same handlers as in Lambda, wired by their own deps.ts from the environment
+ * the stack sets, run on short timers instead of EventBridge rules, so a newcomer can watch a stall happen (e.g.
+ * `LOCAL_STALL_DEADLINES='{"contentor":{"processing":"1m"}}'`) and a digest go out (`LOCAL_ALERT_WINDOW_SECONDS`).
  * Stalls notify through the local fan-out like in AWS: the console subscriber prints them.
  */
 import { z } from 'zod';
-import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
-import { DynamoWatchdogStore } from '../lambda/adapters/dynamo-watchdog-store';
-import { makeTelemetry } from '../lambda/adapters/telemetry';
-import type { ProviderRegistry } from '../lambda/core/providers';
-import { parseStallDeadlines } from '../lambda/core/watchdog';
-import { makeWatchdogHandler } from '../lambda/handlers/watchdog/handler';
-import { issueLines } from '../lambda/contracts';
+import { envNames, issueLines } from '../lambda/contracts';
+import { watchdogDepsFromEnv } from '../lambda/handlers/watchdog/deps';
+import { makeDigestFlushHandler, makeWatchdogHandler } from '../lambda/handlers/watchdog/handler';
 
-/** The local watchdog's environment; messages name the variable. */
+/** The local watchdog's own settings; messages name the variable. */
 export const LocalWatchdogEnvSchema = z.object({
   /** Milliseconds between sweeps; 0 turns the local watchdog off. */
   LOCAL_WATCHDOG_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
-  /** Deadline overrides, the same JSON as the `stallDeadlines` deploy setting. */
-  LOCAL_STALL_DEADLINES: z.string().optional(),
-  EVENT_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
 });
 
 export interface LocalWatchdogOptions {
-  dynamoEndpoint: string;
-  tableName: string;
-  /** Providers whose statuses deadlines may name (configured ones included). @default the built-ins */
-  providers?: ProviderRegistry;
+  /** The watchdog function's environment (lambda/config/watchdog-env.ts), endpoints included. */
+  functionEnv: NodeJS.ProcessEnv;
   log: (message: string) => void;
+  /** Where LOCAL_WATCHDOG_INTERVAL_MS is read. @default process.env */
   env?: NodeJS.ProcessEnv;
 }
 
-/** Starts sweeping (first sweep right away); `stop` waits for a sweep in progress. Throws on a bad environment. */
-export function startWatchdog(options: LocalWatchdogOptions): { stop: () => Promise<void> } {
-  const parsed = LocalWatchdogEnvSchema.safeParse(options.env ?? process.env);
-  if (!parsed.success) throw new Error(issueLines(parsed.error.issues).join('; '));
-  const env = parsed.data;
-  if (env.LOCAL_WATCHDOG_INTERVAL_MS === 0) {
-    options.log('watchdog off (LOCAL_WATCHDOG_INTERVAL_MS=0)');
-    return { stop: async () => undefined };
-  }
-  const deadlines = parseStallDeadlines(env.LOCAL_STALL_DEADLINES, 'LOCAL_STALL_DEADLINES', options.providers);
-  const telemetry = makeTelemetry('watchdog');
-  // The handler logs every sweep; locally only stalls and failures are worth a line.
-  telemetry.logger.setLogLevel('SILENT');
-  const handler = makeWatchdogHandler({
-    store: new DynamoWatchdogStore(makeDocumentClient({ endpoint: options.dynamoEndpoint }), options.tableName),
-    deadlines,
-    retentionDays: env.EVENT_RETENTION_DAYS,
-    telemetry,
-  });
-  const summary = deadlines.map((d) => `${d.provider} ${d.eventType} ${d.minutes} min`).join(', ');
-  options.log(`watchdog sweeping every ${env.LOCAL_WATCHDOG_INTERVAL_MS} ms (deadlines: ${summary || 'none'})`);
-
+/** Runs `task` now and then every `intervalMs` after it finished (never overlapping); `stop` waits for a run in progress. */
+function every(intervalMs: number, task: () => Promise<void>): { stop: () => Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
-  const once = async () => {
-    try {
-      const result = await handler();
-      for (const job of result.stalled) options.log(`watchdog: ${job.provider} ${job.jobId} stalled in ${job.stalledEventType} (event ${job.eventId})`);
-    } catch (error) {
-      options.log(`watchdog sweep failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  // setTimeout after each sweep rather than setInterval: sweeps never overlap, even against a slow DynamoDB Local.
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = once().then(schedule);
-    }, env.LOCAL_WATCHDOG_INTERVAL_MS);
+      running = task().then(schedule);
+    }, intervalMs);
     timer.unref();
   };
-  running = once().then(schedule);
+  running = task().then(schedule);
   return {
     stop: async () => {
       stopped = true;
@@ -79,4 +43,56 @@ export function startWatchdog(options: LocalWatchdogOptions): { stop: () => Prom
       await running;
     },
   };
+}
+
+/** How often closed alert windows are flushed locally: a few times per window, at most once a minute (as deployed). */
+export function digestFlushIntervalMs(windowSeconds: number): number {
+  return Math.min(60_000, Math.max(500, Math.floor((windowSeconds * 1000) / 4)));
+}
+
+/** Starts sweeping (first sweep right away) and flushing digests; throws on a bad environment. */
+export function startWatchdog(options: LocalWatchdogOptions): { stop: () => Promise<void> } {
+  const parsed = LocalWatchdogEnvSchema.safeParse(options.env ?? process.env);
+  if (!parsed.success) throw new Error(issueLines(parsed.error.issues).join('; '));
+  const intervalMs = parsed.data.LOCAL_WATCHDOG_INTERVAL_MS;
+  const deps = watchdogDepsFromEnv(options.functionEnv);
+  // The handler logs every sweep; locally only stalls and failures are worth a line.
+  deps.telemetry.logger.setLogLevel('SILENT');
+  const timers: Array<{ stop: () => Promise<void> }> = [];
+
+  if (intervalMs === 0) options.log('watchdog off (LOCAL_WATCHDOG_INTERVAL_MS=0)');
+  else {
+    const sweep = makeWatchdogHandler(deps);
+    const summary = deps.deadlines.map((d) => `${d.provider} ${d.eventType} ${d.minutes} min`).join(', ');
+    options.log(`watchdog sweeping every ${intervalMs} ms (deadlines: ${summary || 'none'})`);
+    timers.push(
+      every(intervalMs, async () => {
+        try {
+          const result = await sweep();
+          for (const job of result.stalled) options.log(`watchdog: ${job.provider} ${job.jobId} stalled in ${job.stalledEventType} (event ${job.eventId})`);
+        } catch (error) {
+          options.log(`watchdog sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+  }
+
+  if (deps.digests) {
+    const flush = makeDigestFlushHandler(deps);
+    const settings = deps.digests.settings;
+    options.log(
+      `alerts: up to ${settings.perWindow} per ${settings.windowSeconds} s window on the job-alerts topic, then one digest (${envNames.alertsPerWindow}/${envNames.alertWindowSeconds}: LOCAL_ALERTS_PER_WINDOW, LOCAL_ALERT_WINDOW_SECONDS)`,
+    );
+    timers.push(
+      every(digestFlushIntervalMs(settings.windowSeconds), async () => {
+        try {
+          for (const window of await flush())
+            if (window.outcome === 'sent') options.log(`digest of the window from ${window.windowStart}: ${window.digestTotal} job(s)`);
+        } catch (error) {
+          options.log(`digest flush failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+  }
+  return { stop: async () => void (await Promise.all(timers.map((t) => t.stop()))) };
 }

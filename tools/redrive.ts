@@ -10,13 +10,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { envNames } from '../lambda/contracts';
+import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
 import { DynamoJobQueries } from '../lambda/adapters/dynamo-job-queries';
 import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
 import { publishIfPending, type NotificationLedger } from '../lambda/core/fanout';
 import type { NotificationPublisher } from '../lambda/core/ports';
-import { DEFAULT_JOBS_COMMAND_HINT } from '../lambda/handlers/fanout/handler';
 import { exitCodes, parseCliArgs, parseDuration, runCli, UsageError } from './lib/cli';
 import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 import { clientConfig } from '../lambda/contracts';
@@ -152,7 +151,7 @@ export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Pr
       const result = await publishIfPending(item, {
         publisher,
         ledger: deps.ledger,
-        jobsCommandHint: deps.jobsCommandHint ?? DEFAULT_JOBS_COMMAND_HINT,
+        jobsCommandHint: deps.jobsCommandHint ?? JOBS_COMMAND_HINTS.local,
         now: deps.now,
       });
       (result.outcome === 'published' ? report.published : report.skipped).push(item.eventId);
@@ -224,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
       ledger: new DynamoNotificationLedger(doc, outputs.TableName),
       publisher,
       sqs: dlqUrl ? new SQSClient(snsConfig) : undefined,
-      jobsCommandHint: process.env[envNames.jobsCommandHint] || DEFAULT_JOBS_COMMAND_HINT,
+      jobsCommandHint: process.env[envNames.jobsCommandHint] || JOBS_COMMAND_HINTS.local,
     },
   );
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

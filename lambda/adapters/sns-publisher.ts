@@ -12,14 +12,18 @@
  */
 import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { envNames } from '../contracts';
-import type { TopicKind } from '../core/model';
+import type { PublishTarget, TopicKind } from '../contracts';
 import type { NotificationPublisher, OutgoingNotification } from '../core/ports';
 
-/** Topic ARN per topic kind. */
-export type TopicArns = Readonly<Record<TopicKind, string>>;
+/** Topic ARN per systems topic, and the job-alerts topic's where this publisher sends alerts too. */
+export type TopicArns = Readonly<Record<TopicKind, string>> & { readonly alerts?: string };
 
-/** The message attributes subscription filter policies can match (contract: README "Subscribing"). */
-export const filterAttributeNames = ['provider', 'status', 'eventType'] as const;
+/** The ARN a notification goes to; a publisher without the job-alerts topic cannot send alerts (a wiring bug). */
+function topicArnOf(topicArns: TopicArns, target: PublishTarget): string {
+  const arn = topicArns[target];
+  if (!arn) throw new Error(`no topic ARN for ${target}: this publisher was wired without the job-alerts topic`);
+  return arn;
+}
 
 /**
  * SNS refused the message itself (InvalidParameter / InvalidParameterValue: too large, or a value it cannot carry):
@@ -62,7 +66,7 @@ export class SnsNotificationPublisher implements NotificationPublisher {
     try {
       await this.client.send(
         new PublishCommand({
-          TopicArn: this.topicArns[notification.topic],
+          TopicArn: topicArnOf(this.topicArns, notification.topic),
           MessageStructure: 'json',
           Subject: notification.subject,
           Message: notification.message,
@@ -89,14 +93,4 @@ export function makeSnsClient(endpoint: string | undefined = process.env[envName
     maxAttempts: 3,
     ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
-}
-
-/** Reads both topic ARNs from the environment, naming the missing variable. */
-export function topicArnsFromEnv(env: NodeJS.ProcessEnv = process.env): TopicArns {
-  const read = (name: string) => {
-    const value = env[name];
-    if (!value) throw new Error(`${name} is not set: the fan-out needs both topic ARNs (set by the stack or the local stack)`);
-    return value;
-  };
-  return { succeeded: read(envNames.succeededTopicArn), failed: read(envNames.failedTopicArn) };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../core/zod-locale';
 import { envNames } from '../contracts';
+import { alertEnvShape } from './alert-env';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
@@ -11,4 +12,7 @@ export const FanoutEnvSchema = z.object({
   [envNames.failedTopicArn]: nonEmpty(),
   [envNames.jobsCommandHint]: z.optional(z.string()),
   [envNames.providers]: z.optional(z.string()),
+  ...alertEnvShape,
+  [envNames.dynamoDbEndpoint]: z.optional(z.url()),
+  [envNames.snsEndpoint]: z.optional(z.url()),
 });

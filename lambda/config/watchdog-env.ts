@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../core/zod-locale';
 import { envNames } from '../contracts';
+import { alertEnvShape } from './alert-env';
 
 /** The watchdog's environment (lambda/config/read-env.ts reads it once per cold start). */
 export const WatchdogEnvSchema = z.object({
@@ -8,4 +9,9 @@ export const WatchdogEnvSchema = z.object({
   [envNames.stallDeadlines]: z.optional(z.string()),
   [envNames.eventRetentionDays]: z._default(z.pipe(z.coerce.number(), z.int().check(z.positive())), 90),
   [envNames.providers]: z.optional(z.string()),
+  // The digest flush (a one-minute schedule): the job-alerts topic, its budget, and the jobs command the digest names.
+  ...alertEnvShape,
+  [envNames.jobsCommandHint]: z.optional(z.string()),
+  [envNames.dynamoDbEndpoint]: z.optional(z.url()),
+  [envNames.snsEndpoint]: z.optional(z.url()),
 });

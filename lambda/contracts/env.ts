@@ -96,3 +96,12 @@ export const ALERT_DEFAULTS = {
    */
   maxPerSecond: 5,
 } as const;
+
+/**
+ * How notifications and digests tell a reader to look jobs up (`JOBS_COMMAND_HINT`): locally the CLIs find the stack
+ * themselves; against a deployed stack they need its outputs file (the construct's default, `jobsCommandHint` prop).
+ */
+export const JOBS_COMMAND_HINTS = {
+  local: 'npm run --silent jobs -- get',
+  deployed: 'npm run --silent jobs -- --outputs outputs.json get',
+} as const;

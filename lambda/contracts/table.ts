@@ -34,6 +34,7 @@ export const itemTypes = {
   quarantine: 'quarantine',
   alertWindow: 'alertWindow',
   alertDecision: 'alertDecision',
+  alertMark: 'alertMark',
   alertSlot: 'alertSlot',
 } as const;
 export const PENDING_PARTITION = 'PENDING';
@@ -61,7 +62,9 @@ export const keys = {
   /**
    * Alerts for people (lambda/core/alerts): the window heads in one partition (`ALERTS`, sk `WINDOW#<windowStart>`:
    * individual alerts sent, digest state), each window's decisions in its own partition (`ALERTWINDOW#<windowStart>`,
-   * one item per alert-worthy event, sk `EVENT#<eventId>`), and the rate slots (`ALERTRATE`, sk = slot number; one
+   * one item per alert-worthy event, sk `EVENT#<eventId>`), each event's mark (`ALERTEVENT#<eventId>`, sk
+   * `DECISION`: which window and kind, so a retry or re-drive in a later window finds it; a small item of its own, so
+   * deciding never rewrites the event item and its body), and the rate slots (`ALERTRATE`, sk = slot number; one
    * message per slot). None carries index keys or `notifyTopic`, so no index or stream consumer sees them. TTL
    * `expiresAt` on all.
    */
@@ -70,6 +73,8 @@ export const keys = {
   alertWindowHeadPrefix: 'WINDOW#',
   alertWindowPartition: (windowStart: string) => `ALERTWINDOW#${windowStart}`,
   alertWindowEvent: (eventId: string) => `EVENT#${eventId}`,
+  alertEventMark: (eventId: string) => `ALERTEVENT#${eventId}`,
+  alertEventMarkSort: 'DECISION',
   alertRatePartition: 'ALERTRATE',
   alertRateSlot: (slot: number) => String(slot).padStart(16, '0'),
 };

@@ -7,6 +7,7 @@ import { EventItemSchema, type EventItem } from './items';
 import type { NotificationPublisher } from './ports';
 import type { ProviderRegistry } from './providers';
 import { buildNotification, NotNotifiableError, UndeliverableError } from './notification';
+import { alertEvent, flushClosedWindows, type AlertOutcome, type AlertSettings, type AlertStore, type FlushedWindow } from './alerts';
 import { issueLines } from '../contracts';
 
 /** Primary key of an event item. */
@@ -60,6 +61,18 @@ export interface FanoutDeps {
    * event is published again later, so a short storage blip is worth waiting out.
    */
   readonly markRetryDelaysMs?: readonly number[];
+  /**
+   * Alerts for people (lambda/core/alerts): after a batch's systems messages, each alert-worthy event is alerted or
+   * left for its window's digest, and closed windows' digests are flushed. Absent: no alerts (re-drive, old wiring).
+   */
+  readonly alerts?: FanoutAlerts;
+}
+
+/** What the fan-out needs for the job-alerts topic (the publisher is the fan-out's own). */
+export interface FanoutAlerts {
+  readonly store: AlertStore;
+  readonly settings: AlertSettings;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -75,6 +88,12 @@ export interface FanoutResult {
   /** Sequence numbers to return as batch item failures: the first transient failure and every record after it. */
   failures: string[];
   outcomes: Array<{ sequenceNumber: string; outcome: RecordOutcome; eventId?: string; reason?: string }>;
+  /** The alerts step (never part of `failures`: a failed alert is counted into a digest or alarmed, never retried as a batch). */
+  alerts: Array<{ eventId: string; outcome: AlertOutcome | 'failed'; reason?: string }>;
+  /** Windows whose digest this invocation flushed. */
+  digests: FlushedWindow[];
+  /** Digest flushes that failed (the next flush retries them). */
+  digestFailures: Array<{ windowStart: string; reason: string }>;
 }
 
 export type PublishOutcome = { outcome: 'published'; marked: 'marked' | 'already' } | { outcome: 'skipped' };
@@ -122,7 +141,7 @@ function zodReason(issues: ReadonlyArray<{ path: PropertyKey[]; message: string 
   return `not an event item: ${issueLines(issues).join('; ')}`;
 }
 
-type RecordResult = FanoutResult['outcomes'][number];
+type RecordResult = FanoutResult['outcomes'][number] & { item?: EventItem };
 
 /**
  * One record: publish if still pending, or park it when it can never become a message. Throws only for transient
@@ -146,7 +165,7 @@ async function processRecord(record: FanoutRecord, deps: FanoutDeps): Promise<Re
     } else {
       deps.log.info('notification published', { sequenceNumber, eventId: item.eventId, provider: item.provider, jobId: item.jobId, status: item.status });
     }
-    return { sequenceNumber, outcome: result.outcome, eventId: item.eventId };
+    return { sequenceNumber, outcome: result.outcome, eventId: item.eventId, item };
   } catch (error) {
     const reason = permanentReason(error);
     if (reason === undefined) throw Object.assign(new Error(describeError(error)), { eventId: item.eventId });
@@ -167,21 +186,72 @@ async function park(record: FanoutRecord, key: ItemKey | undefined, reason: stri
  * Processes records in order. A record that can never become a message is parked and the next one goes on; on the
  * first transient failure (publish, mark) that record and all later ones are reported as failures and not
  * attempted, so Lambda's retry resumes exactly there: nothing is published twice by a retry, except the one event
- * whose publish succeeded and whose mark failed (at-least-once).
+ * whose publish succeeded and whose mark failed (at-least-once). Only then, with every systems message of the batch
+ * out, come the alerts for people and the digests of closed windows: they can wait for a rate slot, the systems path
+ * never does, and no alert failure fails the batch.
  */
 export async function fanOut(records: readonly FanoutRecord[], deps: FanoutDeps): Promise<FanoutResult> {
-  const outcomes: FanoutResult['outcomes'] = [];
+  const processed: RecordResult[] = [];
+  let failures: string[] = [];
   for (const [index, record] of records.entries()) {
     try {
-      outcomes.push(await processRecord(record, deps));
+      processed.push(await processRecord(record, deps));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const eventId = (error as { eventId?: string }).eventId;
       deps.log.error('notification failed', { sequenceNumber: record.sequenceNumber, eventId, reason });
-      outcomes.push({ sequenceNumber: record.sequenceNumber, outcome: 'failed', ...(eventId === undefined ? {} : { eventId }), reason });
-      for (const rest of records.slice(index + 1)) outcomes.push({ sequenceNumber: rest.sequenceNumber, outcome: 'not_attempted' });
-      return { failures: records.slice(index).map((r) => r.sequenceNumber), outcomes };
+      processed.push({ sequenceNumber: record.sequenceNumber, outcome: 'failed', ...(eventId === undefined ? {} : { eventId }), reason });
+      for (const rest of records.slice(index + 1)) processed.push({ sequenceNumber: rest.sequenceNumber, outcome: 'not_attempted' });
+      failures = records.slice(index).map((r) => r.sequenceNumber);
+      break;
     }
   }
-  return { failures: [], outcomes };
+  const outcomes = processed.map(({ item: _item, ...outcome }) => outcome);
+  if (!deps.alerts) return { failures, outcomes, alerts: [], digests: [], digestFailures: [] };
+  // Published now, or by an earlier attempt whose alert step may not have run: the decision is idempotent either way.
+  const notified = processed.flatMap((r) => (r.item && (r.outcome === 'published' || r.outcome === 'skipped') ? [r.item] : []));
+  return { failures, outcomes, ...(await alertStep(notified, deps, deps.alerts)) };
+}
+
+async function alertStep(
+  items: readonly EventItem[],
+  deps: FanoutDeps,
+  alerts: FanoutAlerts,
+): Promise<Pick<FanoutResult, 'alerts' | 'digests' | 'digestFailures'>> {
+  const alertDeps = {
+    store: alerts.store,
+    publisher: deps.publisher,
+    settings: alerts.settings,
+    jobsCommandHint: deps.jobsCommandHint,
+    providers: deps.providers,
+    now: deps.now ?? (() => new Date()),
+    sleep: alerts.sleep,
+  };
+  const results: FanoutResult['alerts'] = [];
+  for (const item of items) {
+    try {
+      const outcome = await alertEvent(item, alertDeps);
+      if (outcome !== 'not-alert-worthy') deps.log.info('alert step', { eventId: item.eventId, outcome });
+      results.push({ eventId: item.eventId, outcome });
+    } catch (error) {
+      // The systems message is out and marked; this event's alert is counted into its window's digest by the flush
+      // when it was decided, and otherwise alarmed (AlertFailed) for an operator.
+      const reason = describeError(error);
+      deps.log.error('alert failed', { eventId: item.eventId, reason });
+      results.push({ eventId: item.eventId, outcome: 'failed', reason });
+    }
+  }
+  let flush: Awaited<ReturnType<typeof flushClosedWindows>>;
+  try {
+    flush = await flushClosedWindows(alertDeps);
+  } catch (error) {
+    flush = { flushed: [], failures: [{ windowStart: '-', error }] };
+  }
+  for (const f of flush.failures) deps.log.error('digest flush failed', { windowStart: f.windowStart, reason: describeError(f.error) });
+  for (const d of flush.flushed) if (d.outcome === 'sent') deps.log.info('digest published', { windowStart: d.windowStart, total: d.digestTotal });
+  return {
+    alerts: results,
+    digests: flush.flushed,
+    digestFailures: flush.failures.map((f) => ({ windowStart: f.windowStart, reason: describeError(f.error) })),
+  };
 }

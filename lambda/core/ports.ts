@@ -1,4 +1,5 @@
-import type { NormalisedEvent, StoreOutcome, TopicKind } from './model';
+import type { PublishTarget } from '../contracts';
+import type { NormalisedEvent, StoreOutcome } from './model';
 import type { EventItem, StateItem } from './items';
 
 /** Stores one verified event: idempotent and order-aware (docs/ARCHITECTURE.md "Ordering and duplicates" and "Data model"). */
@@ -22,9 +23,10 @@ export interface JobQueries {
 
 /** A message ready for SNS (MessageStructure json). */
 export interface OutgoingNotification {
-  topic: TopicKind;
+  /** A systems topic (`succeeded`, `failed`) or the people's job-alerts topic. */
+  topic: PublishTarget;
   subject: string;
-  /** JSON string of the per-protocol structure: default, email, https, sqs, lambda. */
+  /** JSON string of the per-protocol structure (notification/build.ts says which entries each audience gets). */
   message: string;
   attributes: Record<string, string>;
 }

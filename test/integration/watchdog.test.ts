@@ -11,6 +11,7 @@ import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import type { StateItem } from '../../lambda/core/items';
 import { parseStallDeadlines, StallPayloadSchema, type WatchdogStore } from '../../lambda/core/watchdog';
 import { makeWatchdogHandler } from '../../lambda/handlers/watchdog/handler';
+import { readLocalConfig } from '../../local/config';
 import { startWatchdog } from '../../local/watchdog-wiring';
 import { dynamoEndpoint } from '../helpers/aws-local';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
@@ -202,21 +203,24 @@ describe('local stack watchdog (npm start)', () => {
     const uuid = randomUUID();
     await events.store(contentorEvent({ uuid, status: 'processing', timestamp: recent(3 * 60_000) }), recent(2 * 60_000));
     const lines: string[] = [];
-    const env = { LOCAL_WATCHDOG_INTERVAL_MS: '60000', LOCAL_STALL_DEADLINES: '{"contentor":{"processing":"1m"}}' };
+    const env = { LOCAL_WATCHDOG_INTERVAL_MS: '60000' };
+    const functionEnv = { TABLE_NAME: h.table.tableName, DYNAMODB_ENDPOINT: dynamoEndpoint(), STALL_DEADLINES: '{"contentor":{"processing":"1m"}}' };
     // The first sweep runs at once; stop() waits for it and cancels the next.
-    await startWatchdog({ dynamoEndpoint: dynamoEndpoint(), tableName: h.table.tableName, log: (l) => lines.push(l), env }).stop();
+    await startWatchdog({ functionEnv, log: (l) => lines.push(l), env }).stop();
     expect((await queries.getJob('contentor', uuid, uuid))?.status).toBe('stalled');
     expect(lines).toContain(`watchdog: contentor ${uuid} stalled in processing (event ${(await queries.history('contentor', uuid, uuid))[1]?.eventId})`);
     expect(summary(await delivered())).toEqual(['stalled:processing']);
   });
 
   it('refuses a bad override, naming the variable, and can be switched off', async () => {
-    const start = (env: Record<string, string>) => startWatchdog({ dynamoEndpoint: dynamoEndpoint(), tableName: h.table.tableName, log: () => undefined, env });
-    expect(() => start({ LOCAL_STALL_DEADLINES: '{"contentor":{"completed":"1m"}}' })).toThrow(/LOCAL_STALL_DEADLINES\.contentor\.completed/);
+    const functionEnv = { TABLE_NAME: h.table.tableName, DYNAMODB_ENDPOINT: dynamoEndpoint(), STALL_DEADLINES: '{"contentor":{"processing":"1m"}}' };
+    const start = (env: Record<string, string>) => startWatchdog({ functionEnv, log: () => undefined, env });
+    // npm start checks the override with the rest of its environment (local/config.ts), naming the variable.
+    expect(() => readLocalConfig({ LOCAL_STALL_DEADLINES: '{"contentor":{"completed":"1m"}}' })).toThrow(/LOCAL_STALL_DEADLINES\.contentor\.completed/);
     expect(() => start({ LOCAL_WATCHDOG_INTERVAL_MS: 'soon' })).toThrow(/LOCAL_WATCHDOG_INTERVAL_MS/);
     const uuid = randomUUID();
     await events.store(contentorEvent({ uuid, status: 'processing', timestamp: recent(3 * 60_000) }), recent(2 * 60_000));
-    await start({ LOCAL_WATCHDOG_INTERVAL_MS: '0', LOCAL_STALL_DEADLINES: '{"contentor":{"processing":"1m"}}' }).stop();
+    await start({ LOCAL_WATCHDOG_INTERVAL_MS: '0' }).stop();
     expect((await queries.getJob('contentor', uuid, uuid))?.status).toBe('in_progress');
   });
 });

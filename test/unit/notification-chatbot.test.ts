@@ -1,11 +1,12 @@
 /**
- * The `https` entry must be an AWS Chatbot (Amazon Q Developer in chat applications) custom notification. The
+ * The `https` entry of an alert (the job-alerts topic, which AWS Chatbot subscribes to with protocol https) must be an
+ * AWS Chatbot (Amazon Q Developer in chat applications) custom notification. The
  * schema below is written from the documented event format: version "1.0" and source "custom" required,
  * content.description required, textType only "client-markdown", the optional fields named in the docs, nothing
  * else. Length limits are this product's own bounds (see chatbotLimits), restated here rather than imported.
  */
 import { z } from 'zod';
-import { buildChatbotNotification, buildNotification } from '../../lambda/core/notification';
+import { buildAlertNotification, buildChatbotNotification } from '../../lambda/core/notification';
 import type { EventItem } from '../../lambda/core/items';
 import { contentorItem, panjayaItem } from '../helpers/event-item-fixtures';
 
@@ -54,8 +55,8 @@ const items: Array<[string, () => EventItem]> = [
 describe.each(items)('Chatbot notification for %s', (_name, make) => {
   const item = make();
 
-  it('is the https entry of the SNS message and matches the documented schema', () => {
-    const structure = JSON.parse(buildNotification(item, opts).message) as { https: string };
+  it('is the https entry of the alert and matches the documented schema', () => {
+    const structure = JSON.parse(buildAlertNotification(item, opts).message) as { https: string };
     const document = ChatbotCustomNotificationSchema.parse(JSON.parse(structure.https));
     expect(document.id).toBe(item.eventId);
     expect(document.content.nextSteps?.[0]).toContain('npm run --silent jobs -- get');

@@ -1,8 +1,12 @@
 /**
- * One terminal event item -> one SNS message (MessageStructure json): readable e-mail text, an AWS Chatbot custom
- * notification for `https` (Slack), and the stable JSON document (contract) for everything else.
+ * One notifiable event item -> SNS messages (MessageStructure json), one per audience (docs/ARCHITECTURE.md "Fan-out"):
+ * - systems (`succeeded` / `failed` topics): the stable JSON document (contract) under every machine protocol's key,
+ *   `https` included, since SNS picks the entry by protocol and a system's webhook subscribes as `https`;
+ * - people (the job-alerts topic): the same document plus `"kind":"alert"` as `default`, readable e-mail text, and the
+ *   AWS Chatbot custom notification under `https` (Chatbot subscribes with that protocol, for Slack and Teams).
  */
 import type { EventItem } from '../items';
+import { ALERTS_TOPIC } from '../../contracts';
 import { topicFor, type NotificationDocumentFields } from '../model';
 import type { OutgoingNotification } from '../ports';
 import type { ProviderRegistry } from '../providers';
@@ -20,8 +24,36 @@ export interface BuildOptions {
 
 /** SNS: Subject must be ASCII, no line breaks or control characters, and less than 100 characters. */
 export const SUBJECT_MAX = 99;
-/** SNS message limit (262,144 bytes, UTF-8). */
+/** SNS message limit (262,144 bytes, UTF-8): the message, its Subject and its message attributes together. */
 export const SNS_MESSAGE_MAX_BYTES = 262_144;
+
+/**
+ * The bytes SNS counts against {@link SNS_MESSAGE_MAX_BYTES} for one Publish: the message, the Subject, and each
+ * message attribute's name, data type and value. A message that fits on its own can still be refused once those are
+ * added, and a refused message is parked for good, so every builder checks the whole sum.
+ */
+export function snsPublishBytes(notification: Pick<OutgoingNotification, 'message' | 'subject' | 'attributes'>): number {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  let total = bytes(notification.message) + bytes(notification.subject);
+  for (const [name, value] of Object.entries(notification.attributes)) total += bytes(name) + bytes('String') + bytes(value);
+  return total;
+}
+
+/** Machine protocols SNS gives their own entry in a json-structured message; all get the contract document. */
+export const MACHINE_PROTOCOLS = ['default', 'sqs', 'lambda', 'http', 'https', 'email-json', 'firehose'] as const;
+
+/**
+ * The first of `structures` whose Publish fits SNS's limit, else the last one (the caller makes that one small:
+ * the payload replaced by a note).
+ */
+function firstThatFits(structures: ReadonlyArray<() => Record<string, string>>, subject: string, attributes: Record<string, string>): string {
+  let message = '';
+  for (const structure of structures) {
+    message = JSON.stringify(structure());
+    if (snsPublishBytes({ message, subject, attributes }) <= SNS_MESSAGE_MAX_BYTES) break;
+  }
+  return message;
+}
 /** Longest provider id shown in a subject before it is shortened with `...`. */
 const SUBJECT_ID_MAX = 40;
 /** Longest provider value shown in e-mail or Slack text. */
@@ -60,8 +92,8 @@ export function notificationFields(item: EventItem): NotificationDocumentFields 
  * The contract document as JSON text: our fields, then `payload` spliced in as the provider's JSON text, so no
  * number passes through a double and every key survives. `payloadText` must be JSON (notification/payload.ts).
  */
-export function notificationDocumentText(fields: NotificationDocumentFields, payloadText: string): string {
-  const head = JSON.stringify(fields);
+export function notificationDocumentText(fields: NotificationDocumentFields, payloadText: string, kind?: 'alert'): string {
+  const head = JSON.stringify(kind ? { kind, ...fields } : fields);
   return `${head.slice(0, -1)},"payload":${payloadText}}`;
 }
 
@@ -125,7 +157,7 @@ const statusEmoji: Record<string, string> = { succeeded: ':white_check_mark:', f
 export function buildChatbotNotification(item: EventItem, options: BuildOptions): ChatbotNotification {
   const { headline, explanation } = describeEvent(item, options.providers);
   const title = truncate(`${statusEmoji[item.status] ?? ':information_source:'} ${render(headline, (v) => slackCode(v, 80))}`, chatbotLimits.title);
-  const rows = facts(item).map(({ label, value, provider }) => {
+  const rows = facts(item, options.providers).map(({ label, value, provider }) => {
     const max = label === 'Provider message' ? MESSAGE_VALUE_MAX : TEXT_VALUE_MAX;
     return `*${label}:* ${provider ? slackCode(value, max) : value}`;
   });
@@ -159,31 +191,49 @@ export function buildChatbotNotification(item: EventItem, options: BuildOptions)
   };
 }
 
+/** Filter-policy attributes: SNS rejects empty String values, so an empty event type is sent as `-`. */
+function filterAttributes(item: EventItem): Record<string, string> {
+  return { provider: item.provider, status: item.status, eventType: item.eventType === '' ? '-' : truncate(item.eventType, 256) };
+}
+
 /**
- * The SNS message for one terminal event. The JSON document goes to `default`, `sqs` and `lambda`; when the
- * payload is so large that three copies would pass SNS's 256 KB limit, only `default` carries it (SNS falls back
- * to `default` for protocols without their own entry), and past that the payload is replaced by a note.
+ * The systems message for one notifiable event (the `succeeded` or `failed` topic): the contract document under every
+ * machine protocol's key, and readable text under `email` for anyone who subscribes an inbox by hand (people belong on
+ * the job-alerts topic: README "Subscribing"). When the copies would pass SNS's limit, only `default` carries the
+ * document (SNS falls back to `default` for a protocol without its own entry); past that the payload becomes a note.
  */
 export function buildNotification(item: EventItem, options: BuildOptions): OutgoingNotification {
   const topic = item.notifyTopic ?? topicFor(item.status);
   if (!topic) throw new NotNotifiableError(item.eventId, item.status);
   const email = buildEmailText(item, options);
-  const https = JSON.stringify(buildChatbotNotification(item, options));
-  const structure = (json: string, copies: boolean) =>
-    JSON.stringify(copies ? { default: json, sqs: json, lambda: json, email, https } : { default: json, email, https });
   const fields = notificationFields(item);
   const full = notificationDocumentText(fields, payloadTextOf(item));
-  const candidates = [() => structure(full, true), () => structure(full, false), () => structure(notificationDocumentText(fields, PAYLOAD_OMITTED), false)];
-  let message = '';
-  for (const candidate of candidates) {
-    message = candidate();
-    if (Buffer.byteLength(message, 'utf8') <= SNS_MESSAGE_MAX_BYTES) break;
-  }
-  return {
-    topic,
-    subject: buildSubject(item, options.providers),
-    message,
-    // Filter-policy attributes: SNS rejects empty String values, so an empty event type is sent as `-`.
-    attributes: { provider: item.provider, status: item.status, eventType: item.eventType === '' ? '-' : truncate(item.eventType, 256) },
-  };
+  const omitted = notificationDocumentText(fields, PAYLOAD_OMITTED);
+  const subject = buildSubject(item, options.providers);
+  const attributes = filterAttributes(item);
+  const everyProtocol = (json: string) => ({ ...Object.fromEntries(MACHINE_PROTOCOLS.map((p) => [p, json])), email });
+  const message = firstThatFits([() => everyProtocol(full), () => ({ default: full, email }), () => ({ default: omitted, email })], subject, attributes);
+  return { topic, subject, message, attributes };
+}
+
+/**
+ * The people's message for one event (the job-alerts topic): `default` is the systems document plus `"kind":"alert"`,
+ * `email` the readable text, `https` the AWS Chatbot card (Slack, Teams). Same attributes as the systems message, so
+ * filter policies work alike. Past SNS's limit the payload becomes a note; the card and text never carry it.
+ */
+export function buildAlertNotification(item: EventItem, options: BuildOptions): OutgoingNotification {
+  const email = buildEmailText(item, options);
+  const https = JSON.stringify(buildChatbotNotification(item, options));
+  const fields = notificationFields(item);
+  const subject = buildSubject(item, options.providers);
+  const attributes = filterAttributes(item);
+  const message = firstThatFits(
+    [
+      () => ({ default: notificationDocumentText(fields, payloadTextOf(item), 'alert'), email, https }),
+      () => ({ default: notificationDocumentText(fields, PAYLOAD_OMITTED, 'alert'), email, https }),
+    ],
+    subject,
+    attributes,
+  );
+  return { topic: ALERTS_TOPIC, subject, message, attributes };
 }

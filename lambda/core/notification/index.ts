@@ -15,3 +15,15 @@ export {
 export type { BuildOptions, ChatbotNotification } from './build';
 export { payloadTextOf, UndeliverableError } from './payload';
 export { plainText, asciiText, slackCode, shellWord, truncate } from './text';
+export { buildAlertNotification, snsPublishBytes, MACHINE_PROTOCOLS } from './build';
+export {
+  buildDigestNotification,
+  buildDigestDocument,
+  buildDigestEmailText,
+  buildDigestSubject,
+  buildDigestChatbotNotification,
+  listCommandFor,
+  jobsCommandBase,
+  DIGEST_JOBS_MAX,
+} from './digest';
+export type { DigestDocument, DigestJob } from './digest';

@@ -5,14 +5,12 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { metricNames } from '../../contracts';
 import type { Telemetry } from '../../adapters/telemetry';
-import { fanOut, type FanoutDeps, type FanoutRecord } from '../../core/fanout';
+import { fanOut, type FanoutDeps, type FanoutRecord, type FanoutResult } from '../../core/fanout';
 
 /** What the handler needs; tests and the local stack pass real local clients or fault-injecting wrappers. */
 export interface FanoutHandlerDeps extends Omit<FanoutDeps, 'log' | 'now'> {
   readonly telemetry: Telemetry;
 }
-
-export const DEFAULT_JOBS_COMMAND_HINT = 'npm run --silent jobs -- get';
 
 /**
  * Reads the NewImage's top-level scalars (S, N, B) that the receiver wrote, and nothing else: no map or list of the
@@ -48,7 +46,19 @@ export function makeFanoutHandler(deps: FanoutHandlerDeps) {
       if (outcome.outcome === 'failed') deps.telemetry.count(metricNames.notifyFailed);
       if (outcome.outcome === 'parked') deps.telemetry.count(metricNames.notifyParked);
     }
+    countAlerts(deps.telemetry, result);
     deps.telemetry.flush();
     return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
+}
+
+/** Alert-step metrics: AlertFailed is alarmed (lib/constructs/monitoring.ts). */
+export function countAlerts(telemetry: Telemetry, result: Pick<FanoutResult, 'alerts' | 'digests' | 'digestFailures'>): void {
+  for (const alert of result.alerts) {
+    if (alert.outcome === 'alerted') telemetry.count(metricNames.alertPublished);
+    if (alert.outcome === 'digested' || alert.outcome === 'unpaced') telemetry.count(metricNames.alertDigested);
+    if (alert.outcome === 'failed') telemetry.count(metricNames.alertFailed);
+  }
+  for (const digest of result.digests) if (digest.outcome === 'sent') telemetry.count(metricNames.digestPublished);
+  for (const _ of result.digestFailures) telemetry.count(metricNames.alertFailed);
 }

@@ -1,5 +1,5 @@
 /** Watchdog Lambda entry: wired once per cold start (lambda/handlers/receiver/index.ts describes the convention). */
 import { watchdogDepsFromEnv } from './deps';
-import { makeWatchdogHandler } from './handler';
+import { makeScheduledHandler } from './handler';
 
-export const handler = makeWatchdogHandler(watchdogDepsFromEnv());
+export const handler = makeScheduledHandler(watchdogDepsFromEnv());
