@@ -56,13 +56,14 @@ export function listCommandFor(statusCounts: Record<string, number>, windowStart
 
 /** The digest document of a window's events, listed in the order given (when each was decided). */
 export function buildDigestDocument(window: { start: string; end: string }, events: readonly DigestJob[], jobsCommandHint: string): DigestDocument {
-  const byProvider: Record<string, Record<string, number>> = {};
+  const perProvider = new Map<string, Map<string, number>>();
   const byStatus: Record<string, number> = {};
   for (const e of events) {
-    const counts = Object.hasOwn(byProvider, e.provider) ? (byProvider[e.provider] as Record<string, number>) : (byProvider[e.provider] = {});
-    counts[e.status] = (Object.hasOwn(counts, e.status) ? (counts[e.status] as number) : 0) + 1;
+    const counts = perProvider.get(e.provider) ?? new Map<string, number>();
+    perProvider.set(e.provider, counts.set(e.status, (counts.get(e.status) ?? 0) + 1));
     byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
   }
+  const byProvider = Object.fromEntries([...perProvider].map(([provider, counts]) => [provider, Object.fromEntries(counts)]));
   const jobs = events.slice(0, DIGEST_JOBS_MAX).map(({ provider, jobId, status, eventType, eventId }) => ({ provider, jobId, status, eventType, eventId }));
   return {
     kind: 'digest',

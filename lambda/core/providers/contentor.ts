@@ -12,7 +12,6 @@ import { canonicalForms, serialiseAs } from '../json/canonical-forms';
 import { CanonicalJsonError, decodeJsonText, JsonTooDeepError, memberOf, parseJson, type JsonNode } from '../json/parse';
 import { anyDigestMatches, hmacSha256, usableSecrets } from '../crypto/hmac';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
-import type { EventItem } from '../items';
 import type { NormalisedEvent, NormalisedStatus } from '../model';
 import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
 import { checkEventType, checkId } from './ids';

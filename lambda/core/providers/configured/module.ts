@@ -10,7 +10,6 @@
  */
 import { hash } from 'node:crypto';
 import { SignatureError, ValidationError } from '../../errors';
-import type { EventItem } from '../../items';
 import { JsonTooDeepError, parseJson, type JsonNode } from '../../json/parse';
 import type { NormalisedEvent } from '../../model';
 import { bodyText, wholeBodySpan } from '../body';
