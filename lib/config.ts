@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { didYouMean } from './closest-match';
-import { DEFAULT_MAX_BODY_BYTES, MAX_STORABLE_BODY_BYTES } from '../lambda/contracts';
+import { ALERT_DEFAULTS, alertableStatuses, DEFAULT_MAX_BODY_BYTES, MAX_STORABLE_BODY_BYTES, type AlertableStatus } from '../lambda/contracts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
 import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';
@@ -58,6 +58,43 @@ const emailList = z.preprocess(
   ),
 );
 
+/** `a,b` from `-c`, or a cdk.json list: trimmed entries, empty ones dropped. */
+const commaList = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+    : value;
+
+const alertStatusList = z.preprocess(
+  commaList,
+  z
+    .array(
+      z.enum(alertableStatuses, {
+        error: (issue) =>
+          `alertStatuses: ${JSON.stringify(issue.input)} is not a status that alerts; use any of ${alertableStatuses.join(', ')} (e.g. -c alertStatuses=failed,stalled)`,
+      }),
+      { error: 'alertStatuses must be a comma-separated string or a list (e.g. -c alertStatuses=failed,stalled)' },
+    )
+    .min(1, `alertStatuses must name at least one of ${alertableStatuses.join(', ')} (e.g. -c alertStatuses=failed,stalled)`)
+    // Unique, in the lifecycle's order: one spelling of the same choice.
+    .transform((statuses): AlertableStatus[] => alertableStatuses.filter((s) => statuses.includes(s))),
+);
+
+/** AWS Chatbot channel configuration ARNs (`arn:aws:chatbot::<account>:chat-configuration/<kind>/<name>`). */
+const chatConfigurationArn = (key: string, kind: 'slack-channel' | 'microsoft-teams-channel', where: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^arn:aws[a-z-]*:chatbot::\\d{12}:chat-configuration/${kind}/[A-Za-z0-9_-]{1,128}$`),
+      `${key} must be the ARN of an existing AWS Chatbot ${where} configuration, like arn:aws:chatbot::123456789012:chat-configuration/${kind}/my-channel (aws chatbot describe-${kind === 'slack-channel' ? 'slack-channel' : 'microsoft-teams-channel'}-configurations)`,
+    );
+
+// Microsoft Entra tenant and team ids are GUIDs; the Teams channel id is `19:…@thread.tacv2`, often URL-encoded.
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const TEAMS_CHANNEL_ID = /^19(:|%3[aA])[A-Za-z0-9_.-]+(@|%40)thread\.[a-z0-9]+$/;
+
 /** Splits concatenated PEM blocks and checks each is an EC P-256 public key. */
 function parsePanjayaKeys(value: string | readonly string[], ctx: z.RefinementCtx): string[] {
   const text = Array.isArray(value) ? value.join('\n') : (value as string);
@@ -99,7 +136,7 @@ export const MAX_PROVIDERS_ENV_BYTES = 2048;
 
 export const DeployConfigObject = z
   .object({
-    /** Addresses subscribed to the failed-jobs topic and the alarm topic. */
+    /** Addresses subscribed to the job-alerts topic and the alarm topic. */
     alertEmails: emailList.default([]),
     /** AWS Chatbot Slack workspace id (e.g. T07ABCDEF12); set together with `slackChannelId`. */
     slackWorkspaceId: z
@@ -111,6 +148,44 @@ export const DeployConfigObject = z
       .string()
       .regex(/^[CG][A-Z0-9]{8,20}$/, 'slackChannelId must look like C07ABCDEF12 (Slack → channel details → bottom)')
       .optional(),
+    /** An existing AWS Chatbot Slack channel configuration to use instead of creating one (the stack then creates none). */
+    slackChannelConfigurationArn: chatConfigurationArn('slackChannelConfigurationArn', 'slack-channel', 'Slack channel').optional(),
+    /** Microsoft Teams tenant id (a GUID; Chatbot console → Microsoft Teams → the authorised team); with the team and channel ids. */
+    teamsTenantId: z
+      .string()
+      .regex(GUID, 'teamsTenantId must be a GUID like 8f4b2c1e-0d3a-4e5f-9a6b-7c8d9e0f1a2b (AWS Chatbot console → Microsoft Teams → team details)')
+      .optional(),
+    /** Microsoft Teams team id (a GUID). */
+    teamsTeamId: z
+      .string()
+      .regex(GUID, 'teamsTeamId must be a GUID like 1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d (AWS Chatbot console → Microsoft Teams → team details)')
+      .optional(),
+    /** Microsoft Teams channel id, e.g. 19:abc…@thread.tacv2 (URL-encoded as copied from the channel link is fine). */
+    teamsChannelId: z
+      .string()
+      .regex(
+        TEAMS_CHANNEL_ID,
+        'teamsChannelId must look like 19:0123abcd@thread.tacv2 or its URL-encoded form 19%3a0123abcd%40thread.tacv2 (Teams → channel → Get link to channel)',
+      )
+      .optional(),
+    /** An existing AWS Chatbot Microsoft Teams channel configuration to use instead of creating one. */
+    teamsChannelConfigurationArn: chatConfigurationArn('teamsChannelConfigurationArn', 'microsoft-teams-channel', 'Microsoft Teams channel').optional(),
+    /** Normalised statuses that alert people on the job-alerts topic (a subset of succeeded, failed, stalled). */
+    alertStatuses: alertStatusList.default([...ALERT_DEFAULTS.statuses]),
+    /** Individual alerts per window; the window's further alert-worthy events go into one digest when it closes. */
+    alertsPerWindow: z
+      .preprocess(
+        fromString,
+        z
+          .number({ error: 'alertsPerWindow must be a number: e.g. -c alertsPerWindow=10' })
+          .int('alertsPerWindow must be a whole number: e.g. -c alertsPerWindow=10')
+          .min(0, 'alertsPerWindow must not be negative (0 sends digests only)'),
+      )
+      .default(ALERT_DEFAULTS.perWindow),
+    /** Length of an alert window in minutes. */
+    alertWindowMinutes: positiveInt('alertWindowMinutes', 'e.g. -c alertWindowMinutes=10')
+      .refine((minutes) => (minutes as number) <= 1440, 'alertWindowMinutes must be at most 1440 (one day)')
+      .default(ALERT_DEFAULTS.windowMinutes),
     /** Trusted Panjaya public keys: one or more concatenated PEM blocks (several during key rotation). */
     panjayaPublicKeys: z
       .union([z.string(), z.array(z.string())], { error: 'panjayaPublicKeys must be a PEM string or a list of them' })
@@ -211,6 +286,34 @@ export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) =
       code: 'custom',
       path: ['slackChannelId'],
       message: 'slackWorkspaceId and slackChannelId: set both (Slack notifications on) or neither (off)',
+    });
+  }
+  if (config.slackChannelConfigurationArn !== undefined && (config.slackWorkspaceId !== undefined || config.slackChannelId !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['slackChannelConfigurationArn'],
+      message:
+        "slackChannelConfigurationArn and slackWorkspaceId/slackChannelId: give the existing configuration's ARN (the stack creates none) or the workspace and channel ids (the stack creates one), not both",
+    });
+  }
+  const teamsIds = { teamsTenantId: config.teamsTenantId, teamsTeamId: config.teamsTeamId, teamsChannelId: config.teamsChannelId };
+  const givenTeamsIds = Object.entries(teamsIds).filter(([, value]) => value !== undefined);
+  if (givenTeamsIds.length > 0 && givenTeamsIds.length < 3) {
+    const missing = Object.entries(teamsIds)
+      .filter(([, value]) => value === undefined)
+      .map(([key]) => key);
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing[0] ?? 'teamsChannelId'],
+      message: `teamsTenantId, teamsTeamId and teamsChannelId: set all three (Microsoft Teams notifications on) or none; missing ${missing.join(', ')}`,
+    });
+  }
+  if (config.teamsChannelConfigurationArn !== undefined && givenTeamsIds.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['teamsChannelConfigurationArn'],
+      message:
+        "teamsChannelConfigurationArn and teamsTenantId/teamsTeamId/teamsChannelId: give the existing configuration's ARN (the stack creates none) or the three ids (the stack creates one), not both",
     });
   }
   // The declarations travel in the functions' environment, which Lambda caps at 4 KB in all.

@@ -7,14 +7,14 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { envNames } from '../lambda/contracts';
+import { type AlertableStatus, envNames } from '../lambda/contracts';
 import { parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
 import { WebhookSecret } from './constructs/webhook-secret';
 import { FanoutSource } from './constructs/fanout-source';
 import { functionMemoryMb, WebhookFunction } from './constructs/functions';
 import { WebhookHttpApi } from './constructs/http-api';
 import { Monitoring } from './constructs/monitoring';
-import { Notifications } from './constructs/notifications';
+import { Notifications, type SlackTarget, type TeamsTarget } from './constructs/notifications';
 import { WebhookTable } from './constructs/table';
 import { Watchdog } from './constructs/watchdog';
 import type { StallDeadlinesInput } from '../lambda/core/watchdog';
@@ -28,12 +28,14 @@ export const serviceNames = { receiver: 'receiver', fanout: 'fanout', watchdog: 
  */
 export interface JobWebhookReceiverProps {
   /**
-   * E-mail addresses subscribed to the failed-jobs and alarm topics.
+   * E-mail addresses subscribed to the job-alerts and alarm topics (never to the systems topics: SNS switches an
+   * e-mail subscription off above 10 messages a second).
    * @default - none
    */
   readonly alertEmails?: readonly string[];
   /**
-   * AWS Chatbot Slack workspace id; with `slackChannelId`, failed jobs and alarms go to Slack.
+   * AWS Chatbot Slack workspace id; with `slackChannelId`, a new Chatbot channel configuration gets job alerts and
+   * alarms. Not together with `slackChannelConfigurationArn`.
    * @default - no Slack
    */
   readonly slackWorkspaceId?: string;
@@ -42,6 +44,50 @@ export interface JobWebhookReceiverProps {
    * @default - no Slack
    */
   readonly slackChannelId?: string;
+  /**
+   * ARN of an existing AWS Chatbot Slack channel configuration (`arn:aws:chatbot::<account>:chat-configuration/slack-channel/<name>`):
+   * the construct creates none; add the job-alerts and alarm topics to it (README "Subscribing").
+   * @default - none
+   */
+  readonly slackChannelConfigurationArn?: string;
+  /**
+   * Microsoft Teams tenant id (GUID); with `teamsTeamId` and `teamsChannelId`, a new Chatbot channel configuration gets
+   * job alerts and alarms. Not together with `teamsChannelConfigurationArn`.
+   * @default - no Teams
+   */
+  readonly teamsTenantId?: string;
+  /**
+   * Microsoft Teams team id (GUID), with `teamsTenantId` and `teamsChannelId`.
+   * @default - no Teams
+   */
+  readonly teamsTeamId?: string;
+  /**
+   * Microsoft Teams channel id (`19:…@thread.tacv2`, or URL-encoded), with `teamsTenantId` and `teamsTeamId`.
+   * @default - no Teams
+   */
+  readonly teamsChannelId?: string;
+  /**
+   * ARN of an existing AWS Chatbot Microsoft Teams channel configuration
+   * (`arn:aws:chatbot::<account>:chat-configuration/microsoft-teams-channel/<name>`): the construct creates none.
+   * @default - none
+   */
+  readonly teamsChannelConfigurationArn?: string;
+  /**
+   * Normalised statuses that alert people on the job-alerts topic: any of `succeeded`, `failed`, `stalled` (a list, or
+   * a comma-separated string).
+   * @default ['failed', 'stalled']
+   */
+  readonly alertStatuses?: string | readonly AlertableStatus[];
+  /**
+   * Individual alerts per alert window; past it, the window's further alerts go into one digest when it closes.
+   * @default 10
+   */
+  readonly alertsPerWindow?: number;
+  /**
+   * Length of an alert window in minutes (1-1440).
+   * @default 10
+   */
+  readonly alertWindowMinutes?: number;
   /**
    * Trusted Panjaya public keys (EC P-256, PEM), several during rotation.
    * @default - the key published in Panjaya's callback documentation
@@ -141,6 +187,8 @@ export class JobWebhookReceiver extends Construct {
   public readonly succeededTopic: Topic;
   /** Topic for terminal failures and stalled jobs. */
   public readonly failedTopic: Topic;
+  /** Topic for people: rate-limited alerts (failed and stalled jobs by default) and digests. */
+  public readonly jobAlertsTopic: Topic;
   /** Topic for alarms. */
   public readonly alarmTopic: Topic;
   /** Fan-out's on-failure queue. */
@@ -184,8 +232,17 @@ export class JobWebhookReceiver extends Construct {
     const providersEnv: Record<string, string> = configured ? { [envNames.providers]: Stack.of(this).toJsonString(config.providers) } : {};
     const notifications = new Notifications(this, 'Notifications', {
       alertEmails: config.alertEmails,
-      slack: config.slackWorkspaceId && config.slackChannelId ? { workspaceId: config.slackWorkspaceId, channelId: config.slackChannelId } : undefined,
+      slack: slackTarget(config),
+      teams: teamsTarget(config),
     });
+    // What the fan-out and the watchdog both need to send alerts and digests (lambda/core/alerts).
+    const alertsEnv: Record<string, string> = {
+      [envNames.jobAlertsTopicArn]: notifications.jobAlertsTopic.topicArn,
+      [envNames.alertStatuses]: config.alertStatuses.join(','),
+      [envNames.alertsPerWindow]: String(config.alertsPerWindow),
+      [envNames.alertWindowSeconds]: String(config.alertWindowMinutes * 60),
+      [envNames.jobsCommandHint]: jobsCommandHint,
+    };
 
     const logs = { logRetention, logRemovalPolicy: removalPolicy };
     const receiver = new WebhookFunction(this, 'Receiver', {
@@ -242,12 +299,18 @@ export class JobWebhookReceiver extends Construct {
         [envNames.tableName]: table.table.tableName,
         [envNames.succeededTopicArn]: notifications.succeededTopic.topicArn,
         [envNames.failedTopicArn]: notifications.failedTopic.topicArn,
-        [envNames.jobsCommandHint]: jobsCommandHint,
+        ...alertsEnv,
         ...providersEnv,
       },
     });
-    fanout.allow('NotificationLedger', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
-    fanout.allow('PublishOutcomes', ['sns:Publish'], [notifications.succeededTopic.topicArn, notifications.failedTopic.topicArn]);
+    // The notification ledger (mark notified) and the alert windows, decisions and rate slots, all items of the table;
+    // the alert decision is a TransactWriteItems, authorised per contained action (Put/Update).
+    fanout.allow('NotificationLedgerAndAlerts', ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], [table.table.tableArn]);
+    fanout.allow(
+      'PublishOutcomesAndAlerts',
+      ['sns:Publish'],
+      [notifications.succeededTopic.topicArn, notifications.failedTopic.topicArn, notifications.jobAlertsTopic.topicArn],
+    );
     // What SNS needs from a publisher to an encrypted topic, spelled out (Topic.grantPublish adds kms:GenerateDataKey*).
     fanout.allow('EncryptForTopics', ['kms:GenerateDataKey', 'kms:Decrypt'], [notifications.key.keyArn]);
     // Stream read (GetRecords etc.) and sqs:SendMessage to the on-failure queue are granted by the event source below.
@@ -267,12 +330,15 @@ export class JobWebhookReceiver extends Construct {
       alarmTopic: notifications.alarmTopic,
       receiverService: serviceNames.receiver,
       fanoutService: serviceNames.fanout,
+      watchdogService: serviceNames.watchdog,
     });
 
     const watchdog = new Watchdog(this, 'Watchdog', {
       table: table.table,
       deadlines: config.stallDeadlines,
-      extraEnvironment: providersEnv,
+      extraEnvironment: { ...alertsEnv, ...providersEnv },
+      jobAlertsTopic: notifications.jobAlertsTopic,
+      topicKey: notifications.key,
       intervalMinutes: config.watchdogIntervalMinutes,
       eventRetentionDays: config.eventRetentionDays,
       alarmTopic: notifications.alarmTopic,
@@ -290,8 +356,25 @@ export class JobWebhookReceiver extends Construct {
     this.providerSecrets = providerSecrets;
     this.succeededTopic = notifications.succeededTopic;
     this.failedTopic = notifications.failedTopic;
+    this.jobAlertsTopic = notifications.jobAlertsTopic;
     this.alarmTopic = notifications.alarmTopic;
     this.deadLetterQueue = fanoutSource.deadLetterQueue;
     this.parts = { table, receiver, fanout, httpApi, secret, notifications, fanoutSource, monitoring, watchdog };
   }
+}
+
+/** The Slack channel from the configuration: an existing Chatbot configuration, a new one, or none. */
+function slackTarget(config: DeployConfig): SlackTarget | undefined {
+  if (config.slackChannelConfigurationArn) return { existingConfigurationArn: config.slackChannelConfigurationArn };
+  if (config.slackWorkspaceId && config.slackChannelId) return { workspaceId: config.slackWorkspaceId, channelId: config.slackChannelId };
+  return undefined;
+}
+
+/** The Microsoft Teams channel from the configuration: an existing Chatbot configuration, a new one, or none. */
+function teamsTarget(config: DeployConfig): TeamsTarget | undefined {
+  if (config.teamsChannelConfigurationArn) return { existingConfigurationArn: config.teamsChannelConfigurationArn };
+  if (config.teamsTenantId && config.teamsTeamId && config.teamsChannelId) {
+    return { tenantId: config.teamsTenantId, teamId: config.teamsTeamId, channelId: config.teamsChannelId };
+  }
+  return undefined;
 }

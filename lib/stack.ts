@@ -29,8 +29,18 @@ export class JobWebhookReceiverStack extends Stack {
     const r = this.receiver;
     new CfnOutput(this, outputNames.apiUrl, { value: r.apiUrl, description: 'Webhook base URL: POST <ApiUrl>/webhooks/<provider>' });
     new CfnOutput(this, outputNames.tableName, { value: r.table.tableName, description: 'Event log and job state' });
-    new CfnOutput(this, outputNames.succeededTopicArn, { value: r.succeededTopic.topicArn, description: 'Subscribe here for succeeded jobs' });
-    new CfnOutput(this, outputNames.failedTopicArn, { value: r.failedTopic.topicArn, description: 'Subscribe here for failed and stalled jobs' });
+    new CfnOutput(this, outputNames.succeededTopicArn, {
+      value: r.succeededTopic.topicArn,
+      description: 'Systems: every succeeded job, one JSON document each (SQS, Lambda, HTTPS); not for e-mail',
+    });
+    new CfnOutput(this, outputNames.failedTopicArn, {
+      value: r.failedTopic.topicArn,
+      description: 'Systems: every failed and stalled job, one JSON document each (SQS, Lambda, HTTPS); not for e-mail',
+    });
+    new CfnOutput(this, outputNames.jobAlertsTopicArn, {
+      value: r.jobAlertsTopic.topicArn,
+      description: 'People: alerts and digests (e-mail, Slack, Teams), at most 5 messages a second',
+    });
     new CfnOutput(this, outputNames.contentorSecretArn, {
       value: r.contentorSecret.secretArn,
       description: 'Put the Contentor webhook secret(s) here as a JSON array of strings',

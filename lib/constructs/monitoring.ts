@@ -34,6 +34,8 @@ export interface MonitoringProps {
   readonly receiverService: string;
   /** `POWERTOOLS_SERVICE_NAME` of the fan-out. */
   readonly fanoutService: string;
+  /** `POWERTOOLS_SERVICE_NAME` of the watchdog (it publishes digests, so it reports alert failures too). */
+  readonly watchdogService: string;
   /**
    * Signature rejections per 5 minutes that count as a spike (a key/secret rotation gone wrong, or probing).
    * @default 20
@@ -59,6 +61,7 @@ export class Monitoring extends Construct {
     readonly deadLetters: Alarm;
     readonly parked: Alarm;
     readonly iteratorAge: Alarm;
+    readonly alertFailed: Alarm;
   };
   /** The dashboard. */
   public readonly dashboard: Dashboard;
@@ -84,6 +87,16 @@ export class Monitoring extends Construct {
     };
 
     const iteratorAge = props.fanout.metric('IteratorAge', { statistic: 'Maximum', period: PERIOD });
+    // Emitted by the fan-out and the watchdog: one line, either one counts (FILL: a quiet service is 0, not missing).
+    const alertFailures = new MathExpression({
+      expression: 'FILL(fanout, 0) + FILL(watchdog, 0)',
+      usingMetrics: {
+        fanout: appMetric(metricNames.alertFailed, props.fanoutService),
+        watchdog: appMetric(metricNames.alertFailed, props.watchdogService),
+      },
+      label: metricNames.alertFailed,
+      period: PERIOD,
+    });
     this.alarms = {
       receiverErrors: alarm(
         'ReceiverErrors',
@@ -129,6 +142,13 @@ export class Monitoring extends Construct {
         iteratorAge,
         props.iteratorAgeThresholdMs ?? 300_000,
         'The fan-out is falling behind the table stream: notifications are late.',
+      ),
+      alertFailed: alarm(
+        'AlertFailed',
+        alertFailures,
+        1,
+        'An alert or digest for people could not be sent to the job-alerts topic (the systems topics are unaffected). ' +
+          "The alert is retried or counted into its window's digest; see the fan-out and watchdog log groups for the cause.",
       ),
     };
 
@@ -183,6 +203,19 @@ export class Monitoring extends Construct {
             title: 'Quarantine: only counted (cap, identical) and failed',
             width: 12,
             left: [metricNames.quarantineSkipped, metricNames.quarantineFailed].map((name) => appMetric(name, props.receiverService)),
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Alerts for people (job-alerts topic)',
+            width: 24,
+            left: [
+              appMetric(metricNames.alertPublished, props.fanoutService),
+              appMetric(metricNames.alertDigested, props.fanoutService),
+              ...[props.fanoutService, props.watchdogService].flatMap((service) =>
+                [metricNames.digestPublished, metricNames.alertFailed].map((name) => appMetric(name, service).with({ label: `${name} (${service})` })),
+              ),
+            ],
           }),
         ],
         [new AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) })],

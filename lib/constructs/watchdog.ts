@@ -2,12 +2,13 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, AlarmStatusWidget, ComparisonOperator, GraphWidget, Metric, TreatMissingData, type Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { envNames, metricNames, metricsNamespace } from '../../lambda/contracts';
+import { envNames, flushDigestsEvent, metricNames, metricsNamespace } from '../../lambda/contracts';
 import { serialiseStallDeadlines, type StallDeadlines } from '../../lambda/core/watchdog';
 import { tableSchema } from '../../lambda/contracts';
 import { WebhookFunction } from './functions';
@@ -19,10 +20,15 @@ export interface WatchdogProps {
   /** Resolved deadlines (lib/config.ts `stallDeadlines`, merged over the defaults). */
   readonly deadlines: StallDeadlines;
   /**
-   * More environment for the function (the configured providers, whose statuses deadlines may name).
+   * More environment for the function: the alert settings it shares with the fan-out, and the configured providers
+   * (whose statuses deadlines may name).
    * @default none
    */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /** The job-alerts topic, where the function publishes the digests of closed alert windows. */
+  readonly jobAlertsTopic: ITopic;
+  /** The key encrypting the job-alerts topic. */
+  readonly topicKey: IKey;
   /** Minutes between sweeps. */
   readonly intervalMinutes: number;
   /** TTL of the stall event items, as for every event item. */
@@ -48,13 +54,16 @@ export interface WatchdogProps {
 /**
  * The stalled-job watchdog: a function run every `intervalMinutes` by an EventBridge rule. It reads the byStatus
  * index (Query only), writes a stall as one transaction (PutItem + UpdateItem on the table) and notifies through
- * the table stream and the fan-out like any terminal event, so it needs no SNS or KMS permission of its own.
+ * the table stream and the fan-out like any terminal event. A second rule runs it every minute to publish the digest
+ * of each closed alert window (lambda/core/alerts), so a digest goes out even when no further event arrives.
  */
 export class Watchdog extends Construct {
   /** The sweep function. */
   public readonly function: WebhookFunction;
-  /** The schedule. */
+  /** The sweep schedule. */
   public readonly rule: Rule;
+  /** The one-minute schedule that flushes the digests of closed alert windows. */
+  public readonly digestRule: Rule;
   /** Fires when a sweep fails (index read or stall write), to the alarm topic. */
   public readonly sweepErrors: Alarm;
 
@@ -83,12 +92,29 @@ export class Watchdog extends Construct {
     this.function.allow('ReadOverdueStates', ['dynamodb:BatchGetItem'], [props.table.tableArn]);
     // TransactWriteItems is authorised per contained action: these two, on the table itself.
     this.function.allow('WriteStalls', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [props.table.tableArn]);
+    // Alert windows (heads, decisions, rate slots) are items of the table: find the closed ones, claim a digest once.
+    this.function.allow('FlushAlertDigests', ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [props.table.tableArn]);
+    this.function.allow('PublishDigests', ['sns:Publish'], [props.jobAlertsTopic.topicArn]);
+    // What SNS needs from a publisher to an encrypted topic (as for the fan-out).
+    this.function.allow('EncryptForAlertsTopic', ['kms:GenerateDataKey', 'kms:Decrypt'], [props.topicKey.keyArn]);
 
     this.rule = new Rule(this, 'Schedule', {
       description: `Stalled-job sweep every ${props.intervalMinutes} minute(s)`,
       schedule: Schedule.rate(Duration.minutes(props.intervalMinutes)),
       // No retries: the next scheduled sweep is the retry, and two sweeps at once would only compete.
       targets: [new LambdaFunction(this.function.function, { retryAttempts: 0, maxEventAge: Duration.minutes(props.intervalMinutes) })],
+    });
+    this.digestRule = new Rule(this, 'DigestSchedule', {
+      description: 'Publishes the digest of each closed alert window, every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      // No retries, as for the sweep: the next minute's run is the retry.
+      targets: [
+        new LambdaFunction(this.function.function, {
+          event: RuleTargetInput.fromObject(flushDigestsEvent),
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(1),
+        }),
+      ],
     });
 
     this.sweepErrors = new Alarm(this, 'SweepErrors', {

@@ -38,6 +38,9 @@ describe('deploy configuration', () => {
       quarantineHourlyCap: 100,
       stallDeadlines: parseStallDeadlines(undefined),
       watchdogIntervalMinutes: 5,
+      alertStatuses: ['failed', 'stalled'],
+      alertsPerWindow: 10,
+      alertWindowMinutes: 10,
     });
   });
 
@@ -54,8 +57,18 @@ describe('deploy configuration', () => {
       logRetentionDays: '14',
       maxBodyBytes: '131072',
       secretCacheTtlSeconds: '300',
+      alertStatuses: 'stalled, failed,succeeded,failed',
+      alertsPerWindow: '0',
+      alertWindowMinutes: '1440',
+      teamsTenantId: '8f4b2c1e-0d3a-4e5f-9a6b-7c8d9e0f1a2b',
+      teamsTeamId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
+      teamsChannelId: '19:b6ef35dc342d56ba5654e6fc6d25a071@thread.tacv2',
     };
     expect(configFromContext((key) => context[key])).toMatchObject({
+      alertStatuses: ['succeeded', 'failed', 'stalled'],
+      alertsPerWindow: 0,
+      alertWindowMinutes: 1440,
+      teamsChannelId: '19:b6ef35dc342d56ba5654e6fc6d25a071@thread.tacv2',
       alertEmails: ['ops@example.com', 'oncall@example.org'],
       slackWorkspaceId: 'T07ABCDEF12',
       slackChannelId: 'C07ABCDEF12',
@@ -110,6 +123,60 @@ describe('deploy configuration', () => {
     ['a negative body limit', { maxBodyBytes: -5 }, /maxBodyBytes must be positive/],
     ['a zero secret cache TTL', { secretCacheTtlSeconds: 0 }, /secretCacheTtlSeconds must be positive/],
     ['an unknown key', { alertEmail: 'ops@example.com' }, /unknown context key alertEmail \(did you mean alertEmails\?\)/],
+    [
+      'a status that never alerts',
+      { alertStatuses: 'failed,in_progress' },
+      /alertStatuses: "in_progress" is not a status that alerts; use any of succeeded, failed, stalled/,
+    ],
+    ['no alert status', { alertStatuses: ' , ' }, /alertStatuses must name at least one of succeeded, failed, stalled/],
+    ['a negative alert budget', { alertsPerWindow: '-1' }, /alertsPerWindow must not be negative/],
+    ['a fractional alert budget', { alertsPerWindow: 2.5 }, /alertsPerWindow must be a whole number/],
+    ['a zero alert window', { alertWindowMinutes: 0 }, /alertWindowMinutes must be positive/],
+    ['an alert window over a day', { alertWindowMinutes: 1441 }, /alertWindowMinutes must be at most 1440/],
+    [
+      'a malformed Slack configuration ARN',
+      { slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:ops' },
+      /slackChannelConfigurationArn must be the ARN of an existing AWS Chatbot Slack channel configuration/,
+    ],
+    [
+      'a Teams ARN given as the Slack configuration',
+      { slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/microsoft-teams-channel/ops' },
+      /slackChannelConfigurationArn must be the ARN/,
+    ],
+    [
+      'an existing Slack configuration and new Slack ids',
+      {
+        slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
+        slackWorkspaceId: 'T07ABCDEF12',
+        slackChannelId: 'C07ABCDEF12',
+      },
+      /slackChannelConfigurationArn and slackWorkspaceId\/slackChannelId: give the existing configuration's ARN .* or the workspace and channel ids .*, not both/,
+    ],
+    [
+      'a malformed Teams tenant id',
+      { teamsTenantId: 'contoso', teamsTeamId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d', teamsChannelId: '19:a@thread.tacv2' },
+      /teamsTenantId must be a GUID/,
+    ],
+    [
+      'a malformed Teams channel id',
+      { teamsTenantId: '8f4b2c1e-0d3a-4e5f-9a6b-7c8d9e0f1a2b', teamsTeamId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d', teamsChannelId: 'General' },
+      /teamsChannelId must look like 19:/,
+    ],
+    [
+      'a Teams channel without its tenant and team',
+      { teamsChannelId: '19:a@thread.tacv2' },
+      /teamsTenantId, teamsTeamId and teamsChannelId: set all three .* or none; missing teamsTenantId, teamsTeamId/,
+    ],
+    [
+      'an existing Teams configuration and new Teams ids',
+      {
+        teamsChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/microsoft-teams-channel/ops',
+        teamsTenantId: '8f4b2c1e-0d3a-4e5f-9a6b-7c8d9e0f1a2b',
+        teamsTeamId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
+        teamsChannelId: '19:a@thread.tacv2',
+      },
+      /teamsChannelConfigurationArn and teamsTenantId\/teamsTeamId\/teamsChannelId: .*not both/,
+    ],
   ];
 
   it.each(bad)('rejects %s, naming the key', (_name, input, message) => {

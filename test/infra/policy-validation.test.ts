@@ -36,6 +36,21 @@ describe('Control Tower guard rules', () => {
   it.each([
     ['the default stack', {}],
     ['e-mail and Slack configured', { alertEmails: 'ops@example.com', slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' }],
+    [
+      'a new Teams channel',
+      {
+        teamsTenantId: '8f4b2c1e-0d3a-4e5f-9a6b-7c8d9e0f1a2b',
+        teamsTeamId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
+        teamsChannelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+      },
+    ],
+    [
+      'existing Slack and Teams Chatbot configurations',
+      {
+        slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
+        teamsChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/microsoft-teams-channel/ops',
+      },
+    ],
     ['a year of log retention', { logRetentionDays: 365 }],
   ])('report no unacknowledged finding for %s', (_name, context) => {
     const report = validator.validate(templateOf(context).context);

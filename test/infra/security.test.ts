@@ -5,12 +5,23 @@ import { JobWebhookReceiver } from '../../lib/job-webhook-receiver';
 import { nagAcknowledgements } from '../../lib/policy-acknowledgements';
 import { synth, type Synthesized } from './synth';
 
+const slack = { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' };
+const teams = {
+  teamsTenantId: '8f4b2c1e-0d3a-4e5f-9a6b-7c8d9e0f1a2b',
+  teamsTeamId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
+  teamsChannelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+};
+const existing = {
+  slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
+  teamsChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/microsoft-teams-channel/ops',
+};
+
 // One bundled default stack for this file (esbuild runs once); the Slack/e-mail variant skips bundling.
 let full: Synthesized;
 let withPeople: Synthesized;
 beforeAll(() => {
   full = synth();
-  withPeople = synth({ alertEmails: 'ops@example.com', slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' }, { bundle: false });
+  withPeople = synth({ alertEmails: 'ops@example.com', ...slack, ...teams }, { bundle: false });
 });
 
 const findings = (scope: App) =>
@@ -25,14 +36,18 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(full.app)).toEqual([]);
   });
 
-  it('reports no unacknowledged finding with e-mail and Slack configured', () => {
+  it('reports no unacknowledged finding with e-mail, Slack and Teams configured', () => {
     expect(findings(withPeople.app)).toEqual([]);
   });
 
+  it('reports no unacknowledged finding with existing Slack and Teams Chatbot configurations', () => {
+    expect(findings(synth(existing, { bundle: false }).app)).toEqual([]);
+  });
+
   it('needs every acknowledgement: without them, exactly the acknowledged rules are reported', () => {
-    for (const slack of [{}, { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' }]) {
+    for (const people of [{}, slack, teams, existing]) {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-      const receiver = new JobWebhookReceiver(new Stack(app, 'Bare'), 'Receiver', slack);
+      const receiver = new JobWebhookReceiver(new Stack(app, 'Bare'), 'Receiver', people);
       const raised = [...new Set(findings(app).map((f) => f.rule))].sort();
       expect(raised).toEqual([...new Set(nagAcknowledgements.filter((a) => a.scope(receiver).length > 0).map((a) => a.id))].sort());
     }
@@ -104,7 +119,7 @@ const documentedWildcards: Array<{ why: string; matches: (s: Located) => boolean
 describe('IAM least privilege', () => {
   it.each([
     ['default', () => full.template],
-    ['with e-mail and Slack', () => withPeople.template],
+    ['with e-mail, Slack and Teams', () => withPeople.template],
   ])('%s stack: no wildcard action and no "*" resource except the documented ones', (_name, template) => {
     const statements = allStatements(template()).filter((s) => s.Effect === 'Allow');
     expect(statements.length).toBeGreaterThan(5);
@@ -149,14 +164,17 @@ describe('each function gets exactly the actions its job needs', () => {
     expect(actionsOf(full.template, 'receiver')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue']);
   });
 
-  it('fan-out: read the stream, mark events, publish to the encrypted topics, send failure records', () => {
+  it('fan-out: read the stream, mark events, keep alert windows, publish to the encrypted topics, send failure records', () => {
     expect(actionsOf(full.template, 'fanout')).toEqual([
       // the event-source mapping's stream read (ListStreams has no resource-level permission)
       'dynamodb:DescribeStream',
+      // the notification ledger and the alert windows, decisions and rate slots (items of the table)
       'dynamodb:GetItem',
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
       // SNS topics encrypted with the customer-managed key
       'kms:Decrypt',

@@ -1,10 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { envNames, metricNames, metricsNamespace } from '../../lambda/contracts';
 import { fanoutFilterPattern } from '../../lambda/core/stream-filter';
 import { tableSchema } from '../../lambda/contracts';
 import { PANJAYA_DOCUMENTED_PUBLIC_KEY } from '../../lib/config';
-import { JobWebhookReceiver } from '../../lib/job-webhook-receiver';
 import { outputNames } from '../../lambda/contracts';
 import { resourcesOf, synth } from './synth';
 
@@ -145,6 +143,10 @@ describe('functions', () => {
           [envNames.tableName]: { Ref: Match.stringLikeRegexp('Table') },
           [envNames.succeededTopicArn]: { Ref: Match.stringLikeRegexp('SucceededTopic') },
           [envNames.failedTopicArn]: { Ref: Match.stringLikeRegexp('FailedTopic') },
+          [envNames.jobAlertsTopicArn]: { Ref: Match.stringLikeRegexp('JobAlertsTopic') },
+          [envNames.alertStatuses]: 'failed,stalled',
+          [envNames.alertsPerWindow]: '10',
+          [envNames.alertWindowSeconds]: '600',
           [envNames.jobsCommandHint]: 'npm run --silent jobs -- --outputs outputs.json get',
         }),
       },
@@ -227,8 +229,9 @@ describe('fan-out event source', () => {
 });
 
 describe('notifications', () => {
-  it('has three topics encrypted with one rotating customer-managed key', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 3);
+  it('has four topics (succeeded, failed, job alerts, alarms) encrypted with one rotating customer-managed key', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 4);
+    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Job alerts' });
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.allResourcesProperties('AWS::SNS::Topic', {
@@ -237,27 +240,10 @@ describe('notifications', () => {
   });
 
   it('enforces TLS on every topic', () => {
-    template.resourceCountIs('AWS::SNS::TopicPolicy', 3);
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 4);
     template.allResourcesProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
-      },
-    });
-  });
-
-  it('lets CloudWatch, SNS and Chatbot of this account use the key', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: {
-              Service: ['chatbot.amazonaws.com', 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
-            },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          }),
-        ]),
       },
     });
   });
@@ -273,59 +259,6 @@ describe('notifications', () => {
   it('has no subscriptions and no Slack channel without configuration', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
-  });
-
-  it('subscribes each alert e-mail to the failed and alarm topics only', () => {
-    const t = synth({ alertEmails: 'a@example.com,b@example.com' }, { bundle: false }).template;
-    t.resourceCountIs('AWS::SNS::Subscription', 4);
-    for (const email of ['a@example.com', 'b@example.com']) {
-      for (const topic of ['FailedTopic', 'AlarmTopic']) {
-        t.hasResourceProperties('AWS::SNS::Subscription', {
-          Protocol: 'email',
-          Endpoint: email,
-          TopicArn: { Ref: Match.stringLikeRegexp(topic) },
-        });
-      }
-    }
-  });
-
-  it('subscribes a Slack channel through Chatbot to the failed and alarm topics with a read-only guardrail', () => {
-    const t = synth({ slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' }, { bundle: false }).template;
-    t.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
-      SlackWorkspaceId: 'T07ABCDEF12',
-      SlackChannelId: 'C07ABCDEF12',
-      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('FailedTopic') }, { Ref: Match.stringLikeRegexp('AlarmTopic') }],
-      GuardrailPolicies: [{ Ref: Match.stringLikeRegexp('ChatbotGuardrail') }],
-    });
-    const readOnly = Match.arrayWith([
-      Match.objectLike({ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmsForMetric'] }),
-      Match.objectLike({
-        Effect: 'Allow',
-        Action: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:GetMetricWidgetImage', 'cloudwatch:ListMetrics'],
-        Resource: '*',
-      }),
-    ]);
-    t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'chatbot.amazonaws.com' } })] },
-      ManagedPolicyArns: Match.absent(),
-      Policies: [Match.objectLike({ PolicyDocument: { Statement: readOnly, Version: '2012-10-17' } })],
-    });
-    // The guardrail holds the same read-only document and is attached to no role.
-    t.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: readOnly, Version: '2012-10-17' }, Roles: Match.absent() });
-  });
-
-  it('names the Chatbot configuration uniquely per stack and region (Chatbot names are account-wide)', () => {
-    const names = ['StackA', 'StackB'].map((id) => {
-      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-      const stack = new Stack(app, id);
-      new JobWebhookReceiver(stack, 'Receiver', { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' });
-      const config = Object.values(Template.fromStack(stack).findResources('AWS::Chatbot::SlackChannelConfiguration'))[0] as {
-        Properties: { ConfigurationName: unknown };
-      };
-      return config.Properties.ConfigurationName;
-    });
-    for (const name of names) expect(name).toEqual({ 'Fn::Join': ['-', [expect.stringMatching(/^[A-Za-z0-9-]{1,100}$/), { Ref: 'AWS::Region' }]] });
-    expect(names[0]).not.toEqual(names[1]);
   });
 
   it('lets no one but AWS services create grants on the topic key (Control Tower CT.KMS.PR.3)', () => {
@@ -391,8 +324,8 @@ describe('alarms and dashboard', () => {
     });
   });
 
-  it('has eight alarms (seven in monitoring, with the parked-notification one; the watchdog sweep alarm in its own construct)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+  it('has nine alarms (eight in monitoring, with the parked-notification and alert-failure ones; the watchdog sweep alarm in its own construct)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('shows the webhook counts and every alarm on one dashboard', () => {
@@ -414,6 +347,7 @@ describe('outputs (contract)', () => {
     template.hasOutput(outputNames.tableName, { Value: { Ref: Match.stringLikeRegexp('Table') } });
     template.hasOutput(outputNames.succeededTopicArn, { Value: { Ref: Match.stringLikeRegexp('SucceededTopic') } });
     template.hasOutput(outputNames.failedTopicArn, { Value: { Ref: Match.stringLikeRegexp('FailedTopic') } });
+    template.hasOutput(outputNames.jobAlertsTopicArn, { Value: { Ref: Match.stringLikeRegexp('JobAlertsTopic') } });
     template.hasOutput(outputNames.contentorSecretArn, { Value: { Ref: Match.stringLikeRegexp('ContentorSecret') } });
     template.hasOutput(outputNames.alarmTopicArn, { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
     template.hasOutput(outputNames.deadLetterQueueUrl, { Value: { Ref: Match.stringLikeRegexp('DeadLetter|Dlq|FailureQueue|Queue') } });

@@ -75,8 +75,10 @@ describe('watchdog infrastructure', () => {
     });
   });
 
-  it('may only Query the byStatus index, read states back and put/update items in the table', () => {
+  it('may only Query the byStatus index, read states back and put/update items in the table, and flush alert digests', () => {
     const table = tableId();
+    const alertsTopic = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) => /JobAlertsTopic/.test(id));
+    const key = Object.keys(template.findResources('AWS::KMS::Key'))[0];
     expect(watchdogStatements(template).filter((s) => s.Sid !== undefined)).toEqual([
       {
         Sid: 'FindOverdueJobs',
@@ -86,13 +88,25 @@ describe('watchdog infrastructure', () => {
       },
       { Sid: 'ReadOverdueStates', Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
       { Sid: 'WriteStalls', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [table, 'Arn'] } },
+      {
+        Sid: 'FlushAlertDigests',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+      },
+      { Sid: 'PublishDigests', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: alertsTopic } },
+      { Sid: 'EncryptForAlertsTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [key, 'Arn'] } },
     ]);
     const actions = watchdogStatements(template).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    expect(actions.filter((a) => !a.startsWith('logs:')).sort()).toEqual([
+    expect([...new Set(actions.filter((a) => !a.startsWith('logs:')))].sort()).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'sns:Publish',
     ]);
   });
 
