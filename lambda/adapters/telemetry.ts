@@ -16,9 +16,12 @@ export interface Telemetry {
 export function makeTelemetry(serviceName: string): Telemetry {
   const logger = new Logger({ serviceName });
   const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricsNamespace, serviceName });
+  // Powertools warns on every flush with nothing stored ("No application metrics to publish"): flush only after a count.
+  let counted = false;
   return {
     logger,
     count(metric, dimensions) {
+      counted = true;
       metrics.addMetric(metric, MetricUnit.Count, 1);
       if (dimensions) {
         const single = metrics.singleMetric();
@@ -27,6 +30,8 @@ export function makeTelemetry(serviceName: string): Telemetry {
       }
     },
     flush() {
+      if (!counted) return;
+      counted = false;
       metrics.publishStoredMetrics();
     },
   };
