@@ -1,7 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { didYouMean } from './closest-match';
-import { ALERT_DEFAULTS, alertableStatuses, DEFAULT_MAX_BODY_BYTES, MAX_STORABLE_BODY_BYTES, type AlertableStatus } from '../lambda/contracts';
+import { ALERT_DEFAULTS, DEFAULT_MAX_BODY_BYTES, MAX_STORABLE_BODY_BYTES } from '../lambda/contracts';
+import { alertableStatuses, type AlertableStatus } from '../lambda/core/alerts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
 import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';

@@ -7,7 +7,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { type AlertableStatus, envNames } from '../lambda/contracts';
+import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
+import type { AlertableStatus } from '../lambda/core/alerts';
 import { parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
 import { WebhookSecret } from './constructs/webhook-secret';
 import { FanoutSource } from './constructs/fanout-source';
@@ -208,7 +209,7 @@ export class JobWebhookReceiver extends Construct {
 
   constructor(scope: Construct, id: string, props: JobWebhookReceiverProps = {}) {
     super(scope, id);
-    const { jobsCommandHint = 'npm run --silent jobs -- --outputs outputs.json get', ...configInput } = props;
+    const { jobsCommandHint = JOBS_COMMAND_HINTS.deployed, ...configInput } = props;
     const config = parseDeployConfig(configInput);
     this.config = config;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;

@@ -85,10 +85,6 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
  */
 export const MAX_STORABLE_BODY_BYTES = 360_000;
 
-/** The normalised statuses that can alert people (deploy context `alertStatuses`, `ALERT_STATUSES`): the notifiable ones. */
-export const alertableStatuses = ['succeeded', 'failed', 'stalled'] as const;
-export type AlertableStatus = (typeof alertableStatuses)[number];
-
 /** Defaults of the alerts path (docs/ARCHITECTURE.md "Alerts for people"): one place for the stack, functions and local stack. */
 export const ALERT_DEFAULTS = {
   statuses: ['failed', 'stalled'] as const,
