@@ -36,7 +36,11 @@ const people = (h: Awaited<ReturnType<typeof alertsHarness>>) =>
   drainQueue(h.sqs, h.people.queueUrl, (body) => {
     const envelope = parseEnvelope(body);
     // fauxqs hands an SQS subscriber the whole structure; real SNS would deliver `sqs`, else `default`.
-    return { at: Date.parse(envelope.Timestamp), subject: envelope.Subject ?? '', document: JSON.parse(unwrapFauxqsStructure(envelope.Message, 'sqs')) } as Delivered;
+    return {
+      at: Date.parse(envelope.Timestamp),
+      subject: envelope.Subject ?? '',
+      document: JSON.parse(unwrapFauxqsStructure(envelope.Message, 'sqs')),
+    } as Delivered;
   });
 
 const perSecond = (times: readonly number[]) => {
@@ -107,7 +111,11 @@ describe('job alerts: a burst of 300 failures and 200 stalls', () => {
   afterAll(() => h.table.drop());
 
   it('gives systems every one of the 500 on the failed topic, each exactly once', async () => {
-    const systems = await drainQueue(h.sqs, h.systemsFailed.queueUrl, (body) => JSON.parse(unwrapFauxqsStructure(parseEnvelope(body).Message, 'sqs')) as { eventId: string; status: string });
+    const systems = await drainQueue(
+      h.sqs,
+      h.systemsFailed.queueUrl,
+      (body) => JSON.parse(unwrapFauxqsStructure(parseEnvelope(body).Message, 'sqs')) as { eventId: string; status: string },
+    );
     const ids = systems.map((d) => d.eventId);
     expect(new Set(ids).size).toBe(500);
     expect(ids).toHaveLength(500);
@@ -149,7 +157,9 @@ describe('job alerts: a burst of 300 failures and 200 stalls', () => {
       perWindow.set(window, (perWindow.get(window) ?? 0) + 1);
     }
     expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(PER_WINDOW);
-    const heads = await doc.send(new QueryCommand({ TableName: h.table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.alertWindowsPartition } }));
+    const heads = await doc.send(
+      new QueryCommand({ TableName: h.table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.alertWindowsPartition } }),
+    );
     for (const head of heads.Items ?? []) expect((head.alerts as number | undefined) ?? 0).toBeLessThanOrEqual(PER_WINDOW);
     // The burst spans several windows and exhausts each one's budget.
     expect(perWindow.size).toBeGreaterThanOrEqual(1);
