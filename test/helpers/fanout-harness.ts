@@ -4,6 +4,7 @@
  * publisher wrapper that throws for the next N calls, which the emulators cannot do on demand.
  */
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import { DynamoNotificationLedger } from '../../lambda/adapters/notification-ledger';
@@ -82,14 +83,19 @@ export async function fanoutHarness(pollerOptions: Partial<StreamPollerOptions> 
   const telemetry = makeTelemetry('fanout-test');
   telemetry.logger.setLogLevel('SILENT');
   const handler = makeFanoutHandler({ publisher, ledger, jobsCommandHint: JOBS_HINT, telemetry });
+  // Every batch the poller handed over, so a test can hand the same records over again (as Lambda may).
+  const invocations: DynamoDBStreamEvent[] = [];
   const poller = new StreamPoller({
     streams: localStreams(),
     streamArn: table.streamArn,
-    handler,
+    handler: (event) => {
+      invocations.push(event);
+      return handler(event);
+    },
     maxRetries: 2,
     onFailure: { sqs, queueUrl: dlqUrl },
     log: () => undefined,
     ...pollerOptions,
   });
-  return { doc, sns, sqs, table, topics, all, panjayaOnly, dlqUrl, publisher, ledger, poller, handler };
+  return { doc, sns, sqs, table, topics, all, panjayaOnly, dlqUrl, publisher, ledger, poller, handler, invocations };
 }

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoNotificationLedger } from '../../lambda/adapters/notification-ledger';
+import type { NotificationLedger } from '../../lambda/core/fanout';
 import type { EventItem } from '../../lambda/core/items';
 import { runRedrive } from '../../tools/redrive';
 import { contentorItem, expectedDocument, panjayaItem, putItem } from '../helpers/event-item-fixtures';
@@ -150,6 +151,48 @@ describe('fan-out: DynamoDB Local stream -> poller -> handler -> fauxqs', () => 
     expect(second.deadLetters).toEqual(first.deadLetters);
     h.publisher.failNext = 0;
     await runRedrive({ olderThanMs: 0, execute: true }, { ...deps, publisher: h.publisher });
+  });
+
+  it('publishes once when Lambda hands the same stream records over again (its answer to the first delivery was lost)', async () => {
+    const items = [contentorItem('completed'), panjayaItem('asset_failed', `asset-${Date.now()}`)];
+    const before = h.invocations.length;
+    await write(...items);
+    await h.poller.drain();
+    const delivered = h.invocations.slice(before);
+    expect(delivered.flatMap((event) => event.Records)).toHaveLength(items.length);
+    for (const event of delivered) expect(await h.handler(event)).toEqual({ batchItemFailures: [] });
+    expect(ids(await takeAll(h.sqs, h.all.queueUrl))).toEqual(items.map((i) => i.eventId).sort());
+  });
+
+  it('publishes nothing from a re-drive whose pending list went stale: the fan-out notified those events meanwhile', async () => {
+    const items = [contentorItem('failed'), panjayaItem('version_generated', `asset-${Date.now()}`, 'v2')];
+    await write(...items);
+    // The re-drive reads its list first; the live fan-out then publishes and marks both before the re-drive gets to
+    // them, so only the ledger's own check stands between the list and a second message.
+    const real = new DynamoNotificationLedger(h.doc, h.table.tableName);
+    let fanoutRan = false;
+    const ledger: NotificationLedger = {
+      isPending: async (key) => {
+        if (!fanoutRan) {
+          fanoutRan = true;
+          await h.poller.drain();
+        }
+        return real.isPending(key);
+      },
+      markNotified: (key, at) => real.markNotified(key, at),
+      markUndeliverable: (key, reason, at) => real.markUndeliverable(key, reason, at),
+    };
+    const ours = items.map((i) => i.eventId).sort();
+    const report = await runRedrive(
+      { olderThanMs: 0, execute: true },
+      { doc: h.doc, tableName: h.table.tableName, ledger, publisher: h.publisher, jobsCommandHint: JOBS_HINT },
+    );
+    // Other tests' parked events are pending too: look at ours.
+    const mine = (eventIds: string[]) => eventIds.filter((id) => ours.includes(id)).sort();
+    expect(mine(report.pending.map((p) => p.eventId))).toEqual(ours);
+    expect(mine(report.skipped)).toEqual(ours);
+    expect(mine(report.published)).toEqual([]);
+    expect(ids(await takeAll(h.sqs, h.all.queueUrl))).toEqual(ours);
   });
 
   it('parks a poison record injected into a batch: its neighbours are notified, it is marked and stays pending', async () => {
