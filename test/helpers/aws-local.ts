@@ -25,6 +25,23 @@ export function localDynamo(): DynamoDBClient {
 export function localDocClient(client = localDynamo()): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
+/**
+ * A document client on DynamoDB Local that records the name of every command sent through it (after the document
+ * layer: `UpdateItemCommand`, `PutItemCommand`, …), so a test can count writes rather than stored items.
+ */
+export function commandCountingDocClient(): { client: DynamoDBDocumentClient; commands: string[] } {
+  const commands: string[] = [];
+  const client = localDocClient();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommandsForTests' },
+  );
+  return { client, commands };
+}
+
 export function localStreams(): DynamoDBStreamsClient {
   return new DynamoDBStreamsClient({ endpoint: dynamoEndpoint(), region, credentials });
 }

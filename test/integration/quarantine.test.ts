@@ -13,11 +13,11 @@ import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import { getProvider } from '../../lambda/core/providers';
-import { keptHeaderNames, quarantineBuckets, type QuarantineSink } from '../../lambda/core/quarantine';
+import { keptHeaderNames, quarantineBuckets, type QuarantineRecord, type QuarantineSink } from '../../lambda/core/quarantine';
 import { keys } from '../../lambda/contracts';
 import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver/handler';
 import { createLocalApi, listen } from '../../local/http-server';
-import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
+import { commandCountingDocClient, createTestTable, dynamoEndpoint } from '../helpers/aws-local';
 import { capturing } from '../helpers/capture-output';
 import { panjayaKeyPair } from '../helpers/receiver-harness';
 import { signContentorHeader, signPanjaya } from '../helpers/signing';
@@ -211,6 +211,28 @@ describe('bounds on cost', () => {
     expect(await quarantined('contentor', at.toISOString())).toHaveLength(3);
     expect(counted.filter((m) => m === metricNames.quarantined)).toHaveLength(3);
     expect(counted.filter((m) => m === metricNames.quarantineSkipped)).toHaveLength(3);
+  });
+
+  it('sends the table no request at all past the hourly cap: the container remembers the full hour', async () => {
+    const { client: counted, commands } = commandCountingDocClient();
+    const store = new DynamoQuarantineStore({ client: counted, tableName, retentionDays: 14, hourlyCap: 3 });
+    // A fixed hour of its own, so no other test shares the counter.
+    const receivedAt = '2033-03-04T05:06:07.000Z';
+    const record = (n: number): QuarantineRecord => ({
+      provider: 'contentor',
+      deliveryId: `cap-${n}-${randomUUID()}`,
+      reason: 'invalid_signature',
+      httpStatus: 401,
+      detail: 'Invalid signature',
+      receivedAt,
+      headers: {},
+      body: Buffer.from(`junk ${n}`),
+    });
+    const outcomes = [];
+    for (let n = 0; n < 10; n++) outcomes.push(await store.keep(record(n)));
+    expect(outcomes).toEqual(['stored', 'stored', 'stored', ...Array(7).fill('capped')]);
+    // Three counted and stored deliveries, then the one counter write that found the hour full, then nothing.
+    expect(commands).toEqual([...Array(3).fill(['UpdateItemCommand', 'PutItemCommand']).flat(), 'UpdateItemCommand']);
   });
 
   it('leaves items past their TTL out of a listing even before DynamoDB removes them', async () => {

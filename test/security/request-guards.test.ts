@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EventStore, SecretSource } from '../../lambda/core/ports';
 import { getProvider } from '../../lambda/core/providers';
 import type { ProviderModule } from '../../lambda/core/providers/provider';
+import { makeReceiverHandler } from '../../lambda/handlers/receiver/handler';
 import { createLocalApi, listen } from '../../local/http-server';
 import { signContentorHeader, signPanjaya } from '../helpers/signing';
 import { CONTENTOR_SECRET, receiverHarness, type ReceiverHarness } from '../helpers/receiver-harness';
@@ -101,6 +102,28 @@ describe('body size limit before any parsing', () => {
     const res = await h.post('/webhooks/contentor', body, { 'X-Webhook-Signature': signContentorHeader(body, CONTENTOR_SECRET) });
     expect(res.status).toBe(413);
     expect(s.calls).toEqual(before);
+  });
+
+  it('refuses a base64 body whose encoded size is over the limit with 413, before decoding, though its decoded bytes fit and are signed', async () => {
+    const body = Buffer.from(JSON.stringify({ uuid: 'u-413', status: 'completed', timestamp: '2025-04-09T15:30:45Z' }));
+    const headers = { 'x-webhook-signature': signContentorHeader(body, CONTENTOR_SECRET) };
+    const deliver = (encoded: string) =>
+      makeReceiverHandler(h.deps)({
+        body: encoded,
+        isBase64Encoded: true,
+        headers,
+        pathParameters: { provider: 'contentor' },
+        requestContext: { requestId: 'r-413' },
+      } as never);
+    // Line breaks are skipped by the base64 decoder: this decodes to the signed body, well under the 4096-byte limit.
+    const padded = `${body.toString('base64')}${'\r\n'.repeat(3000)}`;
+    expect(Buffer.from(padded, 'base64')).toEqual(body);
+    const before = { ...s.calls };
+    expect((await deliver(padded)).statusCode).toBe(413);
+    expect(s.calls).toEqual(before);
+    // The same bytes without the padding get through to verification (and on to the store, which is not there).
+    await deliver(body.toString('base64'));
+    expect(s.calls.verify).toBe(before.verify + 1);
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { decodeBody, normaliseHeaders } from '../../lambda/core/ingest';
 import { PayloadTooLargeError } from '../../lambda/core/errors';
 import { readReceiverEnv } from '../../lambda/config/receiver-env';
@@ -26,6 +27,25 @@ describe('decodeBody', () => {
   it('accepts a base64 body exactly at the limit and refuses one byte more', () => {
     expect(decodeBody(delivery(Buffer.alloc(99).toString('base64'), true), 99)).toHaveLength(99);
     expect(() => decodeBody(delivery(Buffer.alloc(100).toString('base64'), true), 99)).toThrow(PayloadTooLargeError);
+  });
+  it('accepts every base64 body up to the limit and refuses every longer one, whatever the limit modulo 3', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 403 }), (limit, size) => {
+        const encoded = delivery(Buffer.alloc(size, 0x7b).toString('base64'), true);
+        if (size <= limit) expect(decodeBody(encoded, limit)).toHaveLength(size);
+        else expect(() => decodeBody(encoded, limit)).toThrow(PayloadTooLargeError);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('refuses a base64 body on its encoded length, before decoding, even when the decoded bytes would fit', () => {
+    // The base64 decoder skips line breaks: a small body's base64 padded with them decodes small. Only the check on
+    // the encoded length refuses it, so a huge body is never decoded.
+    const small = Buffer.from('{"uuid":"u-1"}');
+    const padded = `${small.toString('base64')}${'\n'.repeat(200)}`;
+    expect(Buffer.from(padded, 'base64')).toEqual(small);
+    expect(() => decodeBody(delivery(padded, true), 100)).toThrow(PayloadTooLargeError);
+    expect(decodeBody(delivery(small.toString('base64'), true), 100)).toEqual(small);
   });
 });
 
