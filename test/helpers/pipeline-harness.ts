@@ -4,7 +4,6 @@
  * handler, which publishes through SNS (fauxqs) to a subscribed SQS queue. Notifications are handed back as the raw
  * text of the document an SQS subscriber gets, so tests can compare JSON text rather than parsed values.
  */
-import { spawnSync } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
@@ -13,6 +12,7 @@ import type { ReceiverDeps } from '../../lambda/handlers/receiver/handler';
 import { parseEnvelope, unwrapFauxqsStructure } from '../../local/console-subscriber';
 import { dynamoEndpoint, localDynamo } from './aws-local';
 import { drainQueue, fanoutHarness, takeDeadLetters } from './fanout-harness';
+import { pythonJson } from './python';
 import { receiverHarness } from './receiver-harness';
 import { rawPost } from '../property/property-harness';
 
@@ -93,7 +93,5 @@ export function cpythonSortedDumps(texts: readonly string[]): string[] {
     'texts = json.loads(sys.stdin.buffer.read().decode("utf-8"))',
     'sys.stdout.write(json.dumps([json.dumps(json.loads(t), sort_keys=True) for t in texts]))',
   ].join('\n');
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as string[];
+  return pythonJson<string[]>(script, JSON.stringify(texts));
 }

@@ -11,7 +11,6 @@
  * (independently of lambda/core/json/canonical-forms.ts). Overlapping Panjaya retries are test/integration/event-store.test.ts's.
  */
 import { createHmac } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { MAX_ID_BYTES } from '../../lambda/core/providers/ids';
 import { cpythonSortedDumps, pipelineHarness, type PipelineHarness } from '../helpers/pipeline-harness';
@@ -33,9 +32,6 @@ const DEEP_BUDGET_BYTES = 230_000;
  */
 const FITS_SNS_ESCAPED_BYTES = 250_000;
 const fitsOneSnsMessage = (d: { payloadText: string }) => Buffer.byteLength(JSON.stringify(d.payloadText), 'utf8') <= FITS_SNS_ESCAPED_BYTES;
-
-const hasPython = spawnSync('python3', ['--version']).status === 0;
-if (!hasPython) process.stderr.write('NOTICE: python3 not found — payload-fidelity sends no Contentor envelopes (test/property/payload-fidelity.test.ts)\n');
 
 // ---------------------------------------------------------------------------------------------------------------
 // JSON text, generated lexically.
@@ -305,7 +301,7 @@ const panjayaSpec = fc.record({
   encoding: fc.constantFrom(...panjayaSignatureEncodings),
 });
 const contentorSpec = fc.record({
-  kind: fc.constantFrom(...(hasPython ? (['contentor-header', 'contentor-envelope'] as const) : (['contentor-header'] as const))),
+  kind: fc.constantFrom('contentor-header' as const, 'contentor-envelope' as const),
   shape: shape(MAX_HEADER_DEPTH),
   envelopeShape: shape(ENVELOPE_MAX_WRAP),
   uuid: idSpec,
@@ -321,7 +317,7 @@ const contentorSpec = fc.record({
 const deliverySpec = fc.oneof(
   panjayaSpec,
   contentorSpec.map((spec) => ({ ...spec, kind: 'contentor-header' as const })),
-  contentorSpec.map((spec) => ({ ...spec, kind: hasPython ? ('contentor-envelope' as const) : ('contentor-header' as const) })),
+  contentorSpec.map((spec) => ({ ...spec, kind: 'contentor-envelope' as const })),
 );
 type DeliverySpec = typeof deliverySpec extends fc.Arbitrary<infer T> ? T : never;
 

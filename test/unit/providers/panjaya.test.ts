@@ -6,6 +6,7 @@ import type { RawRequest, Trust } from '../../../lambda/core/providers/provider'
 import { signPanjaya } from '../../helpers/signing';
 import { payloadTextOfEvent } from '../../helpers/events';
 import { keysTrust, request, validationMessage, verifyAndNormalise, verifyOutcome } from './outcome';
+import { pythonJson } from '../../helpers/python';
 
 const ecKeys = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const signer = ecKeys();
@@ -176,5 +177,47 @@ describe('Panjaya normalisation', () => {
   it('rejects a body that is not a JSON object', () => {
     expect(() => normaliseSigned(request('not json'))).toThrow(ValidationError);
     expect(validationMessage(() => normaliseSigned(request('[1]')))).toBe('body: expected a JSON object');
+  });
+});
+
+describe("Panjaya signatures against Python's cryptography package (how the provider's document signs)", () => {
+  // One python3 process: sign each body with ECDSA P-256/SHA-256 (DER, written as hex), and verify our signatures.
+  const PYTHON_ES256 = `
+import json, sys
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+job = json.load(sys.stdin)
+key = serialization.load_pem_private_key(job["key"].encode(), password=None)
+signed = [key.sign(bytes.fromhex(body), ec.ECDSA(hashes.SHA256())).hex() for body in job["bodies"]]
+verified = []
+for body, signature in job["ours"]:
+    try:
+        key.public_key().verify(bytes.fromhex(signature), bytes.fromhex(body), ec.ECDSA(hashes.SHA256()))
+        verified.append(True)
+    except InvalidSignature:
+        verified.append(False)
+print(json.dumps({"signed": signed, "verified": verified}))
+`;
+  const bodies = fc
+    .sample(fc.record({ asset: fc.string({ minLength: 1, maxLength: 20 }), note: fc.string({ unit: 'binary', maxLength: 200 }) }), 40)
+    .map(({ asset, note }) => Buffer.from(JSON.stringify({ event: 'version_generated', asset_id: asset, version_id: 'v1', note }), 'utf8'));
+
+  it('accepts what cryptography signs, refuses it over another body, and cryptography verifies what our signer writes', () => {
+    const pem = signer.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const ours = bodies.map((b) => [b.toString('hex'), signPanjaya(b, signer.privateKey)]);
+    const { signed, verified } = pythonJson<{ signed: string[]; verified: boolean[] }>(
+      PYTHON_ES256,
+      JSON.stringify({ key: pem, bodies: bodies.map((b) => b.toString('hex')), ours }),
+    );
+    expect(signed).toHaveLength(bodies.length);
+    bodies.forEach((b, i) => {
+      const signature = signed[i] ?? '';
+      expect(verifyOutcome(() => panjaya.verify(request(b, { 'x-signature': signature }), trusted, new Date()))).toBe('ok');
+      const next = bodies[(i + 1) % bodies.length] ?? b;
+      if (!next.equals(b))
+        expect(verifyOutcome(() => panjaya.verify(request(next, { 'x-signature': signature }), trusted, new Date()))).toBe('invalid_signature');
+    });
+    expect(verified).toEqual(bodies.map(() => true));
   });
 });

@@ -3,10 +3,8 @@
  * module (one process for a whole batch) and WebCrypto (a different Node API from the node:crypto createHmac the
  * verifiers use). Signatures made here and accepted by our verifiers prove interoperability, not self-consistency.
  */
-import { spawnSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
-
-export const hasPython = spawnSync('python3', ['--version']).status === 0;
+import { pythonJson } from '../../../helpers/python';
 
 /** One HMAC to compute: key and message as bytes. */
 export interface HmacJob {
@@ -30,9 +28,7 @@ export function pythonHmacBase64(jobs: readonly HmacJob[]): string[] {
   const input = jobs
     .map((job) => JSON.stringify({ key: Buffer.from(job.key).toString('base64'), message: Buffer.from(job.message).toString('base64') }))
     .join('\n');
-  const run = spawnSync('python3', ['-c', PYTHON_HMAC], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as string[];
+  return pythonJson<string[]>(PYTHON_HMAC, input);
 }
 
 /** HMAC-SHA256 digest bytes through WebCrypto. */
