@@ -77,9 +77,10 @@ export function buildDigestDocument(window: { start: string; end: string }, even
   };
 }
 
-/** `10:00-10:10 UTC on 2026-12-04` (ASCII, for subjects and titles). */
+/** `10:00-10:10 UTC on 2026-12-04` (ASCII, for subjects and titles); seconds when a window is not whole minutes. */
 function windowWords(doc: DigestDocument): string {
-  const time = (iso: string) => iso.slice(11, 16);
+  const wholeMinutes = doc.windowStart.slice(17, 23) === '00.000' && doc.windowEnd.slice(17, 23) === '00.000';
+  const time = (iso: string) => iso.slice(11, wholeMinutes ? 16 : 19);
   return `${time(doc.windowStart)}-${time(doc.windowEnd)} UTC on ${doc.windowStart.slice(0, 10)}`;
 }
 
