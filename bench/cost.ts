@@ -44,6 +44,13 @@ export interface CostResult extends CostModel {
   readonly receiverWriteUnitsPerEvent: number;
   readonly fanoutInvocationsPerEvent: number;
   readonly snsPublishesPerEvent: number;
+  /** The people's path, measured apart (not in the per-delivery figures above, which stay the systems path's). */
+  readonly alerts: {
+    readonly alertWorthyEvents: number;
+    readonly writeUnitsPerAlertWorthyEvent: number;
+    readonly readUnitsPerAlertWorthyEvent: number;
+    readonly publishes: number;
+  };
   readonly streamRecordsPerEvent: number;
   /** E-mail deliveries are billed per subscriber: USD per million deliveries per subscribed address (failed topic). */
   readonly emailUsdPerMillionPerSubscriber: number;
@@ -146,6 +153,13 @@ export async function measureCost(options: {
     receiverWriteUnitsPerEvent: round(receiverWrites / deliveries, 2),
     fanoutInvocationsPerEvent: round(perEvent.fanoutInvocations, 3),
     snsPublishesPerEvent: round(perEvent.publishes, 3),
+    // The people's path, apart: what each alert-worthy (failed) event adds, within the default budget of 10 a window.
+    alerts: {
+      alertWorthyEvents: failedTopicEvents,
+      writeUnitsPerAlertWorthyEvent: round(fanout.alertCapacity.writeUnits / Math.max(1, failedTopicEvents), 2),
+      readUnitsPerAlertWorthyEvent: round(fanout.alertCapacity.readUnits / Math.max(1, failedTopicEvents), 2),
+      publishes: fanout.counts.alertPublishes,
+    },
     streamRecordsPerEvent: round(allRecords.length / deliveries, 2),
     emailUsdPerMillionPerSubscriber: round(usd(prices.snsEmailDelivery, (1e6 * failedTopicEvents) / deliveries), 2),
     receiver,

@@ -6,7 +6,9 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
+import { ALERTS_TOPIC, envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
+import { DynamoAlertStore } from '../lambda/adapters/dynamo-alert-store';
+import { DEFAULT_ALERT_SETTINGS } from '../lambda/core/alerts';
 import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
 import { DynamoEventStore, type DynamoStoreOutcome } from '../lambda/adapters/dynamo-event-store';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
@@ -30,7 +32,9 @@ export function meterCapacity(client: DynamoDBDocumentClient, count: CapacityCou
     (next, context) => async (args) => {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const units = (result.output as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity?.CapacityUnits ?? 0;
+      // Transactions (and batches) answer with one entry per table: an array.
+      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+      const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
       if (/^(Get|Query|Scan|BatchGet)/.test(context.commandName ?? '')) count.readUnits += units;
       else count.writeUnits += units;
       return result;
@@ -69,26 +73,35 @@ export function directIngest(stack: BenchStack, trust: BenchTrust, tableName: st
   };
 }
 
-/** The fan-out handler wired to a bench table, its ledger metered and its publishes counted. */
+/**
+ * The fan-out handler wired to a bench table, its ledger metered and its publishes counted. The alerts path runs as
+ * deployed (default budget) with its own metered client, so its cost is reported apart from the systems path's.
+ */
 export function directFanout(stack: BenchStack, tableName: string) {
   const capacity: CapacityCount = { writeUnits: 0, readUnits: 0 };
+  const alertCapacity: CapacityCount = { writeUnits: 0, readUnits: 0 };
   const doc = makeDocumentClient({ endpoint: stack.dynamoEndpoint });
   meterCapacity(doc, capacity);
+  const alertDoc = makeDocumentClient({ endpoint: stack.dynamoEndpoint });
+  meterCapacity(alertDoc, alertCapacity);
   const sns = new SnsNotificationPublisher(stack.sns, stack.topics);
-  const counts = { publishes: 0, invocations: 0 };
+  const counts = { publishes: 0, invocations: 0, alertPublishes: 0 };
   const handler = makeFanoutHandler({
     publisher: {
       publish: async (notification) => {
-        counts.publishes += 1;
+        if (notification.topic === ALERTS_TOPIC) counts.alertPublishes += 1;
+        else counts.publishes += 1;
         await sns.publish(notification);
       },
     },
     ledger: new DynamoNotificationLedger(doc, tableName),
     jobsCommandHint: JOBS_COMMAND_HINTS.local,
     telemetry: makeTelemetry('fanout'),
+    alerts: { store: new DynamoAlertStore(alertDoc, tableName), settings: DEFAULT_ALERT_SETTINGS },
   });
   return {
     capacity,
+    alertCapacity,
     counts,
     /** One invocation per record (the low-traffic case: a batch of one). */
     async invoke(record: DynamoDBRecord) {

@@ -79,7 +79,7 @@ export async function startBenchStack(trust: BenchTrust, streamPollMs: number): 
     tableName: out.TableName,
     dynamoEndpoint: out.DynamoDbEndpoint,
     snsEndpoint: out.SnsEndpoint,
-    topics: { succeeded: out.SucceededTopicArn, failed: out.FailedTopicArn },
+    topics: { succeeded: out.SucceededTopicArn, failed: out.FailedTopicArn, alerts: out.JobAlertsTopicArn },
     stateDir,
     dynamo,
     streams,
