@@ -86,8 +86,15 @@ function send(
   res.end(body);
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Node's default (5 s) closes it while a client that paused
+ * longer (a CLI run between two requests, a busy machine) still holds it in its pool: its next request then fails
+ * with "other side closed" instead of being answered. API Gateway keeps idle connections far longer.
+ */
+const KEEP_ALIVE_MS = 60_000;
+
 export function createLocalApi(handler: V2Handler): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const match = ROUTE.exec(path);
@@ -114,6 +121,10 @@ export function createLocalApi(handler: V2Handler): Server {
       if (!res.headersSent) send(res, 500, '{"message":"Internal Server Error"}');
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Must exceed keepAliveTimeout, or Node may cut a connection that is mid-request (its documented pairing).
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
+  return server;
 }
 
 /** The port asked for is taken; the message says which and how to choose another. */
