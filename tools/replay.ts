@@ -5,7 +5,7 @@
  */
 import './lib/quiet-node-warning';
 import { cliProviders } from './lib/cli-providers';
-import { defaultOutputsFile } from './lib/outputs';
+import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 import { exitCodes, parseCliArgs, parseSince, runCli, UsageError } from './lib/cli';
 import { listQuarantined, runReplay, type QuarantineView, type ReplayFilters, type ReplayReport } from './lib/replay-run';
 import { openReplayTarget } from './lib/replay-target';
@@ -101,6 +101,8 @@ async function main(argv: string[]): Promise<number> {
   if (values.reason !== undefined && !/^[a-z_]+$/.test(values.reason)) throw new UsageError(`not a reason code: "${values.reason}" (e.g. invalid_signature)`);
   if (command === 'list' && values.execute) throw new UsageError('--execute applies to run only');
 
+  // A stale local outputs file reads as the same message every CLI gives, not as a raw ECONNREFUSED.
+  await ensureLocalStackAnswers(loadOutputs(values.outputs), 'DynamoDbEndpoint');
   const target = openReplayTarget(values.outputs);
   const now = new Date();
   const filters: ReplayFilters = {

@@ -24,7 +24,7 @@ delete env.LOCAL_OUTPUTS_FILE;
 delete env.CONTENTOR_WEBHOOK_SECRETS;
 
 /** Runs a CLI without blocking this process: the receiver it talks to runs here. */
-function cli(tool: 'send' | 'jobs' | 'redrive', args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(tool: 'send' | 'jobs' | 'redrive' | 'replay', args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(tsx, [path.join(root, 'tools', `${tool}.ts`), ...args], { env, cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
@@ -152,8 +152,10 @@ describe('send prints the job id and jobs get counts the events', () => {
 
 describe('a stale outputs file (the local stack is no longer running)', () => {
   let stale: string;
+  let staleApiUrl: string;
   beforeAll(async () => {
     const [api, dynamo] = [await freePort(), await freePort()];
+    staleApiUrl = `http://127.0.0.1:${api}`;
     stale = path.join(stateDir, 'stale-outputs.json');
     writeFileSync(
       stale,
@@ -172,11 +174,14 @@ describe('a stale outputs file (the local stack is no longer running)', () => {
     ['send', ['contentor', 'failed', '--secret', 's']],
     ['jobs', ['get', 'contentor', 'x']],
     ['redrive', []],
-  ] as const)('%s says the local stack is not answering and how to start it', async (tool, args) => {
+    ['replay', ['list']],
+    ['replay', ['run']],
+  ] as const)('%s %s says the local stack is not answering and how to start it, in the same words', async (tool, args) => {
     const result = await cli(tool, [...args, '--outputs', stale]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/the local stack at http:\/\/127\.0\.0\.1:\d+ is not answering: start it with npm start/);
-    expect(result.stderr).not.toMatch(/fetch failed|storage is unavailable/);
+    // Every CLI names the stack by its API URL, whichever endpoint it probed.
+    expect(result.stderr).toContain(`the local stack at ${staleApiUrl} is not answering: start it with npm start`);
+    expect(result.stderr).not.toMatch(/fetch failed|storage is unavailable|ECONNREFUSED/);
   });
 });
 

@@ -16,6 +16,7 @@ export const StackOutputsSchema = z.object({
   TableName: z.string(),
   SucceededTopicArn: z.string().optional(),
   FailedTopicArn: z.string().optional(),
+  JobAlertsTopicArn: z.string().optional(),
   ContentorSecretArn: z.string().optional(),
   AlarmTopicArn: z.string().optional(),
   /** Deployed stacks with configured providers: JSON object from provider name to its secret's ARN. */
@@ -69,20 +70,29 @@ export function stackRegion(outputs: StackOutputs): string | undefined {
 export type LocalEndpointKey = 'ApiUrl' | 'DynamoDbEndpoint' | 'SnsEndpoint';
 
 /**
- * For a local stack (its outputs name emulator endpoints), checks that `key`'s endpoint answers at all, so a stale
- * outputs file left by a stack that was killed reads as what it is rather than as `fetch failed` or "storage is
- * unavailable". A deployed stack is not probed: its errors come from AWS and say what they mean.
+ * For a local stack (its outputs name emulator endpoints), checks that the endpoints a tool needs answer at all, so a
+ * stale outputs file left by a stack that was killed reads as what it is rather than as `fetch failed`, a raw
+ * ECONNREFUSED or "storage is unavailable". Every CLI says it in the same words, naming the stack by its API URL
+ * (what `npm start` printed). A deployed stack is not probed: its errors come from AWS and say what they mean.
  */
-export async function ensureLocalStackAnswers(outputs: StackOutputs & { file: string }, key: LocalEndpointKey): Promise<void> {
-  const url = outputs[key];
-  if (outputs.DynamoDbEndpoint === undefined || url === undefined) return;
-  try {
-    // Any HTTP answer will do (DynamoDB Local answers a bare GET with 400); only "nothing listening" matters.
-    await fetch(url, { signal: AbortSignal.timeout(3000) });
-  } catch {
-    throw new Error(
-      `the local stack at ${url} is not answering: start it with npm start ` +
-        `(${outputs.file} is left from a stack that is no longer running, or pass --outputs FILE for another stack)`,
-    );
+export async function ensureLocalStackAnswers(outputs: StackOutputs & { file: string }, ...keys: LocalEndpointKey[]): Promise<void> {
+  if (outputs.DynamoDbEndpoint === undefined) return;
+  for (const key of keys) {
+    const url = outputs[key];
+    if (url === undefined) continue;
+    try {
+      // Any HTTP answer will do (DynamoDB Local answers a bare GET with 400); only "nothing listening" matters.
+      await fetch(url, { signal: AbortSignal.timeout(3000) });
+    } catch {
+      throw new Error(staleStackMessage(outputs));
+    }
   }
+}
+
+/** The one message for a local stack that is gone (tools/lib/outputs.ts ensureLocalStackAnswers). */
+export function staleStackMessage(outputs: StackOutputs & { file: string }): string {
+  return (
+    `the local stack at ${outputs.ApiUrl ?? outputs.DynamoDbEndpoint} is not answering: start it with npm start ` +
+    `(${outputs.file} is left from a stack that is no longer running, or pass --outputs FILE for another stack)`
+  );
 }
