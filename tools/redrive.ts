@@ -163,7 +163,10 @@ export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Pr
 }
 
 export function formatReport(report: RedriveReport): string {
-  const lines = [`Terminal events not notified, received before ${report.beforeIso}: ${report.pending.length}`];
+  const lines = [
+    report.executed ? 'Re-drive (--execute): publishing what is pending.' : 'Dry run: nothing is published (add --execute to publish).',
+    `Terminal events not notified, received before ${report.beforeIso}: ${report.pending.length}`,
+  ];
   for (const p of report.pending) {
     lines.push(`  ${p.receivedAt}  ${p.provider.padEnd(9)} ${p.status.padEnd(9)} ${p.eventType.padEnd(24)} ${p.jobId}  (event ${p.eventId})`);
     if (p.undeliverable !== undefined) lines.push(`      parked: ${p.undeliverable}`);
