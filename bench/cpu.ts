@@ -11,7 +11,8 @@
 import { createHmac, sign, verify } from 'node:crypto';
 import { decodeBody, normaliseHeaders } from '../lambda/core/ingest';
 import type { StateItem } from '../lambda/core/items';
-import { planWrite } from '../lambda/core/write-plan';
+import { DEFAULT_RETRY_WINDOW_SECONDS, planWrite } from '../lambda/core/write-plan';
+import { DEFAULT_EVENT_RETENTION_DAYS } from '../lambda/contracts';
 import { getProvider } from '../lambda/core/providers';
 import type { Trust } from '../lambda/core/providers/provider';
 import { contentorDelivery, panjayaDelivery, type BenchTrust, type Delivery, type DeliveryStyle } from './fixtures';
@@ -78,7 +79,7 @@ function pipelineFor(delivery: Delivery, trust: Trust): () => void {
     gsi1pk: 'x',
     gsi1sk: 'y',
   } as StateItem;
-  const config = { retentionDays: 90, retryWindowSeconds: 600 };
+  const config = { retentionDays: DEFAULT_EVENT_RETENTION_DAYS, retryWindowSeconds: DEFAULT_RETRY_WINDOW_SECONDS };
   return () => {
     const request = { body: decodeBody(incoming, 262_144), headers: normaliseHeaders(incoming.headers) };
     const event = provider.normalise(request, provider.verify(request, trust, new Date()));

@@ -10,7 +10,8 @@ import { ALERTS_TOPIC, envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts'
 import { DynamoAlertStore } from '../lambda/adapters/dynamo-alert-store';
 import { DEFAULT_ALERT_SETTINGS } from '../lambda/core/alerts';
 import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
-import { DynamoEventStore, type DynamoStoreOutcome } from '../lambda/adapters/dynamo-event-store';
+import type { DynamoStoreOutcome } from '../lambda/adapters/dynamo-event-store';
+import type { ReceiverEnvInput } from '../lambda/config/receiver-env';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
 import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
 import { makeTelemetry } from '../lambda/adapters/telemetry';
@@ -50,7 +51,7 @@ export interface DirectIngestResult {
 }
 
 /** The receiver's environment for a bench table (local secrets instead of Secrets Manager). */
-export function receiverEnv(stack: BenchStack, trust: BenchTrust, tableName: string): NodeJS.ProcessEnv {
+export function receiverEnv(stack: BenchStack, trust: BenchTrust, tableName: string): ReceiverEnvInput {
   return {
     [envNames.tableName]: tableName,
     [envNames.dynamoDbEndpoint]: stack.dynamoEndpoint,
@@ -62,7 +63,7 @@ export function receiverEnv(stack: BenchStack, trust: BenchTrust, tableName: str
 /** `ingest` exactly as the receiver runs it, with the store's own capacity report kept. */
 export function directIngest(stack: BenchStack, trust: BenchTrust, tableName: string): (delivery: Delivery) => Promise<DirectIngestResult> {
   const deps = receiverDepsFromEnv(receiverEnv(stack, trust, tableName));
-  const store = new DynamoEventStore({ client: makeDocumentClient({ endpoint: stack.dynamoEndpoint }), tableName, retentionDays: 90 });
+  const store = deps.store;
   return async (delivery) => {
     let stored: DynamoStoreOutcome | undefined;
     const result = await ingest(

@@ -1,7 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { didYouMean } from './closest-match';
-import { ALERT_DEFAULTS, DEFAULT_MAX_BODY_BYTES, MAX_STORABLE_BODY_BYTES } from '../lambda/contracts';
+import {
+  ALERT_DEFAULTS,
+  DEFAULT_EVENT_RETENTION_DAYS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_SECRET_CACHE_TTL_SECONDS,
+  MAX_STORABLE_BODY_BYTES,
+} from '../lambda/contracts';
 import { alertableStatuses, type AlertableStatus } from '../lambda/core/alerts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
@@ -193,7 +199,7 @@ export const DeployConfigObject = z
       .default(PANJAYA_DOCUMENTED_PUBLIC_KEY)
       .transform(parsePanjayaKeys),
     /** Days an event item lives before DynamoDB TTL removes it (job state items do not expire). */
-    eventRetentionDays: positiveInt('eventRetentionDays', 'e.g. -c eventRetentionDays=90').default(90),
+    eventRetentionDays: positiveInt('eventRetentionDays', 'e.g. -c eventRetentionDays=90').default(DEFAULT_EVENT_RETENTION_DAYS),
     /** Panjaya: seconds within which an identical body is a provider retry even if the job moved on (0 = off). */
     panjayaRetryWindowSeconds: z
       .preprocess(
@@ -234,7 +240,7 @@ export const DeployConfigObject = z
       )
       .default(DEFAULT_MAX_BODY_BYTES),
     /** How long the receiver caches the Contentor secret; a rotated secret is picked up within this time. */
-    secretCacheTtlSeconds: positiveInt('secretCacheTtlSeconds', 'e.g. -c secretCacheTtlSeconds=60').default(60),
+    secretCacheTtlSeconds: positiveInt('secretCacheTtlSeconds', 'e.g. -c secretCacheTtlSeconds=60').default(DEFAULT_SECRET_CACHE_TTL_SECONDS),
     /** Days a refused (401/400) delivery stays in the quarantine for `npm run replay` (lambda/core/quarantine.ts). */
     quarantineRetentionDays: positiveInt('quarantineRetentionDays', 'e.g. -c quarantineRetentionDays=14').default(QUARANTINE_DEFAULTS.retentionDays),
     /**

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { ALERT_DEFAULTS, issueLines } from '../lambda/contracts';
+import { ALERT_DEFAULTS, envNames, issueLines } from '../lambda/contracts';
 import { providerRegistry } from '../lambda/core/providers';
 import { parseStallDeadlines } from '../lambda/core/watchdog';
 import {
@@ -14,6 +14,24 @@ import {
   type ConfiguredProviders,
   type ConfiguredProviderSecrets,
 } from '../lambda/core/providers/configured/config-schema';
+
+/**
+ * The functions' own settings, the same as the deploy context keys (retry window, quarantine, retention): passed to
+ * the functions as given, whose schemas (lambda/config/) check them and hold their defaults.
+ */
+const FunctionSettingsSchema = z.object({
+  [envNames.panjayaRetryWindowSeconds]: z.string().optional(),
+  [envNames.quarantineHourlyCap]: z.string().optional(),
+  [envNames.quarantineRetentionDays]: z.string().optional(),
+  [envNames.eventRetentionDays]: z.string().optional(),
+});
+export type LocalFunctionSettings = z.infer<typeof FunctionSettingsSchema>;
+
+/** The functions' settings in `env` (the local stack's environment; replay reads the same). */
+export function localFunctionSettings(env: NodeJS.ProcessEnv): LocalFunctionSettings {
+  const given = FunctionSettingsSchema.parse(env);
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+}
 
 export const LocalEnvSchema = z.object({
   LOCAL_STATE_DIR: z.string().min(1).default('.local'),
@@ -58,6 +76,8 @@ export interface LocalConfig {
   /** LOCAL_STALL_DEADLINES as given (checked here, so a bad one stops the start naming that variable). */
   stallDeadlines?: string;
   alerts: { perWindow: number; windowSeconds: number; statuses: string };
+  /** The receiver's and watchdog's settings as given (checked by their own schemas). */
+  functionSettings: LocalFunctionSettings;
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -85,5 +105,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     providerSecrets,
     stallDeadlines: e.LOCAL_STALL_DEADLINES,
     alerts: { perWindow: e.LOCAL_ALERTS_PER_WINDOW, windowSeconds: e.LOCAL_ALERT_WINDOW_SECONDS, statuses: e.LOCAL_ALERT_STATUSES },
+    functionSettings: localFunctionSettings(env),
   };
 }

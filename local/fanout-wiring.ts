@@ -7,6 +7,7 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { FanoutEnvInput } from '../lambda/config/fanout-env';
 import { fanoutDepsFromEnv } from '../lambda/handlers/fanout/deps';
 import { makeFanoutHandler } from '../lambda/handlers/fanout/handler';
 import { startConsoleSubscriber } from './console-subscriber';
@@ -15,7 +16,7 @@ import { StreamPoller } from './stream-poller';
 
 export interface FanoutHalfOptions {
   /** The fan-out's environment (lambda/config/fanout-env.ts), endpoints included. */
-  env: NodeJS.ProcessEnv;
+  env: FanoutEnvInput;
   streamArn: string;
   topics: LocalTopics;
   deadLetterQueueUrl: string;

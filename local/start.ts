@@ -11,18 +11,18 @@
  * covers a hard kill of this process.
  */
 import '../tools/lib/quiet-node-warning';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { envNames } from '../lambda/contracts';
-import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { receiverDepsFromEnv } from '../lambda/handlers/receiver/deps';
 import { makeReceiverHandler } from '../lambda/handlers/receiver/handler';
 import { readLocalConfig, type LocalConfig } from './config';
 import { ensureDevCredentials } from './dev-credentials';
+import { localReceiverEnv } from './receiver-env';
 import { startDynamoDbLocal, startFauxqs, type RunningEmulator } from './emulators';
 import { createLocalApi, listen, PortInUseError, type V2Handler } from './http-server';
 import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME, type LocalTopics } from './resources';
@@ -38,11 +38,6 @@ import { providerRegistry } from '../lambda/core/providers';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const log = (message: string) => process.stdout.write(`[local] ${message}\n`);
-
-/** Trusted Panjaya keys: PANJAYA_PUBLIC_KEYS replaces the defaults (the documented key + the development key). */
-function panjayaKeys(config: LocalConfig, devPublicKeyFile: string): string {
-  return config.panjayaPublicKeys ?? `${PANJAYA_DEFAULT_PUBLIC_KEY_PEM.trim()}\n${readFileSync(devPublicKeyFile, 'utf8').trim()}\n`;
-}
 
 /** Optional hooks for tools driving the stack in-process (the load/fault driver). */
 export interface LocalStackHooks {
@@ -91,8 +86,7 @@ export async function startLocalStack(config: LocalConfig = readLocalConfig(), h
 
 async function startParts(config: LocalConfig, hooks: StartOptions, parts: StartedParts, checkpoint: () => void) {
   mkdirSync(config.stateDir, { recursive: true });
-  const dev = ensureDevCredentials(config.stateDir);
-  const contentorSecrets = config.contentorSecrets ?? readFileSync(dev.contentorSecret, 'utf8').trim();
+  ensureDevCredentials(config.stateDir);
 
   // The port first: when it is taken we fail in milliseconds, before any emulator has started, and before touching
   // the outputs file, which may belong to the stack already running on that port.
@@ -124,18 +118,16 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
   let messaging = await createMessaging();
   checkpoint();
 
-  const receiverEnv: NodeJS.ProcessEnv = {
-    [envNames.tableName]: table.tableName,
-    [envNames.dynamoDbEndpoint]: dynamoEndpoint,
-    [envNames.panjayaPublicKeys]: panjayaKeys(config, dev.panjayaPublicKey),
-    [envNames.contentorSecrets]: contentorSecrets,
-    // The same knobs as the deploy context keys (panjayaRetryWindowSeconds, quarantine*), read from this environment.
-    [envNames.panjayaRetryWindowSeconds]: process.env[envNames.panjayaRetryWindowSeconds],
-    [envNames.quarantineHourlyCap]: process.env[envNames.quarantineHourlyCap],
-    [envNames.quarantineRetentionDays]: process.env[envNames.quarantineRetentionDays],
-    [envNames.providers]: JSON.stringify(config.providers),
-    [envNames.providerSecrets]: JSON.stringify(config.providerSecrets),
-  };
+  const receiverEnv = localReceiverEnv({
+    tableName: table.tableName,
+    dynamoEndpoint,
+    stateDir: config.stateDir,
+    panjayaPublicKeys: config.panjayaPublicKeys,
+    contentorSecrets: config.contentorSecrets,
+    providers: config.providers,
+    providerSecrets: JSON.stringify(config.providerSecrets),
+    functionSettings: config.functionSettings,
+  });
   receiver = makeReceiverHandler(receiverDepsFromEnv(receiverEnv));
   const providers = providerRegistry(config.providers);
 
@@ -172,7 +164,7 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
       ...endpoints,
       ...sharedEnv,
       [envNames.stallDeadlines]: config.stallDeadlines,
-      [envNames.eventRetentionDays]: process.env[envNames.eventRetentionDays],
+      [envNames.eventRetentionDays]: config.functionSettings[envNames.eventRetentionDays],
     },
     log,
   });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { envNames, issueLines } from '../lambda/contracts';
+import type { WatchdogEnvInput } from '../lambda/config/watchdog-env';
 import { watchdogDepsFromEnv } from '../lambda/handlers/watchdog/deps';
 import { makeDigestFlushHandler, makeWatchdogHandler } from '../lambda/handlers/watchdog/handler';
 
@@ -17,7 +18,7 @@ export const LocalWatchdogEnvSchema = z.object({
 
 export interface LocalWatchdogOptions {
   /** The watchdog function's environment (lambda/config/watchdog-env.ts), endpoints included. */
-  functionEnv: NodeJS.ProcessEnv;
+  functionEnv: WatchdogEnvInput;
   log: (message: string) => void;
   /** Where LOCAL_WATCHDOG_INTERVAL_MS is read. @default process.env */
   env?: NodeJS.ProcessEnv;

@@ -6,18 +6,16 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { envNames, LOCAL_CREDENTIALS, LOCAL_REGION } from '../contracts';
+import { clientConfig } from '../contracts';
 import { DependencyError, InternalError } from '../core/errors';
 
 /** Options for {@link makeDocumentClient}. */
 export interface DocumentClientOptions {
   /**
-   * Custom endpoint (DynamoDB Local).
-   * @default the `DYNAMODB_ENDPOINT` environment variable, else the regional AWS endpoint
+   * Custom endpoint (DynamoDB Local), from the caller's own settings (a function's schema, an outputs file).
+   * @default the regional AWS endpoint
    */
   readonly endpoint?: string;
-  /** @default AWS_REGION from the environment; `us-east-1` for a custom endpoint when unset */
-  readonly region?: string;
   /**
    * Attempts per request, first one included. Kept small: the provider retries a 503 for us, and a long retry
    * chain inside the function only delays that answer (API Gateway gives up after 30 s).
@@ -36,13 +34,10 @@ export interface DocumentClientOptions {
  * stored as bytes), so every number we write is our own.
  */
 export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
-  const endpoint = options.endpoint ?? (process.env[envNames.dynamoDbEndpoint] || undefined);
-  const region = options.region ?? process.env.AWS_REGION ?? (endpoint ? LOCAL_REGION : undefined);
   const agentOptions = { keepAlive: true, maxSockets: 50 };
   const client = new DynamoDBClient({
-    ...(endpoint ? { endpoint } : {}),
-    ...(region ? { region } : {}),
-    ...(endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { ...LOCAL_CREDENTIALS } } : {}),
+    // The emulator's region and credentials, or (no endpoint) the SDK's own chain for AWS.
+    ...clientConfig(options.endpoint || undefined),
     maxAttempts: options.maxAttempts ?? 3,
     retryMode: 'standard',
     requestHandler: {

@@ -11,7 +11,7 @@
  * per-protocol structure, whose entries are JSON *strings*, so no body policy can reach `provider` inside them.
  */
 import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
-import { envNames } from '../contracts';
+import { clientConfig } from '../contracts';
 import type { PublishTarget, TopicKind } from '../contracts';
 import type { NotificationPublisher, OutgoingNotification } from '../core/ports';
 
@@ -82,15 +82,9 @@ export class SnsNotificationPublisher implements NotificationPublisher {
 }
 
 /**
- * An SNS client for the functions and tools: `SNS_ENDPOINT` (fauxqs) when set, with dummy credentials unless real
- * ones are in the environment; otherwise the regional endpoint and the default credential chain.
+ * An SNS client for the functions: the caller's endpoint (fauxqs, from the function's settings) with the emulator's
+ * region and credentials; without one, the regional endpoint and the default credential chain.
  */
-export function makeSnsClient(endpoint: string | undefined = process.env[envNames.snsEndpoint] || undefined): SNSClient {
-  if (!endpoint) return new SNSClient({ maxAttempts: 3 });
-  return new SNSClient({
-    endpoint,
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    maxAttempts: 3,
-    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  });
+export function makeSnsClient(endpoint: string | undefined): SNSClient {
+  return new SNSClient({ ...clientConfig(endpoint || undefined), maxAttempts: 3 });
 }

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
 import '../core/zod-locale';
 import { DEFAULT_RETRY_WINDOW_SECONDS } from '../core/write-plan';
-import { readEnv } from './read-env';
+import { readEnv, type EnvText } from './read-env';
 import { QUARANTINE_DEFAULTS } from '../core/quarantine';
-import { DEFAULT_MAX_BODY_BYTES, envNames, MAX_STORABLE_BODY_BYTES } from '../contracts';
+import { DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_CACHE_TTL_SECONDS, envNames, MAX_STORABLE_BODY_BYTES } from '../contracts';
+import { providerEnvShape, providerTrustEnvShape } from './provider-env';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 /** An integer from its environment-variable text, with the given bound checks. */
@@ -20,14 +21,16 @@ export const ReceiverEnvSchema = z
     [envNames.panjayaPublicKeys]: z.optional(z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must hold one or more PEM public keys' }))),
     [envNames.contentorSecretArn]: z.optional(nonEmpty()),
     [envNames.contentorSecrets]: z.optional(nonEmpty()),
-    [envNames.secretCacheTtlSeconds]: z._default(coercedInt(z.nonnegative()), 60),
+    [envNames.secretCacheTtlSeconds]: z._default(coercedInt(z.nonnegative()), DEFAULT_SECRET_CACHE_TTL_SECONDS),
     // Stored whole in one item: never past what DynamoDB can hold (contracts/env.ts).
     [envNames.maxBodyBytes]: z._default(coercedInt(z.positive(), z.lte(MAX_STORABLE_BODY_BYTES)), DEFAULT_MAX_BODY_BYTES),
-    [envNames.eventRetentionDays]: z._default(coercedInt(z.positive()), 90),
+    [envNames.eventRetentionDays]: z._default(coercedInt(z.positive()), DEFAULT_EVENT_RETENTION_DAYS),
     [envNames.quarantineRetentionDays]: z._default(coercedInt(z.positive()), QUARANTINE_DEFAULTS.retentionDays),
     // 0 turns the quarantine off (refusals are then only counted).
     [envNames.quarantineHourlyCap]: z._default(coercedInt(z.nonnegative()), QUARANTINE_DEFAULTS.hourlyCap),
     [envNames.panjayaRetryWindowSeconds]: z._default(coercedInt(z.nonnegative()), DEFAULT_RETRY_WINDOW_SECONDS),
+    ...providerEnvShape,
+    ...providerTrustEnvShape,
     [envNames.dynamoDbEndpoint]: z.optional(z.url()),
   })
   .check(
@@ -36,8 +39,11 @@ export const ReceiverEnvSchema = z
     }),
   );
 
+/** The receiver's settings as read (defaults filled in, numbers parsed). */
 export type ReceiverEnv = z.infer<typeof ReceiverEnvSchema>;
+/** What a host sets for the receiver: the variable names, each optional where a default or the other source applies. */
+export type ReceiverEnvInput = EnvText<z.input<typeof ReceiverEnvSchema>>;
 
-export function readReceiverEnv(env: NodeJS.ProcessEnv = process.env): ReceiverEnv {
+export function readReceiverEnv(env: ReceiverEnvInput | NodeJS.ProcessEnv = process.env): ReceiverEnv {
   return readEnv(ReceiverEnvSchema, env, 'receiver');
 }

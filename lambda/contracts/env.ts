@@ -78,6 +78,10 @@ export const metricNames = {
 } as const;
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+/** Days an event item lives (its TTL): deploy context `eventRetentionDays`, the receiver's and watchdog's default. */
+export const DEFAULT_EVENT_RETENTION_DAYS = 90;
+/** Seconds a function keeps a secret it read from Secrets Manager: deploy context `secretCacheTtlSeconds`. */
+export const DEFAULT_SECRET_CACHE_TTL_SECONDS = 60;
 /**
  * The largest body limit that can be configured: an event item holds the body beside its scalars (ids bounded to
  * 256 bytes each, excerpts to 500 characters) and a quarantine item beside its kept headers (4 KB each at most), and

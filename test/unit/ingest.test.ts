@@ -59,4 +59,11 @@ describe('receiver environment', () => {
   it('names a missing variable', () => {
     expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, CONTENTOR_SECRET_ARN: 'arn' })).toThrow(/TABLE_NAME/);
   });
+  it("reads the configured providers' secret ARNs as a JSON object of names to ARNs, naming the variable when it is not", () => {
+    const aws = { ...base, CONTENTOR_SECRET_ARN: 'arn' };
+    expect(readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '{"acme":"arn:acme"}' }).PROVIDER_SECRET_ARNS).toEqual({ acme: 'arn:acme' });
+    expect(() => readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '{"acme":' })).toThrow(/PROVIDER_SECRET_ARNS.*must be JSON/);
+    expect(() => readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '["arn:acme"]' })).toThrow(/PROVIDER_SECRET_ARNS/);
+    expect(() => readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '{"acme":""}' })).toThrow(/PROVIDER_SECRET_ARNS\.acme/);
+  });
 });

@@ -13,15 +13,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
+import { readReceiverEnv, type ReceiverEnvInput } from '../../lambda/config/receiver-env';
 import { envNames } from '../../lambda/contracts';
 import type { IngestDeps } from '../../lambda/core/ingest';
-import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';
 import type { EventStore } from '../../lambda/core/ports';
-import { DEFAULT_RETRY_WINDOW_SECONDS } from '../../lambda/core/write-plan';
-import { receiverDepsFromEnv } from '../../lambda/handlers/receiver/deps';
+import { receiverDeps } from '../../lambda/handlers/receiver/deps';
 import { contextKeys, parseDeployConfig } from '../../lib/config';
-import { devCredentialPaths, readDevContentorSecret } from '../../local/dev-credentials';
+import { localFunctionSettings } from '../../local/config';
+import { localReceiverEnv } from '../../local/receiver-env';
 import { configuredProvidersForCli } from './cli-providers';
 import { loadOutputs, type StackOutputs } from './outputs';
 import { ReadOnlyEventStore } from './replay-run';
@@ -47,25 +47,21 @@ function deployConfigFromCdkJson(root: string) {
   return parseDeployConfig(ours);
 }
 
-function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const stateDir = env.LOCAL_STATE_DIR ?? path.dirname(outputs.file);
-  const devPublicKey = devCredentialPaths(stateDir).panjayaPublicKey;
-  const panjayaKeys =
-    env.PANJAYA_PUBLIC_KEYS ?? `${PANJAYA_DEFAULT_PUBLIC_KEY_PEM.trim()}\n${existsSync(devPublicKey) ? readFileSync(devPublicKey, 'utf8').trim() : ''}\n`;
-  const secrets = env.CONTENTOR_WEBHOOK_SECRETS ?? readDevContentorSecret(stateDir);
-  if (!secrets) throw new Error(`no Contentor secret: set CONTENTOR_WEBHOOK_SECRETS as for npm start (no development secret in ${stateDir})`);
-  return {
-    [envNames.tableName]: outputs.TableName,
-    [envNames.dynamoDbEndpoint]: outputs.DynamoDbEndpoint,
-    [envNames.panjayaPublicKeys]: panjayaKeys,
-    [envNames.contentorSecrets]: secrets,
+function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv): ReceiverEnvInput {
+  return localReceiverEnv({
+    tableName: outputs.TableName,
+    dynamoEndpoint: outputs.DynamoDbEndpoint ?? '',
+    stateDir: env.LOCAL_STATE_DIR ?? path.dirname(outputs.file),
+    panjayaPublicKeys: env.PANJAYA_PUBLIC_KEYS,
+    contentorSecrets: env.CONTENTOR_WEBHOOK_SECRETS,
     // Configured providers as `npm start` had them (tools/lib/cli-providers.ts), their secrets from this shell.
-    [envNames.providers]: JSON.stringify(configuredProvidersForCli(outputs.file, env)),
-    ...(env.LOCAL_PROVIDER_SECRETS ? { [envNames.providerSecrets]: env.LOCAL_PROVIDER_SECRETS } : {}),
-  };
+    providers: configuredProvidersForCli(outputs.file, env),
+    providerSecrets: env.LOCAL_PROVIDER_SECRETS,
+    functionSettings: localFunctionSettings(env),
+  });
 }
 
-function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv, root: string): NodeJS.ProcessEnv {
+function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv, root: string): ReceiverEnvInput {
   if (!outputs.ContentorSecretArn) throw new Error(`${outputs.file} has no ContentorSecretArn: pass the outputs file of \`cdk deploy --outputs-file\``);
   const config = deployConfigFromCdkJson(root);
   return {
@@ -90,14 +86,13 @@ export function openReplayTarget(
 ): ReplayTarget {
   const outputs = loadOutputs(outputsFile, env);
   const local = Boolean(outputs.DynamoDbEndpoint);
-  const receiverEnv = local ? localEnv(outputs, env) : deployedEnv(outputs, env, root);
-  const deps = receiverDepsFromEnv(receiverEnv);
-  const retentionDays = Number(receiverEnv[envNames.quarantineRetentionDays] ?? QUARANTINE_DEFAULTS.retentionDays);
+  const config = readReceiverEnv(local ? localEnv(outputs, env) : deployedEnv(outputs, env, root));
+  const retentionDays = config[envNames.quarantineRetentionDays];
   const client = makeDocumentClient({ endpoint: outputs.DynamoDbEndpoint });
   return {
     local,
     tableName: outputs.TableName,
-    ingestDeps: deps,
+    ingestDeps: receiverDeps(config),
     retentionDays,
     quarantine: new DynamoQuarantineStore({
       client,
@@ -107,8 +102,8 @@ export function openReplayTarget(
       hourlyCap: QUARANTINE_DEFAULTS.hourlyCap,
     }),
     dryRunStore: new ReadOnlyEventStore(client, outputs.TableName, {
-      retentionDays: Number(receiverEnv[envNames.eventRetentionDays] ?? 90),
-      retryWindowSeconds: Number(receiverEnv[envNames.panjayaRetryWindowSeconds] ?? DEFAULT_RETRY_WINDOW_SECONDS),
+      retentionDays: config[envNames.eventRetentionDays],
+      retryWindowSeconds: config[envNames.panjayaRetryWindowSeconds],
     }),
   };
 }

@@ -1,16 +1,22 @@
-/** Production wiring of the receiver from its environment (validated once; keys parsed once; clients created once). */
+/**
+ * The receiver's wiring on every host (the Lambda entry, the local stack, replay and the bench): from its
+ * environment, validated once; keys parsed once; clients created once.
+ */
 import { envNames } from '../../contracts';
-import { readReceiverEnv } from '../../config/receiver-env';
+import { readReceiverEnv, type ReceiverEnv, type ReceiverEnvInput } from '../../config/receiver-env';
 import { makeDocumentClient } from '../../adapters/dynamo-client';
 import { DynamoEventStore } from '../../adapters/dynamo-event-store';
 import { DynamoQuarantineStore } from '../../adapters/dynamo-quarantine-store';
 import { makeTelemetry } from '../../adapters/telemetry';
-import { providersFromEnv, trustFromEnv } from '../provider-wiring';
+import { providersOf, trustOf } from '../provider-wiring';
 import type { ReceiverDeps } from './handler';
 
-export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReceiverDeps {
-  const config = readReceiverEnv(env);
-  const providers = providersFromEnv(env);
+/** The receiver's dependencies, with the concrete store (the bench reads its capacity report). */
+export type ReceiverWiring = Omit<ReceiverDeps, 'store'> & { readonly store: DynamoEventStore };
+
+/** The dependencies from settings already read (replay reads them first for its own retention and dry-run store). */
+export function receiverDeps(config: ReceiverEnv): ReceiverWiring {
+  const providers = providersOf(config);
   const client = makeDocumentClient({ endpoint: config[envNames.dynamoDbEndpoint] });
   const hourlyCap = config[envNames.quarantineHourlyCap];
   return {
@@ -21,7 +27,7 @@ export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Recei
       retentionDays: config[envNames.eventRetentionDays],
       retryWindowSeconds: config[envNames.panjayaRetryWindowSeconds],
     }),
-    trust: trustFromEnv(env, providers, config[envNames.secretCacheTtlSeconds] * 1000),
+    trust: trustOf(config, providers, config[envNames.secretCacheTtlSeconds] * 1000),
     maxBodyBytes: config[envNames.maxBodyBytes],
     now: () => new Date(),
     telemetry: makeTelemetry('receiver'),
@@ -30,4 +36,8 @@ export function receiverDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Recei
         ? new DynamoQuarantineStore({ client, tableName: config[envNames.tableName], retentionDays: config[envNames.quarantineRetentionDays], hourlyCap })
         : undefined,
   };
+}
+
+export function receiverDepsFromEnv(env: ReceiverEnvInput | NodeJS.ProcessEnv = process.env): ReceiverWiring {
+  return receiverDeps(readReceiverEnv(env));
 }

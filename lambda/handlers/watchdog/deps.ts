@@ -6,17 +6,17 @@ import { makeSnsClient, SnsNotificationPublisher } from '../../adapters/sns-publ
 import { makeTelemetry } from '../../adapters/telemetry';
 import { alertSettingsOf } from '../../config/alert-env';
 import { readEnv } from '../../config/read-env';
-import { WatchdogEnvSchema } from '../../config/watchdog-env';
+import { WatchdogEnvSchema, type WatchdogEnvInput } from '../../config/watchdog-env';
 import { envNames, JOBS_COMMAND_HINTS } from '../../contracts';
 import { parseStallDeadlines } from '../../core/watchdog';
-import { providersFromEnv } from '../provider-wiring';
+import { providersOf } from '../provider-wiring';
 import type { WatchdogHandlerDeps } from './handler';
 
-export function watchdogDepsFromEnv(env: NodeJS.ProcessEnv = process.env): WatchdogHandlerDeps {
+export function watchdogDepsFromEnv(env: WatchdogEnvInput | NodeJS.ProcessEnv = process.env): WatchdogHandlerDeps {
   const config = readEnv(WatchdogEnvSchema, env, 'watchdog');
   const doc = makeDocumentClient({ endpoint: config[envNames.dynamoDbEndpoint] });
   const tableName = config[envNames.tableName];
-  const providers = providersFromEnv(env);
+  const providers = providersOf(config);
   const alertsTopic = config[envNames.jobAlertsTopicArn];
   return {
     store: new DynamoWatchdogStore(doc, tableName),
