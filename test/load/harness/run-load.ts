@@ -41,12 +41,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const log = options.log;
   const random = prng(options.seed);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'jwr-load-'));
-  const config = { ...readLocalConfig({ LOCAL_STATE_DIR: stateDir, PORT: '0', LOCAL_CONSOLE_SUBSCRIBER: 'off', LOCAL_STREAM_POLL_MS: '50' }) };
-  // The plan regenerates Panjaya versions seconds apart, with byte-identical bodies: inside the default 600 s retry
-  // window those would be retries. The window is off here (only the last body is a duplicate); its rules are tested
-  // in test/unit/write-plan.test.ts and test/integration/event-store.test.ts.
-  const windowBefore = process.env[envNames.panjayaRetryWindowSeconds];
-  process.env[envNames.panjayaRetryWindowSeconds] = '0';
+  const config = readLocalConfig({
+    LOCAL_STATE_DIR: stateDir,
+    PORT: '0',
+    LOCAL_CONSOLE_SUBSCRIBER: 'off',
+    LOCAL_STREAM_POLL_MS: '50',
+    // The plan regenerates Panjaya versions seconds apart, with byte-identical bodies: inside the default 600 s retry
+    // window those would be retries. The window is off here (only the last body is a duplicate); its rules are tested
+    // in test/unit/write-plan.test.ts and test/integration/event-store.test.ts.
+    [envNames.panjayaRetryWindowSeconds]: '0',
+  });
   let observer: NotificationObserver | undefined;
   const faults: string[] = [];
   const stack = await startLocalStack(config, {
@@ -129,8 +133,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       problems,
     };
   } finally {
-    if (windowBefore === undefined) delete process.env[envNames.panjayaRetryWindowSeconds];
-    else process.env[envNames.panjayaRetryWindowSeconds] = windowBefore;
     await observer?.stop();
     await stack.stop();
     rmSync(stateDir, { recursive: true, force: true });
