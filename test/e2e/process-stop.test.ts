@@ -3,7 +3,7 @@
  * Each test starts the stack with a temp LOCAL_STATE_DIR and PORT=0, waits for the outputs file, stops it one way,
  * and checks that no process of it remains (by PID, from /proc) and that none of its ports answers.
  */
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -113,8 +113,11 @@ describe('npm start on a port that is taken', () => {
   });
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  it('exits non-zero naming the port and PORT=, and leaves nothing running', async () => {
+  it('exits non-zero naming the port and PORT=, leaves nothing running, and keeps the running stack outputs file', async () => {
     const stateDir = mkdtempSync(path.join(tmpdir(), 'port-'));
+    // The stack already on that port (here: the blocker) wrote its outputs file in the same state dir; the CLIs use it.
+    const running = `${JSON.stringify({ JobWebhookReceiver: { ApiUrl: `http://127.0.0.1:${port}`, TableName: 't' } })}\n`;
+    writeFileSync(path.join(stateDir, 'outputs.json'), running);
     const run = runInTerminal('npm', ['start'], { cwd: root, env: environment(stateDir, String(port)) });
     const seen = new Set<number>();
     track(run, stateDir, () => [...seen]);
@@ -130,6 +133,6 @@ describe('npm start on a port that is taken', () => {
     expect(run.output()).not.toMatch(/EADDRINUSE|at .*\.ts:\d+/);
     expect([...seen].map(commandOf).filter((c) => c?.includes('DynamoDBLocal.jar') || c?.includes('fauxqs'))).toEqual([]);
     await waitFor(() => stillRunning([...seen]).length === 0, 'every process to end', 15_000);
-    expect(existsSync(path.join(stateDir, 'outputs.json'))).toBe(false);
+    expect(readFileSync(path.join(stateDir, 'outputs.json'), 'utf8')).toBe(running);
   }, 60_000);
 });
