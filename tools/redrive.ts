@@ -14,7 +14,12 @@ import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
 import { DynamoNotificationLedger } from '../lambda/adapters/notification-ledger';
 import { DynamoJobQueries } from '../lambda/adapters/dynamo-job-queries';
 import { SnsNotificationPublisher } from '../lambda/adapters/sns-publisher';
-import { publishIfPending, type NotificationLedger } from '../lambda/core/fanout';
+import { publishIfPending, type FanoutAlerts, type NotificationLedger } from '../lambda/core/fanout';
+import { alertEvent } from '../lambda/core/alerts';
+import { DynamoAlertStore } from '../lambda/adapters/dynamo-alert-store';
+import { alertEnvShape, alertSettingsOf } from '../lambda/config/alert-env';
+import { readEnv } from '../lambda/config/read-env';
+import * as z from 'zod/mini';
 import type { NotificationPublisher } from '../lambda/core/ports';
 import { exitCodes, parseCliArgs, parseDuration, runCli, UsageError } from './lib/cli';
 import { ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
@@ -54,6 +59,10 @@ export interface RedriveReport {
   published: string[];
   skipped: string[];
   failed: Array<{ eventId: string; reason: string }>;
+  /** With the job-alerts topic: published events alerted on their own, left for their window's digest, or whose alert step failed. */
+  alerted: string[];
+  digested: string[];
+  alertFailed: Array<{ eventId: string; reason: string }>;
   deadLetters: DlqEntry[];
 }
 
@@ -66,6 +75,11 @@ export interface RedriveDeps {
   readonly sqs?: SQSClient;
   readonly jobsCommandHint?: string;
   readonly now?: () => Date;
+  /**
+   * People's alerts for what the re-drive publishes, as the fan-out would have sent them (same budget, windows and
+   * digests; an event already decided is not alerted again). Absent: systems messages only.
+   */
+  readonly alerts?: FanoutAlerts;
 }
 
 export interface RedriveOptions {
@@ -141,6 +155,9 @@ export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Pr
     published: [],
     skipped: [],
     failed: [],
+    alerted: [],
+    digested: [],
+    alertFailed: [],
     deadLetters: deps.sqs && options.dlqUrl ? await readDeadLetters(deps.sqs, options.dlqUrl) : [],
   };
   if (!options.execute) return report;
@@ -157,6 +174,21 @@ export async function runRedrive(options: RedriveOptions, deps: RedriveDeps): Pr
       (result.outcome === 'published' ? report.published : report.skipped).push(item.eventId);
     } catch (error) {
       report.failed.push({ eventId: item.eventId, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    if (!deps.alerts) continue;
+    try {
+      const outcome = await alertEvent(item, {
+        store: deps.alerts.store,
+        publisher,
+        settings: deps.alerts.settings,
+        jobsCommandHint: deps.jobsCommandHint ?? JOBS_COMMAND_HINTS.local,
+        now: deps.now ?? (() => new Date()),
+      });
+      if (outcome === 'alerted') report.alerted.push(item.eventId);
+      if (outcome === 'digested' || outcome === 'unpaced') report.digested.push(item.eventId);
+    } catch (error) {
+      report.alertFailed.push({ eventId: item.eventId, reason: error instanceof Error ? error.message : String(error) });
     }
   }
   return report;
@@ -175,6 +207,9 @@ export function formatReport(report: RedriveReport): string {
   if (report.executed) {
     lines.push(`Published ${report.published.length}, already notified meanwhile ${report.skipped.length}, failed ${report.failed.length}.`);
     for (const f of report.failed) lines.push(`  failed ${f.eventId}: ${f.reason}`);
+    if (report.alerted.length + report.digested.length + report.alertFailed.length > 0)
+      lines.push(`People: alerted ${report.alerted.length}, left for a digest ${report.digested.length}, alert failed ${report.alertFailed.length}.`);
+    for (const f of report.alertFailed) lines.push(`  alert failed ${f.eventId}: ${f.reason}`);
   } else if (report.pending.length > 0) {
     lines.push('Dry run: nothing published. Add --execute to publish them.');
   }
@@ -213,10 +248,17 @@ async function main(argv: string[]): Promise<number> {
   await ensureLocalStackAnswers(outputs, 'DynamoDbEndpoint');
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(outputs.DynamoDbEndpoint)));
   const snsConfig = clientConfig(outputs.SnsEndpoint);
+  const alertsTopic = outputs.JobAlertsTopicArn;
   const publisher =
     outputs.SucceededTopicArn && outputs.FailedTopicArn
-      ? new SnsNotificationPublisher(new SNSClient(snsConfig), { succeeded: outputs.SucceededTopicArn, failed: outputs.FailedTopicArn })
+      ? new SnsNotificationPublisher(new SNSClient(snsConfig), {
+          succeeded: outputs.SucceededTopicArn,
+          failed: outputs.FailedTopicArn,
+          ...(alertsTopic ? { alerts: alertsTopic } : {}),
+        })
       : undefined;
+  // The stack's alert settings as the fan-out reads them (the same variables; defaults when unset).
+  const alertConfig = readEnv(z.object(alertEnvShape), process.env, 'redrive');
   const dlqUrl = values['dlq-url'] ?? outputs.DeadLetterQueueUrl;
   const report = await runRedrive(
     { olderThanMs, execute: values.execute, limit, dlqUrl },
@@ -227,6 +269,7 @@ async function main(argv: string[]): Promise<number> {
       publisher,
       sqs: dlqUrl ? new SQSClient(snsConfig) : undefined,
       jobsCommandHint: process.env[envNames.jobsCommandHint] || JOBS_COMMAND_HINTS.local,
+      ...(alertsTopic ? { alerts: { store: new DynamoAlertStore(doc, outputs.TableName), settings: alertSettingsOf(alertConfig) } } : {}),
     },
   );
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

@@ -17,7 +17,11 @@ import { MACHINE_PROTOCOLS } from '../../lambda/core/notification';
 import { parseStallDeadlines } from '../../lambda/core/watchdog';
 import { makeWatchdogHandler } from '../../lambda/handlers/watchdog/handler';
 import { parseEnvelope, unwrapFauxqsStructure } from '../../local/console-subscriber';
-import { alertsHarness, filteredStreamRecords } from '../helpers/alerts-harness';
+import { alertsHarness, capturingSnsClient, filteredStreamRecords } from '../helpers/alerts-harness';
+import { DynamoAlertStore } from '../../lambda/adapters/dynamo-alert-store';
+import { DynamoNotificationLedger } from '../../lambda/adapters/notification-ledger';
+import { SnsNotificationPublisher } from '../../lambda/adapters/sns-publisher';
+import { runRedrive } from '../../tools/redrive';
 import { dynamoEndpoint } from '../helpers/aws-local';
 import { contentorEvent } from '../helpers/events';
 import { contentorItem, panjayaItem, putItem } from '../helpers/event-item-fixtures';
@@ -194,6 +198,37 @@ describe('job alerts: a burst of 300 failures and 200 stalls', () => {
       const kind = JSON.parse(structure.default ?? '{}').kind;
       expect(['alert', 'digest']).toContain(kind);
       if (kind === 'digest') expect(input.MessageAttributes?.status?.StringValue).toBe('digest');
+    }
+  });
+});
+
+describe('job alerts for what a re-drive publishes', () => {
+  it('alerts people once for a failure the fan-out never sent, and not again on a second re-drive', async () => {
+    const h = await alertsHarness({ perWindow: PER_WINDOW, windowSeconds: 600 });
+    try {
+      const doc = makeDocumentClient({ endpoint: dynamoEndpoint() });
+      // A failure whose notification was lost (still pending), and nothing polling the stream.
+      const lost = contentorItem('failed');
+      await putItem(doc, h.table.tableName, lost);
+      const deps = {
+        doc,
+        tableName: h.table.tableName,
+        ledger: new DynamoNotificationLedger(doc, h.table.tableName),
+        publisher: new SnsNotificationPublisher(capturingSnsClient(h.captured), h.topics),
+        jobsCommandHint: 'npm run --silent jobs -- get',
+        alerts: {
+          store: new DynamoAlertStore(doc, h.table.tableName),
+          settings: { perWindow: PER_WINDOW, windowSeconds: 600, statuses: new Set(['failed', 'stalled'] as const) },
+        },
+      };
+      const first = await runRedrive({ olderThanMs: 0, execute: true }, deps);
+      expect(first).toMatchObject({ published: [lost.eventId], alerted: [lost.eventId], alertFailed: [] });
+      const second = await runRedrive({ olderThanMs: 0, execute: true }, deps);
+      expect(second).toMatchObject({ pending: [], published: [], alerted: [] });
+      const received = await people(h);
+      expect(received.map((r) => [r.document.kind, r.document.eventId])).toEqual([['alert', lost.eventId]]);
+    } finally {
+      await h.table.drop();
     }
   });
 });

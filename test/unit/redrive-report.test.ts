@@ -9,6 +9,9 @@ const empty: RedriveReport = {
   published: [],
   skipped: [],
   failed: [],
+  alerted: [],
+  digested: [],
+  alertFailed: [],
   deadLetters: [],
 };
 const pending = { eventId: 'e1', provider: 'contentor', jobId: 'j1', status: 'failed', eventType: 'failed', receivedAt: '2026-12-04T09:00:00.000Z' };
