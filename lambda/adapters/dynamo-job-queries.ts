@@ -8,7 +8,7 @@ import { storageUnavailable } from './dynamo-client';
 import { itemProjection } from './item-projection';
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { JobQueries } from '../core/ports';
-import { keys, PENDING_PARTITION, tableSchema, issueLines } from '../contracts';
+import { keys, PENDING_PARTITION, parsePartitionKey, parseStatusSortKey, tableSchema, issueLines } from '../contracts';
 
 /** Options for {@link DynamoJobQueries}. */
 export interface DynamoJobQueriesOptions {
@@ -57,10 +57,90 @@ function parseItem<T>(
   throw new InvalidItemError({ pk: String(item.pk), sk: String(item.sk) }, issuesText(parsed.error.issues));
 }
 
+/** An index entry's full key (table and index keys): where the next page of that index starts. */
+export type IndexKey = Readonly<Record<string, string>>;
+
+/** One entry of the byStatus index: which job entered the status, and when. Keys only; nothing is read back. */
+export interface StatusIndexEntry {
+  readonly provider: string;
+  readonly partitionId: string;
+  readonly jobId: string;
+  /** When the job entered the status (the sort key's first part). */
+  readonly statusSince: string;
+  readonly key: Key;
+  readonly indexKey: IndexKey;
+}
+
+/** A page of an index: its entries, and where the next page starts when there may be more. */
+export interface IndexPage<T> {
+  readonly items: T[];
+  readonly next?: IndexKey;
+}
+
+/** Which byStatus entries a page reads: those that entered the status in [sinceIso, untilIso). */
+export interface StatusRange {
+  readonly sinceIso: string;
+  /** Exclusive; absent = up to now. */
+  readonly untilIso?: string;
+}
+
+/** Where a page starts and how long it is. */
+export interface PageRequest {
+  readonly limit: number;
+  /** The `next` of the previous page. */
+  readonly startAfter?: IndexKey;
+}
+
+function indexKeyOf(item: Record<string, unknown>): IndexKey {
+  return Object.fromEntries(Object.entries(item).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+function statusEntryOf(item: Record<string, unknown>): StatusIndexEntry | undefined {
+  const key = keyOf(item);
+  const sort = item[tableSchema.statusIndex.sortKey];
+  const parts = typeof sort === 'string' ? parseStatusSortKey(sort) : undefined;
+  const partition = parsePartitionKey(key.pk);
+  if (!parts || !partition) return undefined;
+  return {
+    provider: partition.provider,
+    partitionId: partition.partitionId,
+    jobId: parts.jobId,
+    statusSince: parts.statusSince,
+    key,
+    indexKey: indexKeyOf(item),
+  };
+}
+
 /** Pending events, and the keys of pending items that are not valid event items (reported, never published). */
 export interface PendingReport {
   items: EventItem[];
   invalid: Array<{ pk: string; sk: string; reason: string }>;
+}
+
+/** The pending index's events received before `beforeIso`, oldest first. */
+function pendingQuery(beforeIso: string): Omit<QueryCommandInput, 'TableName'> {
+  const index = tableSchema.pendingIndex;
+  return {
+    IndexName: index.name,
+    // gsi2sk = <receivedAt>#<eventId>: everything sorting below the bare timestamp was received before it.
+    KeyConditionExpression: '#pk = :pending AND #sk < :before',
+    ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+    ExpressionAttributeValues: { ':pending': PENDING_PARTITION, ':before': beforeIso },
+    ScanIndexForward: true,
+  };
+}
+
+/** Read-back pending items as events: those notified meanwhile left out, those of the wrong shape reported. */
+function pendingOf(fetched: readonly Record<string, unknown>[]): PendingReport {
+  const partitionKey = tableSchema.pendingIndex.partitionKey;
+  const report: PendingReport = { items: [], invalid: [] };
+  for (const item of fetched) {
+    if (item[partitionKey] !== PENDING_PARTITION) continue;
+    const parsed = EventItemSchema.safeParse(item);
+    if (parsed.success) report.items.push(parsed.data);
+    else report.invalid.push({ ...keyOf(item), reason: issuesText(parsed.error.issues) });
+  }
+  return report;
 }
 
 export class DynamoJobQueries implements JobQueries {
@@ -140,27 +220,76 @@ export class DynamoJobQueries implements JobQueries {
    * batch reads) and dropped when marked notified in the meantime.
    */
   async pendingNotificationsReport(beforeIso: string, limit = DEFAULT_LIMIT): Promise<PendingReport> {
-    const index = tableSchema.pendingIndex;
-    const indexed = await this.queryAll(
+    const indexed = await this.queryAll(pendingQuery(beforeIso), limit);
+    return pendingOf(await this.readBack(indexed));
+  }
+
+  /**
+   * One page of the byStatus index for `status`, newest entry first, keys only (no item is read back, so a page of
+   * thousands costs one Query): what the console counts and lists. Entries whose keys do not parse are left out.
+   */
+  async statusIndexPage(status: string, range: StatusRange, page: PageRequest): Promise<IndexPage<StatusIndexEntry>> {
+    const index = tableSchema.statusIndex;
+    const bounded = range.untilIso !== undefined;
+    const { items, next } = await this.queryPage(
       {
         IndexName: index.name,
-        // gsi2sk = <receivedAt>#<eventId>: everything sorting below the bare timestamp was received before it.
-        KeyConditionExpression: '#pk = :pending AND #sk < :before',
+        KeyConditionExpression: bounded ? '#pk = :status AND #sk BETWEEN :since AND :until' : '#pk = :status AND #sk >= :since',
         ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':pending': PENDING_PARTITION, ':before': beforeIso },
-        ScanIndexForward: true,
+        // `<until>` sorts before every `<until>#…` key: the range ends just before the instant itself.
+        ExpressionAttributeValues: { ':status': keys.status(status), ':since': range.sinceIso, ...(bounded ? { ':until': range.untilIso } : {}) },
+        ScanIndexForward: false,
       },
-      limit,
+      page,
     );
-    const fetched = await this.readBack(indexed);
-    const report: PendingReport = { items: [], invalid: [] };
-    for (const item of fetched) {
-      if (item[index.partitionKey] !== PENDING_PARTITION) continue;
-      const parsed = EventItemSchema.safeParse(item);
-      if (parsed.success) report.items.push(parsed.data);
-      else report.invalid.push({ ...keyOf(item), reason: issuesText(parsed.error.issues) });
+    return { items: items.flatMap((item) => statusEntryOf(item) ?? []), ...(next ? { next } : {}) };
+  }
+
+  /**
+   * The state items behind byStatus entries (consistent batch reads), in the entries' order. A state that left
+   * `status` since the index was read, or is gone, is left out; items of the wrong shape are reported by key.
+   */
+  async statesOf(status: string, entries: readonly Pick<StatusIndexEntry, 'key'>[]): Promise<{ states: StateItem[]; invalid: Key[] }> {
+    const states: StateItem[] = [];
+    const invalid: Key[] = [];
+    for (const item of await readItemsByKey(
+      this.client,
+      this.tableName,
+      entries.map((entry) => entry.key),
+    )) {
+      const parsed = StateItemSchema.safeParse(item);
+      if (!parsed.success) invalid.push(keyOf(item));
+      else if (parsed.data.status === status) states.push(parsed.data);
     }
-    return report;
+    return { states, invalid };
+  }
+
+  /**
+   * One page of the pending-notifications index (received before `beforeIso`, oldest first), read back: events
+   * notified since the index was read are left out, items that are not event items are reported by key.
+   */
+  async pendingPage(beforeIso: string, page: PageRequest): Promise<PendingReport & { next?: IndexKey }> {
+    const { items, next } = await this.queryPage(pendingQuery(beforeIso), page);
+    const report = pendingOf(await this.readBack(items));
+    return next ? { ...report, next } : report;
+  }
+
+  /** One page of a Query (as many DynamoDB pages as it takes to fill `limit`), and where the next one starts. */
+  private async queryPage(input: Omit<QueryCommandInput, 'TableName'>, page: PageRequest): Promise<{ items: Record<string, unknown>[]; next?: IndexKey }> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined = page.startAfter;
+    try {
+      do {
+        const out = await this.client.send(
+          new QueryCommand({ ...input, TableName: this.tableName, Limit: page.limit - items.length, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+        );
+        items.push(...(out.Items ?? []));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined && items.length < page.limit);
+    } catch (error) {
+      throw storageUnavailable('Query', error);
+    }
+    return startKey === undefined ? { items } : { items, next: indexKeyOf(startKey) };
   }
 
   /** Runs a Query through all its pages, stopping once `limit` items are in hand. */

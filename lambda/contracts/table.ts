@@ -108,3 +108,17 @@ export function createTableInput(tableName: string) {
     StreamSpecification: { StreamEnabled: true, StreamViewType: s.streamViewType },
   };
 }
+
+/** The provider and partition id a job item's `pk` names (the inverse of `keys.partition`), or undefined. */
+export function parsePartitionKey(pk: string): { provider: string; partitionId: string } | undefined {
+  // Provider names never hold '#' (model.ts ProviderNameSchema); a partition id may.
+  const match = /^JOB#([^#]+)#(.+)$/s.exec(pk);
+  return match ? { provider: match[1] ?? '', partitionId: match[2] ?? '' } : undefined;
+}
+
+/** The parts of a status index sort key (the inverse of `keys.statusSort`), or undefined. */
+export function parseStatusSortKey(sortKey: string): { statusSince: string; provider: string; jobId: string } | undefined {
+  // An ISO time and a provider name never hold '#'; a job id may.
+  const match = /^([^#]+)#([^#]+)#(.+)$/s.exec(sortKey);
+  return match ? { statusSince: match[1] ?? '', provider: match[2] ?? '', jobId: match[3] ?? '' } : undefined;
+}

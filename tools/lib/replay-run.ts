@@ -19,6 +19,8 @@ export interface ReplayFilters {
   readonly providers: readonly string[];
   readonly sinceIso: string;
   readonly reason?: string;
+  /** Only these deliveries (the console's selection); absent = every delivery the other filters match. */
+  readonly deliveryIds?: readonly string[];
 }
 
 /** One row of `list` (contract: deliveryId, provider, reason, httpStatus, receivedAt). */
@@ -46,11 +48,20 @@ export interface ReplayReport {
   rejected: number;
   /** Storage or secret source failed (5xx): left in the quarantine, try again. */
   failed: number;
-  deliveries: Array<QuarantineView & { outcome: ReplayOutcome; eventId?: string; now?: { httpStatus: number; reason: string; detail: string } }>;
+  deliveries: Array<
+    QuarantineView & {
+      outcome: ReplayOutcome;
+      eventId?: string;
+      /** The job an accepted or duplicate delivery belongs to (its keys: how to look it up). */
+      job?: { partitionId: string; jobId: string };
+      now?: { httpStatus: number; reason: string; detail: string };
+    }
+  >;
   unreadable: Array<{ pk: string; sk: string; reason: string }>;
 }
 
-function view(item: QuarantineItem): QuarantineView {
+/** A quarantine item as listed: the contract fields, the detail, the body's size and the header names. */
+export function quarantineView(item: QuarantineItem): QuarantineView {
   return {
     deliveryId: item.deliveryId,
     provider: item.provider,
@@ -65,13 +76,20 @@ function view(item: QuarantineItem): QuarantineView {
 
 async function matching(store: DynamoQuarantineStore, filters: ReplayFilters, now: Date, withBody: boolean) {
   const { items, unreadable } = await store.list({ providers: filters.providers, sinceIso: filters.sinceIso, nowIso: now.toISOString(), withBody });
-  return { items: filters.reason === undefined ? items : items.filter((item) => item.reason === filters.reason), unreadable };
+  const ids = filters.deliveryIds === undefined ? undefined : new Set(filters.deliveryIds);
+  const wanted = (item: QuarantineItem) => (filters.reason === undefined || item.reason === filters.reason) && (ids === undefined || ids.has(item.deliveryId));
+  return { items: items.filter(wanted), unreadable };
+}
+
+/** Quarantined deliveries matching `filters`, newest first, as stored (without their bodies). */
+export function listQuarantinedItems(store: DynamoQuarantineStore, filters: ReplayFilters, now = new Date()) {
+  return matching(store, filters, now, false);
 }
 
 /** Quarantined deliveries matching `filters`, newest first. */
 export async function listQuarantined(store: DynamoQuarantineStore, filters: ReplayFilters, now = new Date()) {
-  const { items, unreadable } = await matching(store, filters, now, false);
-  return { deliveries: items.map(view), unreadable };
+  const { items, unreadable } = await listQuarantinedItems(store, filters, now);
+  return { deliveries: items.map(quarantineView), unreadable };
 }
 
 /**
@@ -123,12 +141,17 @@ export async function runReplay(filters: ReplayFilters, execute: boolean, deps: 
     if (result.kind === 'stored') {
       report[result.stored.outcome]++;
       if (execute) await deps.quarantine.remove(item);
-      report.deliveries.push({ ...view(item), outcome: result.stored.outcome, eventId: result.stored.eventId });
+      const job = { partitionId: result.event.partitionId, jobId: result.event.jobId };
+      report.deliveries.push({ ...quarantineView(item), outcome: result.stored.outcome, eventId: result.stored.eventId, job });
       continue;
     }
     const outcome: ReplayOutcome = result.error.httpStatus >= 500 ? 'failed' : 'rejected';
     report[outcome]++;
-    report.deliveries.push({ ...view(item), outcome, now: { httpStatus: result.error.httpStatus, reason: result.error.reason, detail: result.error.message } });
+    report.deliveries.push({
+      ...quarantineView(item),
+      outcome,
+      now: { httpStatus: result.error.httpStatus, reason: result.error.reason, detail: result.error.message },
+    });
   }
   // Newest first, like the listing.
   report.deliveries.reverse();

@@ -9,7 +9,6 @@
  *   PANJAYA_PUBLIC_KEYS, else cdk.json's `panjayaPublicKeys` context, else the documented key; retention, body limit
  *   and quarantine settings from cdk.json's context (the deploy's configuration).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
@@ -19,32 +18,28 @@ import type { IngestDeps } from '../../lambda/core/ingest';
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';
 import type { EventStore } from '../../lambda/core/ports';
 import { receiverDeps } from '../../lambda/handlers/receiver/deps';
-import { contextKeys, parseDeployConfig } from '../../lib/config';
 import { localFunctionSettings } from '../../local/config';
 import { localReceiverEnv } from '../../local/receiver-env';
 import { configuredProvidersForCli } from './cli-providers';
+import { deployConfigFromCdkJson, PROJECT_ROOT } from './deploy-config';
 import { loadOutputs, type StackOutputs } from './outputs';
 import { ReadOnlyEventStore } from './replay-run';
 
-/** Everything a replay needs. */
-export interface ReplayTarget {
+/** The quarantine of a stack: enough to list it (no trust needed). */
+export interface QuarantineTarget {
   readonly local: boolean;
   readonly tableName: string;
-  /** The receiver's verification and storage dependencies (its own wiring); `now` is set per delivery. */
-  readonly ingestDeps: IngestDeps;
   readonly quarantine: DynamoQuarantineStore;
-  /** The dry run's store: reads only. */
-  readonly dryRunStore: EventStore;
   /** Quarantine retention (days): how far back a listing looks by default. */
   readonly retentionDays: number;
 }
 
-/** The deploy configuration in cdk.json (only our keys), validated as `cdk synth` would. */
-function deployConfigFromCdkJson(root: string) {
-  const file = path.join(root, 'cdk.json');
-  const context = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {}) : {};
-  const ours = Object.fromEntries(Object.entries(context).filter(([key]) => (contextKeys as readonly string[]).includes(key)));
-  return parseDeployConfig(ours);
+/** Everything a replay needs. */
+export interface ReplayTarget extends QuarantineTarget {
+  /** The receiver's verification and storage dependencies (its own wiring); `now` is set per delivery. */
+  readonly ingestDeps: IngestDeps;
+  /** The dry run's store: reads only. */
+  readonly dryRunStore: EventStore;
 }
 
 function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv): ReceiverEnvInput {
@@ -78,29 +73,42 @@ function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.Proce
   };
 }
 
-/** Opens the target named by `--outputs FILE` (else $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json). */
-export function openReplayTarget(
-  outputsFile: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-  root = path.resolve(__dirname, '..', '..'),
-): ReplayTarget {
+/**
+ * The quarantine of the target named by `--outputs FILE` (else $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json),
+ * without the trust a replay needs: the console lists it even when no secret is at hand. The retention is the
+ * receiver's: QUARANTINE_RETENTION_DAYS as for npm start, or what cdk.json configured for a deployed stack.
+ */
+export function openQuarantineTarget(outputsFile: string | undefined, env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): QuarantineTarget {
   const outputs = loadOutputs(outputsFile, env);
   const local = Boolean(outputs.DynamoDbEndpoint);
-  const config = readReceiverEnv(local ? localEnv(outputs, env) : deployedEnv(outputs, env, root));
-  const retentionDays = config[envNames.quarantineRetentionDays];
-  const client = makeDocumentClient({ endpoint: outputs.DynamoDbEndpoint });
+  const configured = local ? localFunctionSettings(env)[envNames.quarantineRetentionDays] : String(deployConfigFromCdkJson(root).quarantineRetentionDays);
+  return quarantineTarget(outputs, local, configured === undefined ? QUARANTINE_DEFAULTS.retentionDays : Number(configured));
+}
+
+function quarantineTarget(outputs: StackOutputs, local: boolean, retentionDays: number): QuarantineTarget {
   return {
     local,
     tableName: outputs.TableName,
-    ingestDeps: receiverDeps(config),
     retentionDays,
     quarantine: new DynamoQuarantineStore({
-      client,
+      client: makeDocumentClient({ endpoint: outputs.DynamoDbEndpoint }),
       tableName: outputs.TableName,
       retentionDays,
       // The replay never keeps anything; the cap only matters to the receiver.
       hourlyCap: QUARANTINE_DEFAULTS.hourlyCap,
     }),
+  };
+}
+
+/** Opens the target named by `--outputs FILE` (else $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json). */
+export function openReplayTarget(outputsFile: string | undefined, env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): ReplayTarget {
+  const outputs = loadOutputs(outputsFile, env);
+  const local = Boolean(outputs.DynamoDbEndpoint);
+  const config = readReceiverEnv(local ? localEnv(outputs, env) : deployedEnv(outputs, env, root));
+  const client = makeDocumentClient({ endpoint: outputs.DynamoDbEndpoint });
+  return {
+    ...quarantineTarget(outputs, local, config[envNames.quarantineRetentionDays]),
+    ingestDeps: receiverDeps(config),
     dryRunStore: new ReadOnlyEventStore(client, outputs.TableName, {
       retentionDays: config[envNames.eventRetentionDays],
       retryWindowSeconds: config[envNames.panjayaRetryWindowSeconds],
