@@ -24,6 +24,10 @@ const lambdaPage = 'AWS Lambda Pricing, https://aws.amazon.com/lambda/pricing/ (
 const dynamoPage =
   'Amazon DynamoDB pricing for on-demand capacity, https://aws.amazon.com/dynamodb/pricing/on-demand/ (after the November 2024 on-demand price reduction)';
 const snsPage = 'Amazon SNS pricing, https://aws.amazon.com/sns/pricing/ (standard topics)';
+const kmsPage = 'AWS Key Management Service pricing, https://aws.amazon.com/kms/pricing/';
+const secretsPage = 'AWS Secrets Manager pricing, https://aws.amazon.com/secrets-manager/pricing/';
+const cloudwatchPage = 'Amazon CloudWatch pricing, https://aws.amazon.com/cloudwatch/pricing/ (paid tier)';
+const eventBridgePage = 'Amazon EventBridge pricing, https://aws.amazon.com/eventbridge/pricing/';
 
 export const prices = {
   httpApiRequest: { usd: 1.0, per: 1e6, unit: 'HTTP API request (first 300 M/month, ≤512 KB)', source: apiGatewayPage },
@@ -45,6 +49,28 @@ export const prices = {
     assumption: 'deliveries to SQS and Lambda subscribers are free; HTTPS (Chatbot) deliveries are $0.60/M and not in the model',
   },
   snsEmailDelivery: { usd: 2.0, per: 1e5, unit: 'SNS e-mail notification delivery', source: snsPage },
+  // Fixed monthly parts (bench/monthly.ts).
+  kmsKeyMonth: { usd: 1.0, per: 1, unit: 'KMS customer managed key per month', source: kmsPage },
+  kmsRequest: { usd: 0.03, per: 1e4, unit: 'KMS API request', source: kmsPage },
+  secretMonth: { usd: 0.4, per: 1, unit: 'Secrets Manager secret per month', source: secretsPage },
+  secretApiCall: { usd: 0.05, per: 1e4, unit: 'Secrets Manager API call', source: secretsPage },
+  dashboardMonth: { usd: 3.0, per: 1, unit: 'CloudWatch dashboard per month', source: cloudwatchPage },
+  alarmMonth: { usd: 0.1, per: 1, unit: 'CloudWatch standard-resolution alarm (one metric) per month', source: cloudwatchPage },
+  customMetricMonth: {
+    usd: 0.3,
+    per: 1,
+    unit: 'CloudWatch custom metric per month (first 10,000; prorated by the hour it is published in)',
+    source: cloudwatchPage,
+  },
+  logIngestionGb: { usd: 0.5, per: 1, unit: 'CloudWatch Logs ingestion per GB (standard class)', source: cloudwatchPage },
+  logStorageGbMonth: { usd: 0.03, per: 1, unit: 'CloudWatch Logs archived storage per GB-month', source: cloudwatchPage },
+  scheduledRuleInvocation: {
+    usd: 0,
+    per: 1,
+    unit: 'EventBridge scheduled rule (rate) event',
+    source: eventBridgePage,
+    assumption: 'scheduled events of rules on the default bus are not charged; the Lambda invocations they cause are',
+  },
 } as const satisfies Record<string, Price>;
 
 /** USD for `count` units of `price`. */

@@ -3,6 +3,7 @@ import type { ColdInitResult } from './cold-init';
 import type { CostResult } from './cost';
 import type { CpuResult } from './cpu';
 import type { LocalResult } from './local-load';
+import { renderMonthlyTable, type monthlyBills } from './monthly';
 
 /** What the report needs from results.json. */
 export interface ReportInput {
@@ -20,6 +21,8 @@ export interface ReportInput {
   readonly cpuOnHostNode?: CpuResult;
   readonly local: LocalResult;
   readonly cost: CostResult;
+  /** The monthly bill at several volumes (bench/monthly.ts). */
+  readonly monthly?: ReturnType<typeof monthlyBills>;
   readonly memoryMb: { readonly receiver: number; readonly fanout: number };
 }
 
@@ -76,5 +79,6 @@ export function renderReport(r: ReportInput): string {
   add(`| **total** | **${money(c.usdPerMillion)}** | **${money(c.naive.usdPerMillion)}** | `, `| this design vs naive | ${c.belowNaivePercent}% lower | |`);
   add(`| e-mail, per subscribed address (failed topic) | +${money(c.emailUsdPerMillionPerSubscriber)} | same |`, '');
   add(`Mix: ${c.mix}`, '');
+  if (r.monthly) add('', renderMonthlyTable(r.monthly));
   return `${lines.join('\n')}\n`;
 }

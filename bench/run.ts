@@ -15,6 +15,7 @@ import { functionMemoryMb, PROJECT_ROOT } from '../lib/constructs/functions';
 import { buildAll } from './bundle';
 import { measureColdInit } from './cold-init';
 import { measureCost } from './cost';
+import { monthlyBills } from './monthly';
 import type { CpuResult } from './cpu';
 import { makeTrust } from './fixtures';
 import { hostNode, lambdaNode, type NodeRuntime } from './node-runtime';
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
         },
         local,
         cost,
+        monthly: monthlyBills(cost),
         memoryMb: functionMemoryMb,
         targets: {
           receiverVsSdkOnly: { max: 1.3, actual: coldInit.receiver.vsSdkOnly, met: coldInit.receiver.vsSdkOnly <= 1.3 },
