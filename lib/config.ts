@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import { didYouMean } from './closest-match';
+import { didYouMean } from '../lambda/core/closest-match';
 import {
   ALERT_DEFAULTS,
   DEFAULT_EVENT_RETENTION_DAYS,

@@ -29,7 +29,7 @@ import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME, type LocalTopic
 import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
 import { startWatchdog } from './watchdog-wiring';
-import { STACK_ID } from '../lambda/contracts';
+import { localOutputNames, outputNames, STACK_ID } from '../lambda/contracts';
 import { clientConfig } from '../lambda/contracts';
 import { providersFileBeside } from '../lambda/contracts';
 import { providerRegistry } from '../lambda/core/providers';
@@ -190,15 +190,15 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
 
   const outputs = {
     [STACK_ID]: {
-      ApiUrl: apiUrl,
-      TableName: table.tableName,
-      SucceededTopicArn: messaging.topics.succeeded,
-      FailedTopicArn: messaging.topics.failed,
-      JobAlertsTopicArn: messaging.topics.alerts,
-      DynamoDbEndpoint: dynamoEndpoint,
-      SnsEndpoint: snsEndpoint,
-      DeadLetterQueueUrl: messaging.dlq.url,
-      DeadLetterQueueArn: messaging.dlq.arn,
+      [outputNames.apiUrl]: apiUrl,
+      [outputNames.tableName]: table.tableName,
+      [outputNames.succeededTopicArn]: messaging.topics.succeeded,
+      [outputNames.failedTopicArn]: messaging.topics.failed,
+      [outputNames.jobAlertsTopicArn]: messaging.topics.alerts,
+      [localOutputNames.dynamoDbEndpoint]: dynamoEndpoint,
+      [localOutputNames.snsEndpoint]: snsEndpoint,
+      [outputNames.deadLetterQueueUrl]: messaging.dlq.url,
+      [localOutputNames.deadLetterQueueArn]: messaging.dlq.arn,
     },
   };
   mkdirSync(path.dirname(config.outputsFile), { recursive: true });

@@ -16,7 +16,7 @@ import {
   type ContentorHeaderStyle,
 } from './lib/signing';
 import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-credentials';
-import { didYouMean } from '../lib/closest-match';
+import { didYouMean } from '../lambda/core/closest-match';
 import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
 import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
 import { builtInRegistry } from '../lambda/core/providers';

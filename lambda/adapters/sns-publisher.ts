@@ -13,7 +13,7 @@
 import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { clientConfig } from '../contracts';
 import type { PublishTarget, TopicKind } from '../contracts';
-import type { NotificationPublisher, OutgoingNotification } from '../core/ports';
+import { REFUSED_MESSAGE_ERRORS, type NotificationPublisher, type OutgoingNotification } from '../core/ports';
 
 /** Topic ARN per systems topic, and the job-alerts topic's where this publisher sends alerts too. */
 export type TopicArns = Readonly<Record<TopicKind, string>> & { readonly alerts?: string };
@@ -26,7 +26,7 @@ function topicArnOf(topicArns: TopicArns, target: PublishTarget): string {
 }
 
 /**
- * SNS refused the message itself (InvalidParameter / InvalidParameterValue: too large, or a value it cannot carry):
+ * SNS refused the message itself (core/ports.ts REFUSED_MESSAGE_ERRORS: too large, or a value it cannot carry):
  * publishing it again can never succeed, so the fan-out parks the event instead of failing the batch. Every other
  * Publish failure (throttling, SNS or KMS unavailable, a missing topic or permission) is transient or operational.
  */
@@ -40,8 +40,6 @@ export class UnpublishableNotificationError extends Error {
     this.name = 'UnpublishableNotificationError';
   }
 }
-
-const REFUSED_MESSAGE_CODES = new Set(['InvalidParameter', 'InvalidParameterException', 'InvalidParameterValue', 'InvalidParameterValueException']);
 
 /**
  * A String attribute value SNS accepts: the characters SNS allows in a message (XML's: tab, line feed, carriage
@@ -75,7 +73,7 @@ export class SnsNotificationPublisher implements NotificationPublisher {
       );
     } catch (error) {
       const code = error instanceof Error ? error.name : '';
-      if (REFUSED_MESSAGE_CODES.has(code)) throw new UnpublishableNotificationError(code, error instanceof Error ? error.message : String(error));
+      if (REFUSED_MESSAGE_ERRORS.has(code)) throw new UnpublishableNotificationError(code, error instanceof Error ? error.message : String(error));
       throw error;
     }
   }

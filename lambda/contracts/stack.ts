@@ -19,6 +19,13 @@ export const outputNames = {
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
 } as const;
 
+/** What only the local stack's outputs file adds: the emulators' endpoints (SnsEndpoint serves SQS too) and its queue's ARN. */
+export const localOutputNames = {
+  dynamoDbEndpoint: 'DynamoDbEndpoint',
+  snsEndpoint: 'SnsEndpoint',
+  deadLetterQueueArn: 'DeadLetterQueueArn',
+} as const;
+
 /** The one webhook route, `POST /webhooks/{provider}` (API Gateway and the local server alike). */
 export const webhookRoute = {
   method: 'POST',

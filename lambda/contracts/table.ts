@@ -79,6 +79,18 @@ export const keys = {
   alertRateSlot: (slot: number) => String(slot).padStart(16, '0'),
 };
 
+/** The attributes that place a job's state in the status index: written together, only when it enters a status. */
+export const statusIndexAttributes = ['statusSince', tableSchema.statusIndex.partitionKey, tableSchema.statusIndex.sortKey] as const;
+
+/** A job state's status index placement once it entered `status` at `since` (the receiver's writes and the watchdog's alike). */
+export function statusIndexPlacement(status: string, since: string, provider: string, jobId: string): Record<(typeof statusIndexAttributes)[number], string> {
+  return {
+    statusSince: since,
+    [tableSchema.statusIndex.partitionKey]: keys.status(status),
+    [tableSchema.statusIndex.sortKey]: keys.statusSort(since, provider, jobId),
+  };
+}
+
 /** Attribute definitions and key schema in the DynamoDB API shape (used by the local stack's CreateTable). */
 export function createTableInput(tableName: string) {
   const s = tableSchema;

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from './errors';
 import type { EventItem, StateItem } from './items';
 import { topicFor, type NormalisedEvent } from './model';
-import { itemTypes, keys, PENDING_PARTITION } from '../contracts';
+import { normaliseIsoTimestamp } from './providers/timestamps';
+import { itemTypes, keys, PENDING_PARTITION, statusIndexAttributes, statusIndexPlacement } from '../contracts';
 
 /** Width of the zero-padded Panjaya sequence in the sort key: 10 digits sort as strings up to ~10^10 events per job. */
 export const SEQ_WIDTH = 10;
@@ -47,24 +48,16 @@ export function seqFromOrderKey(orderKey: string): number {
   return seq;
 }
 
-const ZONELESS_TIME = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
-
 /**
- * A provider timestamp as `toISOString()` (UTC, milliseconds), so order keys compare correctly as strings.
- * A time without a zone is read as UTC (docs/ARCHITECTURE.md "Ordering and duplicates": provider timestamps are
- * UTC), not as the host's local time.
+ * A provider timestamp as `toISOString()` (UTC, milliseconds), so order keys compare correctly as strings; the
+ * providers' own rule (providers/timestamps.ts), here refusing what it cannot read.
  */
 export function normaliseTimestamp(value: string): string {
-  const date = new Date(ZONELESS_TIME.test(value) ? `${value}Z` : value);
-  const iso = Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-  // Years outside 0000-9999 come out as "+010000-…", which would not sort with the others.
-  if (iso === undefined || !/^\d{4}-/.test(iso)) {
-    throw new ValidationError(`timestamp is not a valid ISO-8601 time: ${value.slice(0, 40)}`);
-  }
+  const iso = normaliseIsoTimestamp(value);
+  if (iso === undefined) throw new ValidationError(`timestamp is not a valid ISO-8601 time: ${value.slice(0, 40)}`);
   return iso;
 }
 
-/** Contentor order key: time first, then lifecycle rank (a same-millisecond `completed` beats `processing`), then id. */
 export function timestampOrderKey(occurredAt: string, rank: number, eventId: string): string {
   const boundedRank = Math.min(Math.max(Math.trunc(rank), 0), 10 ** RANK_WIDTH - 1);
   return `${occurredAt}#${String(boundedRank).padStart(RANK_WIDTH, '0')}#${eventId}`;
@@ -170,7 +163,7 @@ const HEAD_FIELDS = [
   'headTimed',
 ] as const;
 /** Set only when the status changes (or the state is new): writing them moves the status index entry (2 units). */
-const STATUS_INDEX_FIELDS = ['statusSince', 'gsi1pk', 'gsi1sk'] as const;
+const STATUS_INDEX_FIELDS = statusIndexAttributes;
 /** Panjaya's arrival bookkeeping: the slot taken, its content hash and the retry-window list (write-plan.ts). */
 const SLOT_FIELDS = ['seq', 'lastContentHash', 'recent'] as const;
 
@@ -251,9 +244,7 @@ export function stateUpdateFor(
       ':headTimed': item.providerTime ?? 0,
     });
     if (kind !== 'keep') {
-      values[':statusSince'] = item.receivedAt;
-      values[':gsi1pk'] = keys.status(item.status);
-      values[':gsi1sk'] = keys.statusSort(item.receivedAt, item.provider, item.jobId);
+      for (const [name, value] of Object.entries(statusIndexPlacement(item.status, item.receivedAt, item.provider, item.jobId))) values[`:${name}`] = value;
     }
   }
   if (ordering === 'arrival-sequence') {

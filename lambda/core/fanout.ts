@@ -4,7 +4,7 @@
  * run by the Lambda handler, the local stream poller and (per item) the re-drive tool alike.
  */
 import { EventItemSchema, type EventItem } from './items';
-import type { NotificationPublisher } from './ports';
+import { REFUSED_MESSAGE_ERRORS, type NotificationPublisher } from './ports';
 import type { ProviderRegistry } from './providers';
 import { buildNotification, NotNotifiableError, UndeliverableError } from './notification';
 import { alertEvent, flushClosedWindows, type AlertOutcome, type AlertSettings, type AlertStore, type FlushedWindow } from './alerts';
@@ -122,18 +122,13 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/**
- * SNS refusals that no retry can fix: the message itself is wrong for SNS. Everything else (throttling, network,
- * KMS, DynamoDB) is transient and fails the batch from that record on.
- */
-const PERMANENT_PUBLISH_ERRORS = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'ValidationException']);
-
 /** Why an error means the record can never become a message, or undefined when a retry may succeed. */
 export function permanentReason(error: unknown): string | undefined {
   if (error instanceof UndeliverableError || error instanceof NotNotifiableError) return error.message;
   // The SNS adapter flags the refusals it knows to be about the message itself (adapters/sns-publisher.ts).
   if (error instanceof Error && (error as { permanent?: unknown }).permanent === true) return `SNS refused the message: ${describeError(error)}`;
-  if (error instanceof Error && PERMANENT_PUBLISH_ERRORS.has(error.name)) return `SNS refused the message: ${describeError(error)}`;
+  // Everything else (throttling, network, KMS, DynamoDB) is transient and fails the batch from that record on.
+  if (error instanceof Error && REFUSED_MESSAGE_ERRORS.has(error.name)) return `SNS refused the message: ${describeError(error)}`;
   return undefined;
 }
 

@@ -5,11 +5,13 @@ import './zod-locale';
 
 /** The built-in providers' route names (their modules: providers/index.ts); configured ones are named by config. */
 export const providerNames = ['panjaya', 'contentor'] as const;
+/** Route names: `POST /webhooks/<name>`, also the `provider` of items, notifications and the CLIs' first argument. */
+export const PROVIDER_NAME_RE = /^[a-z][a-z0-9-]{1,30}$/;
 /**
- * A provider route name as stored and sent: a built-in's, or a configured one's (`^[a-z][a-z0-9-]{1,30}$`,
- * providers/configured/config-schema.ts). Items are read without knowing the configuration, so the shape is checked.
+ * A provider route name as stored and sent: a built-in's, or a configured one's (providers/configured/config-schema.ts
+ * refuses any other). Items are read without knowing the configuration, so the shape is checked.
  */
-export const ProviderNameSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'not a provider route name'));
+export const ProviderNameSchema = z.string().check(z.regex(PROVIDER_NAME_RE, 'not a provider route name'));
 export type ProviderName = string;
 
 /** The normalised lifecycle (docs/ARCHITECTURE.md "Normalised lifecycle"). `stalled` is only ever set by the watchdog. */

@@ -32,8 +32,21 @@ export interface OutgoingNotification {
 }
 
 export interface NotificationPublisher {
+  /** Throws an error named in {@link REFUSED_MESSAGE_ERRORS} (or flagged `permanent`) when the message itself is refused. */
   publish(notification: OutgoingNotification): Promise<void>;
 }
+
+/**
+ * SNS's names for refusing the message itself (too large, a value it cannot carry): no retry can fix it, so the
+ * fan-out parks the event (core/fanout.ts) and the SNS adapter flags them (adapters/sns-publisher.ts).
+ */
+export const REFUSED_MESSAGE_ERRORS: ReadonlySet<string> = new Set([
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'ValidationException',
+]);
 
 /** A provider's webhook secrets: Secrets Manager with a short cache in AWS, the environment locally. */
 export interface SecretSource {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { closestMatch, didYouMean, editDistance } from '../../lib/closest-match';
+import { closestMatch, didYouMean, editDistance } from '../../lambda/core/closest-match';
 
 describe('edit distance', () => {
   it.each([

@@ -199,7 +199,8 @@ describe('the stall write', () => {
       ':gsi1sk': keys.statusSort(now.toISOString(), 'contentor', uuid),
     });
     // The job entered `stalled` now: statusSince moves with the index sort key.
-    expect(stateUpdate.UpdateExpression).toContain('#statusSince = :now');
+    expect(stateUpdate.UpdateExpression).toContain('#statusSince = :statusSince');
+    expect(stateUpdate.ExpressionAttributeValues).toMatchObject({ ':statusSince': now.toISOString(), ':updatedAt': now.toISOString() });
   });
 
   it('carries the watchdog payload the notification is worded from', () => {

@@ -1,6 +1,6 @@
 /** Small shared pieces of the command-line tools: argument parsing, durations, exit codes, printing. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { didYouMean } from '../../lib/closest-match';
+import { didYouMean } from '../../lambda/core/closest-match';
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2, notFound: 3 } as const;
 

@@ -1,5 +1,5 @@
 import { builtInRegistry, type ProviderRegistry } from '../../lambda/core/providers';
-import { closestName } from '../../lambda/core/providers/configured/config-schema';
+import { didYouMean } from '../../lambda/core/closest-match';
 import { UsageError } from './cli';
 
 /** A job named on the command line, resolved to the keys it is stored under (each provider's own naming). */
@@ -15,8 +15,7 @@ export function jobRef(args: readonly string[], providers: ProviderRegistry = bu
   const module = providers.get(providerArg);
   const usages = providers.modules.map((m) => m.naming.usage).join(' | ');
   if (!module) {
-    const hint = closestName(providerArg, providers.names);
-    throw new UsageError(`provider must be one of ${providers.names.join(', ')}, got "${providerArg}"${hint ? ` (did you mean ${hint}?)` : ''}`);
+    throw new UsageError(`provider must be one of ${providers.names.join(', ')}, got "${providerArg}"${didYouMean(providerArg, providers.names)}`);
   }
   const keys = module.naming.fromArgs(ids);
   if (!keys) throw new UsageError(`expected: ${module.naming.usage}  (all: ${usages})`);

@@ -9,23 +9,24 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { STACK_ID, issueLines } from '../../lambda/contracts';
+import { issueLines, localOutputNames, outputNames, STACK_ID } from '../../lambda/contracts';
 
 export const StackOutputsSchema = z.object({
-  ApiUrl: z.string().optional(),
-  TableName: z.string(),
-  SucceededTopicArn: z.string().optional(),
-  FailedTopicArn: z.string().optional(),
-  JobAlertsTopicArn: z.string().optional(),
-  ContentorSecretArn: z.string().optional(),
-  AlarmTopicArn: z.string().optional(),
+  [outputNames.apiUrl]: z.string().optional(),
+  [outputNames.tableName]: z.string(),
+  [outputNames.succeededTopicArn]: z.string().optional(),
+  [outputNames.failedTopicArn]: z.string().optional(),
+  [outputNames.jobAlertsTopicArn]: z.string().optional(),
+  [outputNames.contentorSecretArn]: z.string().optional(),
+  [outputNames.alarmTopicArn]: z.string().optional(),
   /** Deployed stacks with configured providers: JSON object from provider name to its secret's ARN. */
-  ProviderSecretArns: z.string().optional(),
-  DynamoDbEndpoint: z.string().optional(),
-  SnsEndpoint: z.string().optional(),
-  /** Local stack only: the dead-letter queue the stream poller uses. */
-  DeadLetterQueueUrl: z.string().optional(),
-  DeadLetterQueueArn: z.string().optional(),
+  [outputNames.providerSecretArns]: z.string().optional(),
+  /** The fan-out's dead-letter queue (deployed and local): redrive reports on its failure records. */
+  [outputNames.deadLetterQueueUrl]: z.string().optional(),
+  /** Local stack only: the emulators' endpoints and its dead-letter queue's ARN. */
+  [localOutputNames.dynamoDbEndpoint]: z.string().optional(),
+  [localOutputNames.snsEndpoint]: z.string().optional(),
+  [localOutputNames.deadLetterQueueArn]: z.string().optional(),
 });
 export type StackOutputs = z.infer<typeof StackOutputsSchema>;
 

@@ -15,7 +15,7 @@ import * as z from 'zod/mini';
 import { buildEventItem, type StateUpdate } from '../event-items';
 import type { EventItem, StateItem } from '../items';
 import { NormalisedStatusSchema, type NormalisedEvent } from '../model';
-import { keys } from '../../contracts';
+import { keys, statusIndexPlacement } from '../../contracts';
 import { eventTypeKey, formatMinutes, sweepableStatuses, type DeadlineRule, type StallDeadlines, type SweepableStatus } from './deadlines';
 
 const MINUTE_MS = 60_000;
@@ -159,23 +159,19 @@ export function buildStall(state: StateItem, judgement: StallJudgement, now: Dat
  * now), so `jobs stalled --since` lists it.
  */
 export function stallStateUpdate(state: StateItem, detectedAt: string): StateUpdate {
+  const sets: Record<string, string> = {
+    status: 'stalled',
+    updatedAt: detectedAt,
+    ...statusIndexPlacement('stalled', detectedAt, state.provider, state.jobId),
+  };
+  const names = Object.keys(sets);
   return {
     Key: { pk: state.pk, sk: keys.state(state.jobId) },
-    UpdateExpression: 'SET #status = :stalled, #updatedAt = :now, #statusSince = :now, #gsi1pk = :gsi1pk, #gsi1sk = :gsi1sk',
+    UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
     ConditionExpression: '#eventId = :judgedEventId AND #status = :judgedStatus',
-    ExpressionAttributeNames: {
-      '#status': 'status',
-      '#updatedAt': 'updatedAt',
-      '#statusSince': 'statusSince',
-      '#gsi1pk': 'gsi1pk',
-      '#gsi1sk': 'gsi1sk',
-      '#eventId': 'eventId',
-    },
+    ExpressionAttributeNames: { ...Object.fromEntries(names.map((name) => [`#${name}`, name])), '#eventId': 'eventId' },
     ExpressionAttributeValues: {
-      ':stalled': 'stalled',
-      ':now': detectedAt,
-      ':gsi1pk': keys.status('stalled'),
-      ':gsi1sk': keys.statusSort(detectedAt, state.provider, state.jobId),
+      ...Object.fromEntries(names.map((name) => [`:${name}`, sets[name]])),
       ':judgedEventId': state.eventId,
       ':judgedStatus': state.status,
     },

@@ -1,17 +1,16 @@
 /**
- * Providers declared by configuration alone (issue 12; docs/ARCHITECTURE.md "Configured providers"): the JSON of the deploy context key
+ * Providers declared by configuration alone (docs/ARCHITECTURE.md "Configured providers"): the JSON of the deploy context key
  * `providers` and of the local stack's `LOCAL_PROVIDERS`, and the local secrets JSON `LOCAL_PROVIDER_SECRETS`.
  * A bad configuration fails `cdk synth` / `npm start` with one line per problem, each naming the provider, the
  * field and the fix. Pure: no I/O, nothing read from the environment here.
  */
 import * as z from 'zod/mini';
 import '../../zod-locale';
-import { providerNames } from '../../model';
+import { didYouMean as closestMatchHint } from '../../closest-match';
+import { PROVIDER_NAME_RE, providerNames } from '../../model';
 import { compilePointer, JsonPointerSyntaxError } from './json-pointer';
 import { decodeStandardWebhooksSecret, StandardWebhooksSecretError } from './standard-webhooks';
 
-/** Route names: `POST /webhooks/<name>`, also the `provider` of notifications and the CLIs' first argument. */
-export const CONFIGURED_PROVIDER_NAME_RE = /^[a-z][a-z0-9-]{1,30}$/;
 /** What a provider's status may map to: `unknown` is what an unlisted status is, `stalled` only the watchdog sets. */
 export const configuredLifecycleStatuses = ['in_progress', 'ready', 'succeeded', 'failed'] as const;
 export type ConfiguredLifecycleStatus = (typeof configuredLifecycleStatuses)[number];
@@ -26,33 +25,7 @@ const LIFECYCLE_LIST = 'in_progress, ready, succeeded or failed';
 const quoted = (value: unknown): string => JSON.stringify(value) ?? String(value);
 const requiredOr = (whenRequired: string, otherwise: string) => (issue: { input?: unknown }) => (issue.input === undefined ? whenRequired : otherwise);
 
-/** The closest of the candidates to a misspelt word, if one is close enough to be a likely typo. */
-export function closestName(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
-}
-
-const didYouMean = (word: string, candidates: readonly string[]): string => {
-  const near = closestName(word, candidates);
-  return near === undefined ? '' : ` (did you mean ${quoted(near)}?)`;
-};
+const didYouMean = (word: string, candidates: readonly string[]): string => closestMatchHint(word, candidates, quoted);
 
 /** A JSON Pointer into the body, for a field whose value is a string or number (so never `""`, the whole body). */
 const pointer = (what: string, example: string) =>
@@ -262,7 +235,7 @@ export function parseProvidersConfig(input: unknown, source = 'providers'): Conf
       problems.push(`${at}: ${quoted(name)} is a built-in provider: give the configured one another name`);
       continue;
     }
-    if (!CONFIGURED_PROVIDER_NAME_RE.test(name)) {
+    if (!PROVIDER_NAME_RE.test(name)) {
       problems.push(
         `${at}: not a valid provider name: use 2 to 31 characters, lower-case letters, digits and "-", starting with a letter (it becomes the route POST /webhooks/<name>)`,
       );

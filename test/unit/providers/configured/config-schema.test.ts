@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import {
   checkProviderSecrets,
-  closestName,
-  CONFIGURED_PROVIDER_NAME_RE,
   configuredProviderFields,
   parseProvidersConfig,
   parseProviderSecrets,
   ProvidersConfigError,
   type ConfiguredProviders,
 } from '../../../../lambda/core/providers/configured/config-schema';
+import { PROVIDER_NAME_RE } from '../../../../lambda/core/model';
+import { closestMatch } from '../../../../lambda/core/closest-match';
 import { configuredStatusMap } from '../../../../lambda/core/providers/configured/status-map';
 import { exampleProviders } from '../../../fixtures/configured-providers';
 
@@ -71,7 +71,7 @@ describe('configured providers: what parses', () => {
     const provider = issueExample.acme;
     fc.assert(
       fc.property(fc.string({ maxLength: 34 }), (name) => {
-        const ok = CONFIGURED_PROVIDER_NAME_RE.test(name) && name !== 'panjaya' && name !== 'contentor';
+        const ok = PROVIDER_NAME_RE.test(name) && name !== 'panjaya' && name !== 'contentor';
         const run = () => parseProvidersConfig({ [name]: provider });
         if (ok) expect(Object.keys(run())).toEqual([name]);
         else expect(run).toThrow(ProvidersConfigError);
@@ -313,7 +313,7 @@ describe('configured status map', () => {
 
 describe('closest name', () => {
   it('suggests a near miss and nothing for a far one', () => {
-    expect(closestName('replicat', ['replicate', 'acme'])).toBe('replicate');
-    expect(closestName('zzzz', ['replicate', 'acme'])).toBeUndefined();
+    expect(closestMatch('replicat', ['replicate', 'acme'])).toBe('replicate');
+    expect(closestMatch('zzzz', ['replicate', 'acme'])).toBeUndefined();
   });
 });

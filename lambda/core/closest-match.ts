@@ -1,6 +1,6 @@
 /**
- * "Did you mean …?" for misspelled names: context keys at synth (lib/config.ts), options and statuses in the CLIs
- * (tools/lib/cli.ts). Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
+ * "Did you mean …?" for misspelled names, one rule everywhere: context keys at synth (lib/config.ts), configured
+ * providers' fields and names (providers/configured/config-schema.ts), options, providers and statuses in the CLIs. Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
  * neighbouring characters (`jsno` → `json`) each cost 1. Pure, no dependencies.
  */
 
