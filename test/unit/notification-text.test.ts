@@ -1,0 +1,79 @@
+/**
+ * Neutralising provider-controlled text (lambda/core/notification/text.ts) before it reaches a person: no control,
+ * line-breaking, zero-width or bidirectional character survives into an e-mail line, an SNS subject or a Slack code
+ * span, whatever surrounds it. The character classes are spelled out here, independently of the module's own list.
+ */
+import fc from 'fast-check';
+import { asciiText, plainText, slackCode } from '../../lambda/core/notification/text';
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i));
+
+/** Characters that must never reach a reader, by class. */
+const hidden: Record<string, string[]> = {
+  'C0 controls and DEL': [...range(0x00, 0x1f), '\u007f'],
+  'C1 controls': range(0x80, 0x9f),
+  'zero-width characters': ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff'],
+  'line and paragraph separators': ['\u2028', '\u2029'],
+  'bidirectional marks, embeddings and overrides': ['\u200e', '\u200f', ...range(0x202a, 0x202e)],
+  'bidirectional isolates': range(0x2066, 0x2069),
+};
+const allHidden = Object.values(hidden).flat();
+const hasHidden = (text: string) => [...text].some((c) => allHidden.includes(c));
+const codes = (text: string) => [...text].filter((c) => allHidden.includes(c)).map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+
+/** Provider text with hidden characters anywhere in it, next to ordinary text of any script. */
+const hostileText = fc
+  .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constantFrom(...allHidden), fc.constantFrom('<!channel>', '`', '&', '*', '\r\n')), {
+    maxLength: 30,
+  })
+  .map((parts) => parts.join(''));
+
+describe.each(Object.entries(hidden))('%s', (_name, characters) => {
+  it('are removed from plain text, and the words around them stay apart', () => {
+    for (const c of characters) expect({ c: codes(c), out: plainText(`id${c}42`, 100) }).toEqual({ c: codes(c), out: 'id 42' });
+  });
+  it('never reach an SNS subject or a Slack code span', () => {
+    for (const c of characters) {
+      expect(asciiText(`id${c}42`, 100)).toBe('id 42');
+      expect(slackCode(`id${c}42`, 100)).toBe('`id 42`');
+    }
+  });
+});
+
+describe('any provider text', () => {
+  it('becomes one plain line: no hidden character, no line break, no tab, trimmed, within the limit', () => {
+    fc.assert(
+      fc.property(hostileText, fc.integer({ min: 4, max: 120 }), (text, max) => {
+        const out = plainText(text, max);
+        expect(codes(out)).toEqual([]);
+        expect(out).not.toMatch(/\s\s|^\s|\s$|[^\S ]/);
+        expect([...out].length).toBeLessThanOrEqual(max);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('becomes printable ASCII in a subject', () => {
+    fc.assert(
+      fc.property(hostileText, fc.integer({ min: 4, max: 100 }), (text, max) => {
+        const out = asciiText(text, max);
+        expect(out).toMatch(/^[\x20-\x7e]*$/);
+        expect(out.length).toBeLessThanOrEqual(max);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('stays inside one Slack code span: no backtick, no < or >, & only in entities, nothing hidden, within the limit', () => {
+    fc.assert(
+      fc.property(hostileText, fc.integer({ min: 8, max: 120 }), (text, max) => {
+        const out = slackCode(text, max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        expect(out).toMatch(/^`[^`]+`$/);
+        expect(out).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
+        expect(hasHidden(out)).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
