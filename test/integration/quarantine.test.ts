@@ -22,6 +22,7 @@ import { capturing } from '../helpers/capture-output';
 import { panjayaKeyPair } from '../helpers/receiver-harness';
 import { signContentorHeader, signPanjaya } from '../helpers/signing';
 import { fixedSecrets, trustResolver } from '../../lambda/core/trust';
+import { emulatorPropertyRuns } from '../helpers/property-runs';
 
 const RIGHT_SECRET = `right-${randomUUID()}`;
 const WRONG_SECRET = `wrong-${randomUUID()}`;
@@ -128,7 +129,7 @@ describe('a refused delivery is kept for replay', () => {
         const kept = (await quarantined('panjaya')).find((i) => Buffer.from(i.body as Uint8Array).equals(body));
         expect(kept).toMatchObject({ reason: 'malformed_signature', headers: { 'x-signature': 'zz' } });
       }),
-      { numRuns: 15 },
+      { numRuns: emulatorPropertyRuns(0.25, 15) },
     );
     await r.stop();
   });
@@ -158,7 +159,7 @@ describe('a refused delivery is kept for replay', () => {
         const expected = Object.fromEntries(Object.entries(headers).filter(([n]) => contentorKept.includes(n)));
         expect(item?.headers).toEqual(expected);
       }),
-      { numRuns: 15 },
+      { numRuns: emulatorPropertyRuns(0.25, 15) },
     );
     await r.stop();
   });

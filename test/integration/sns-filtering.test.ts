@@ -18,6 +18,7 @@ import { subscribeQueue, parseEnvelope, unwrapFauxqsStructure } from '../../loca
 import { contentorItem, panjayaItem } from '../helpers/event-item-fixtures';
 import { drainQueue } from '../helpers/fanout-harness';
 import { localSns, localSqs, uniqueName } from '../helpers/aws-local';
+import { emulatorPropertyRuns } from '../helpers/property-runs';
 
 const sns = localSns();
 const sqs = localSqs();
@@ -103,7 +104,7 @@ describe('SNS subscription filtering on provider, status and eventType', () => {
           for (const document of documents) expect(accepts(document)).toBe(true);
         }
       }),
-      { numRuns: 15 },
+      { numRuns: emulatorPropertyRuns(0.25, 15) },
     );
   });
 

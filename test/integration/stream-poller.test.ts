@@ -15,6 +15,7 @@ import { fanoutMapping } from '../../lambda/core/fanout-mapping';
 import { StreamPoller, type StreamFailureRecord, type StreamPollerOptions } from '../../local/stream-poller';
 import { createTestTable, localDynamo, localSqs, localStreams, uniqueName } from '../helpers/aws-local';
 import { drainQueue } from '../helpers/fanout-harness';
+import { emulatorPropertyRuns } from '../helpers/property-runs';
 
 const dynamo = localDynamo();
 const sqs = localSqs();
@@ -152,7 +153,7 @@ describe('local stream poller, as Lambda maps a DynamoDB stream', () => {
           });
         },
       ),
-      { numRuns: 8 },
+      { numRuns: emulatorPropertyRuns(0.2, 8) },
     );
   });
 

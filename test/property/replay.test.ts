@@ -7,7 +7,17 @@
  */
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { contentorEnvelope, signContentorHeader, signPanjaya } from '../helpers/signing';
+import { canonicalForms } from '../../lambda/core/json/canonical-forms';
+import { panjayaEventStatuses } from '../../lambda/core/providers/panjaya';
+import {
+  type ContentorEnvelopeForm,
+  type ContentorHeaderStyle,
+  contentorEnvelope,
+  contentorHeaderStyles,
+  panjayaSignatureEncodings,
+  signContentorHeader,
+  signPanjaya,
+} from '../helpers/signing';
 import { CONTENTOR_SECRET, receiverHarness } from '../helpers/receiver-harness';
 import { countingHarness, type CountingHarness } from './property-harness';
 
@@ -20,29 +30,38 @@ beforeAll(async () => {
 afterAll(async () => h.stop());
 
 const statuses = ['downloading', 'processing', 'uploading', 'completed'] as const;
+/** Every way a Contentor delivery may be signed: a header style, or an envelope over any form of `data`. */
+const styles = [...contentorHeaderStyles, ...canonicalForms.map((form) => `envelope:${form}` as const), 'envelope:as-sent' as const];
+const style = fc.constantFrom(...styles);
+/** Every Panjaya event the module knows, and two it does not (stored as `unknown`). */
+const panjayaEvents = [...Object.keys(panjayaEventStatuses), 'version_archived', 'asset_created'];
 
-function contentorRequest(uuid: string, status: string, second: number, envelope: boolean): { body: string; headers: Record<string, string> } {
-  const data = { uuid, status, timestamp: `2025-04-09T15:30:${String(second).padStart(2, '0')}Z` };
-  if (envelope) return { body: contentorEnvelope(data, CONTENTOR_SECRET), headers: {} };
+function contentorRequest(uuid: string, index: number, how: (typeof styles)[number]): { body: string; headers: Record<string, string> } {
+  const data = { uuid, status: statuses[index] ?? 'processing', timestamp: `2025-04-09T15:30:${String(index).padStart(2, '0')}Z` };
+  if (how.startsWith('envelope:'))
+    return { body: contentorEnvelope(data, CONTENTOR_SECRET, how.slice('envelope:'.length) as ContentorEnvelopeForm), headers: {} };
   const body = JSON.stringify(data);
-  return { body, headers: { 'X-Webhook-Signature': signContentorHeader(body, CONTENTOR_SECRET) } };
+  return { body, headers: { 'X-Webhook-Signature': signContentorHeader(body, CONTENTOR_SECRET, how as ContentorHeaderStyle) } };
 }
 
 describe('replayed deliveries', () => {
   it('Contentor: any replay of any earlier delivery, in any order and style, is a duplicate and changes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.nat(statuses.length - 1), { minLength: 1, maxLength: 8 }),
-        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
-        async (replays, styles) => {
+        // The originals arrive in any order (each carries its own timestamp), each signed in any style.
+        fc.shuffledSubarray([...statuses.keys()], { minLength: statuses.length, maxLength: statuses.length }),
+        fc.array(style, { minLength: statuses.length, maxLength: statuses.length }),
+        fc.array(fc.record({ index: fc.nat(statuses.length - 1), style }), { minLength: 1, maxLength: 12 }),
+        async (order, originalStyles, replays) => {
           const uuid = randomUUID();
-          for (const [i, status] of statuses.entries()) {
-            const { body, headers } = contentorRequest(uuid, status, i, false);
+          for (const [n, index] of order.entries()) {
+            const { body, headers } = contentorRequest(uuid, index, originalStyles[n] ?? 'hex');
             expect((await h.post('/webhooks/contentor', body, headers)).json.status).toBe('accepted');
           }
           const stateBefore = await h.queries.getJob('contentor', uuid, uuid);
-          for (const [n, index] of replays.entries()) {
-            const { body, headers } = contentorRequest(uuid, statuses[index] as string, index, styles[n] ?? false);
+          expect(stateBefore?.eventType).toBe('completed');
+          for (const replay of replays) {
+            const { body, headers } = contentorRequest(uuid, replay.index, replay.style);
             const res = await h.post('/webhooks/contentor', body, headers);
             expect([res.status, res.json.status]).toEqual([200, 'duplicate']);
           }
@@ -54,18 +73,30 @@ describe('replayed deliveries', () => {
     );
   });
 
-  it('Panjaya: replays of the delivery the job is at are duplicates, however often they come', async () => {
+  it('Panjaya: within the retry window, replays of any delivery of a job, re-signed in any encoding, are duplicates and change nothing', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 5 }),
-        fc.constantFrom('version_generated', 'version_generate_failed', 'version_generating'),
-        async (times, event) => {
+        fc.uniqueArray(fc.constantFrom(...panjayaEvents), { minLength: 1, maxLength: panjayaEvents.length }),
+        fc.boolean(),
+        fc.array(fc.record({ index: fc.nat(panjayaEvents.length - 1), encoding: fc.constantFrom(...panjayaSignatureEncodings) }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        async (events, versioned, replays) => {
           const asset = `asset-${randomUUID()}`;
-          const body = JSON.stringify({ event, asset_id: asset, version_id: 'v1' });
-          const headers = { 'X-Signature': signPanjaya(body, h.privateKey) };
-          expect((await h.post('/webhooks/panjaya', body, headers)).json.status).toBe('accepted');
-          for (let i = 0; i < times; i += 1) expect((await h.post('/webhooks/panjaya', body, headers)).json.status).toBe('duplicate');
-          expect(await h.queries.history('panjaya', asset, `${asset}/v1`)).toHaveLength(1);
+          const jobId = versioned ? `${asset}/v1` : asset;
+          const bodies = events.map((event) => JSON.stringify(versioned ? { event, asset_id: asset, version_id: 'v1' } : { event, asset_id: asset }));
+          for (const body of bodies)
+            expect((await h.post('/webhooks/panjaya', body, { 'X-Signature': signPanjaya(body, h.privateKey) })).json.status).toBe('accepted');
+          const stateBefore = await h.queries.getJob('panjaya', asset, jobId);
+          for (const { index, encoding } of replays) {
+            // ES256 signatures are randomised: each copy carries a signature never seen before, over the same bytes.
+            const body = bodies[index % bodies.length] ?? '';
+            const res = await h.post('/webhooks/panjaya', body, { 'X-Signature': signPanjaya(body, h.privateKey, encoding) });
+            expect([res.status, res.json.status]).toEqual([200, 'duplicate']);
+          }
+          expect(await h.queries.history('panjaya', asset, jobId)).toHaveLength(bodies.length);
+          expect(await h.queries.getJob('panjaya', asset, jobId)).toEqual(stateBefore);
         },
       ),
       { numRuns: RUNS },

@@ -182,7 +182,14 @@ describe('Standard Webhooks secrets', () => {
 });
 
 describe('Standard Webhooks against independent implementations (properties)', () => {
-  const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/);
+  // Ids as senders write them (msg_…), with dots (the signed content's own delimiter: `id.timestamp.body`), and any
+  // other visible ASCII a header value may carry.
+  const id = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
+    fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/).filter((s) => s.includes('.')),
+    fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.integer({ min: 0, max: 4_102_444_800 })).map(([name, n]) => `${name}.${n}`),
+    fc.stringMatching(/^[!-~]{1,40}$/),
+  );
   const timestamp = fc.integer({ min: 0, max: 4_102_444_800 });
   const secretBytes = fc.uint8Array({ minLength: 24, maxLength: 64 });
   const body = fc.uint8Array({ maxLength: 512 });
