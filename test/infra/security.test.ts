@@ -130,6 +130,19 @@ describe('IAM least privilege', () => {
     expect(offending).toEqual([]);
   });
 
+  it.each([
+    ['default', () => full.template],
+    ['with e-mail and Slack', () => withPeople.template],
+  ])('%s stack: no Allow statement and no Lambda permission is granted to any principal ("*")', (_name, template) => {
+    const anyone = (principal: unknown): boolean =>
+      principal === '*' || (typeof principal === 'object' && principal !== null && Object.values(principal).some((p) => list(p).includes('*')));
+    const statements = allStatements(template()).filter((s) => s.Effect === 'Allow');
+    expect(statements.filter((s) => s.Principal !== undefined).length).toBeGreaterThan(0);
+    expect(statements.filter((s) => anyone(s.Principal)).map((s) => ({ where: s.where, action: s.Action }))).toEqual([]);
+    const permissions = Object.entries(template().findResources('AWS::Lambda::Permission')) as Array<[string, { Properties: { Principal?: unknown } }]>;
+    expect(permissions.filter(([, p]) => anyone(p.Properties.Principal)).map(([id]) => id)).toEqual([]);
+  });
+
   it('uses every documented wildcard exception (none is stale)', () => {
     const statements = [...allStatements(full.template), ...allStatements(withPeople.template)].filter((s) => s.Effect === 'Allow');
     for (const w of documentedWildcards) expect({ why: w.why, used: statements.some(w.matches) }).toEqual({ why: w.why, used: true });
