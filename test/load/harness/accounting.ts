@@ -6,6 +6,7 @@
 import type { DynamoJobQueries } from '../../../lambda/adapters/dynamo-job-queries';
 import type { PlannedJob } from './deliveries';
 import type { ObservedNotification } from './observer';
+import type { PublishLog, PublishRecord } from './publish-log';
 
 /** Every HTTP attempt of the senders: its answer (status or `connection-error`) and its latency. */
 export class DeliveryTally {
@@ -30,10 +31,41 @@ export interface ObservedNotifications {
   readonly messages: number;
 }
 
+/**
+ * What the run knows about fauxqs crashes. fauxqs keeps queues in memory, so a message SNS had accepted (its Publish
+ * answered) moments before a kill can die in the observer's queue, where real SNS would have delivered it.
+ */
+export interface CrashEvidence {
+  readonly publishes: Pick<PublishLog, 'of'>;
+  /** The systems topics the observer is subscribed to. */
+  readonly systemsTopics: ReadonlySet<string>;
+  /** performance.now() of each fauxqs kill. */
+  readonly kills: readonly number[];
+  /** The Publish requests in flight at the mid-flight kill. */
+  readonly inFlightAtKill: readonly PublishRecord[];
+}
+
+/**
+ * An answered Publish counts as delivered though the observer never saw it only when it was answered this close
+ * before a kill: the observer long-polls without pause, so an older message was in its hands before the crash.
+ */
+const ABSORBED_WITHIN_MS = 5000;
+
 /** What {@link checkPlan} found; `problems` is empty when the table and the notifications match the plan. */
 export interface PlanCheck {
   problems: string[];
-  notifications: { expected: number; observedDistinct: number; observedMessages: number; lost: number; doubled: number; unexpected: number };
+  notifications: {
+    expected: number;
+    observedDistinct: number;
+    observedMessages: number;
+    lost: number;
+    doubled: number;
+    unexpected: number;
+    /** Accepted by SNS (Publish answered) within moments of a fauxqs kill and lost with its in-memory queue. */
+    heldByEmulatorAtCrash: number;
+    /** Seen twice because the Publish in flight at the kill reached the queue but its answer did not: at-least-once. */
+    redeliveredAfterLostAnswer: number;
+  };
   eventLog: { expected: number; stored: number; lost: number; doubled: number };
   states: { checked: number; wrong: number };
 }
@@ -43,6 +75,7 @@ export async function checkPlan(
   jobs: PlannedJob[],
   observer: ObservedNotifications,
   queries: Pick<DynamoJobQueries, 'getJob' | 'history'>,
+  crash?: CrashEvidence,
 ): Promise<PlanCheck> {
   const problems: string[] = [];
   const note = (message: string) => {
@@ -54,6 +87,12 @@ export async function checkPlan(
   let logDoubled = 0;
   let expectedNotifications = 0;
   let lost = 0;
+  let heldByEmulatorAtCrash = 0;
+  const systemsPublishes = (eventId: string) => (crash ? crash.publishes.of(eventId, crash.systemsTopics) : []);
+  const absorbedByCrash = (eventId: string) =>
+    systemsPublishes(eventId).some(
+      (p) => p.outcome === 'ok' && crash?.kills.some((kill) => p.startedAt < kill && kill - (p.endedAt ?? kill) < ABSORBED_WITHIN_MS),
+    );
   const notifiedByJob = new Map<string, string[]>();
   for (const [eventId, seen] of observer.byEventId) {
     const key = `${seen.provider}|${seen.jobId}`;
@@ -84,15 +123,33 @@ export async function checkPlan(
     const terminalLogged = history.filter((e) => e.notifyTopic !== undefined).map((e) => e.eventId);
     const notified = notifiedByJob.get(`${job.provider}|${job.jobId}`) ?? [];
     notifiedByJob.delete(`${job.provider}|${job.jobId}`);
-    const missing = terminalLogged.filter((id) => !notified.includes(id));
-    if (missing.length > 0 || notified.length !== job.terminalEvents) {
-      lost += Math.max(0, job.terminalEvents - notified.length);
-      note(`${job.provider} ${job.jobId}: notified ${notified.length} distinct event(s), expected ${job.terminalEvents}`);
+    const absorbed = terminalLogged.filter((id) => !notified.includes(id) && absorbedByCrash(id));
+    heldByEmulatorAtCrash += absorbed.length;
+    const delivered = notified.length + absorbed.length;
+    const missing = terminalLogged.filter((id) => !notified.includes(id) && !absorbed.includes(id));
+    if (missing.length > 0 || delivered !== job.terminalEvents) {
+      lost += Math.max(0, job.terminalEvents - delivered);
+      note(
+        `${job.provider} ${job.jobId}: notified ${notified.length} distinct event(s) (+${absorbed.length} accepted before a crash), expected ${job.terminalEvents}`,
+      );
     }
   }
   const unexpected = [...notifiedByJob.values()].reduce((n, ids) => n + ids.length, 0);
   if (unexpected > 0) note(`${unexpected} notification(s) for events no job planned`);
-  const doubledIds = [...observer.byEventId].filter(([, s]) => s.count > 1).map(([eventId]) => eventId);
+  // Two copies where the first Publish was in flight at the kill and failed for us, though fauxqs had queued it, are
+  // the at-least-once case every SNS client has (an answer lost), not the fan-out publishing twice what it knew sent.
+  const lostAnswer = (eventId: string, count: number) => {
+    const mine = systemsPublishes(eventId);
+    return (
+      count === 2 &&
+      mine.filter((p) => p.outcome === 'ok').length === 1 &&
+      crash?.inFlightAtKill.some((p) => p.eventId === eventId && p.outcome === 'error' && crash.systemsTopics.has(p.topicArn)) === true
+    );
+  };
+  const redeliveredIds = [...observer.byEventId].filter(([eventId, s]) => lostAnswer(eventId, s.count)).map(([eventId]) => eventId);
+  const doubledIds = [...observer.byEventId]
+    .filter(([eventId, s]) => (s.count > 1 && !redeliveredIds.includes(eventId)) || systemsPublishes(eventId).filter((p) => p.outcome === 'ok').length > 1)
+    .map(([eventId]) => eventId);
   const doubled = doubledIds.length;
   if (doubled > 0) note(`${doubled} terminal event(s) notified more than once: ${doubledIds.slice(0, 5).join(', ')}`);
   if (wrongStates > 0 || logLost > 0 || logDoubled > 0 || lost > 0)
@@ -106,6 +163,8 @@ export async function checkPlan(
       lost,
       doubled,
       unexpected,
+      heldByEmulatorAtCrash,
+      redeliveredAfterLostAnswer: redeliveredIds.length,
     },
     eventLog: { expected: jobs.reduce((n, j) => n + j.deliveries.length, 0), stored: storedEvents, lost: logLost, doubled: logDoubled },
     states: { checked: jobs.length, wrong: wrongStates },
@@ -122,6 +181,8 @@ export interface RunOutcome {
   readonly liveMessages: number;
   readonly liveNotifiedAtPoison: number;
   readonly redriveFailed: number;
+  /** The mid-flight fauxqs kill caught a Publish in flight. */
+  readonly midFlightCaught: boolean;
 }
 
 /** Problems of the run: nothing given up, the poison record parked without stopping the shard, re-drive clean. */
@@ -131,6 +192,7 @@ export function runProblems(outcome: RunOutcome): string[] {
   if (outcome.faults) {
     if (!outcome.poisonParked) problems.push('the poison record was not parked (marked undeliverable) by the fan-out');
     if (outcome.liveMessages <= outcome.liveNotifiedAtPoison) problems.push('no live notification after the poison record: the shard stopped flowing');
+    if (!outcome.midFlightCaught) problems.push('the mid-flight fauxqs kill caught no Publish in flight: the fault was not injected');
   }
   if (outcome.redriveFailed > 0) problems.push(`re-drive failed for ${outcome.redriveFailed} event(s)`);
   return problems;

@@ -49,6 +49,7 @@ export function formatLoadReport(r: LoadReport): string {
     `event log: ${r.eventLog.stored}/${r.eventLog.expected} distinct events stored, lost ${r.eventLog.lost}, doubled ${r.eventLog.doubled}`,
     `job states: ${r.states.checked} checked, ${r.states.wrong} not at their newest event`,
     `notifications: ${r.notifications.observedDistinct}/${r.notifications.expected} distinct terminal events (${r.notifications.observedMessages} messages, ${r.notifications.viaRedrive} via re-drive), lost ${r.notifications.lost}, doubled ${r.notifications.doubled}, unexpected ${r.notifications.unexpected}`,
+    `  accepted by SNS just before a fauxqs kill and lost with its in-memory queue: ${r.notifications.heldByEmulatorAtCrash}; seen twice after an answer lost at the kill (at-least-once): ${r.notifications.redeliveredAfterLostAnswer}`,
     `dead-letter records: ${r.deadLetters}`,
     r.problems.length === 0 ? 'RESULT: PASS — nothing lost, nothing doubled' : `RESULT: FAIL\n${r.problems.map((p) => `  - ${p}`).join('\n')}`,
   ];

@@ -23,6 +23,7 @@ import { checkPlan, DeliveryTally, runProblems } from './accounting';
 import { buildUnits, planJobs, planSize, prng, readSigning } from './deliveries';
 import { FaultInjector } from './faults';
 import { NotificationObserver } from './observer';
+import { PublishLog } from './publish-log';
 import { latencySummary, round, type LoadReport } from './report';
 import { SenderPool } from './senders';
 import { retrying } from './wait';
@@ -52,12 +53,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     [envNames.panjayaRetryWindowSeconds]: '0',
   });
   let observer: NotificationObserver | undefined;
+  let injector: FaultInjector | undefined;
   const faults: string[] = [];
+  const publishes = new PublishLog();
+  publishes.install();
   const stack = await startLocalStack(config, {
     afterMessagingRestart: async (topics) => {
       await observer?.subscribe(topics);
       faults.push('fauxqs restarted by the supervisor; topics and subscriptions re-created');
+      injector?.messagingRestarted();
     },
+  }).catch((error: unknown) => {
+    publishes.uninstall();
+    throw error;
   });
   try {
     const out = stack.outputs.JobWebhookReceiver;
@@ -77,9 +85,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
     const tally = new DeliveryTally();
     const senders = new SenderPool(stack.apiUrl, tally, random);
-    const injector = new FaultInjector({ stack, doc, tableName: out.TableName, observer, senders, faults, log }, totalPlanned);
+    injector = new FaultInjector({ stack, doc, tableName: out.TableName, observer, senders, faults, log, publishes, random }, totalPlanned);
+    const faultInjector = injector;
     const started = performance.now();
-    await senders.run(units, options.senders, () => (options.faults ? injector.maybeInject(senders.sent) : Promise.resolve()));
+    await senders.run(units, options.senders, () => (options.faults ? faultInjector.maybeInject(senders.sent) : Promise.resolve()));
     const sendSeconds = (performance.now() - started) / 1000;
     const sent = senders.sent;
     log(`sent ${sent} deliveries in ${sendSeconds.toFixed(1)} s (${(sent / sendSeconds).toFixed(0)}/s); settling the fan-out…`);
@@ -106,16 +115,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     await observer.drain(1000);
     await observer.stop();
 
-    const check = await checkPlan(jobs, observer, new DynamoJobQueries({ client: doc, tableName: out.TableName }));
+    for (const r of faultInjector.inFlightAtKill) {
+      faults.push(`the Publish in flight at the mid-flight kill (event ${r.eventId ?? '-'}): ${r.outcome}${r.error ? ` (${r.error})` : ''}`);
+    }
+    const check = await checkPlan(jobs, observer, new DynamoJobQueries({ client: doc, tableName: out.TableName }), {
+      publishes,
+      systemsTopics: new Set([out.SucceededTopicArn, out.FailedTopicArn]),
+      kills: faultInjector.fauxqsKills,
+      inFlightAtKill: faultInjector.inFlightAtKill,
+    });
     const problems = [
       ...check.problems,
       ...runProblems({
         gaveUp: tally.gaveUp,
         faults: options.faults,
-        poisonParked: await injector.poisonParked(doc, out.TableName),
+        poisonParked: await faultInjector.poisonParked(doc, out.TableName),
         liveMessages,
-        liveNotifiedAtPoison: injector.liveNotifiedAtPoison,
+        liveNotifiedAtPoison: faultInjector.liveNotifiedAtPoison,
         redriveFailed: redrive.failed.length,
+        midFlightCaught: faultInjector.inFlightAtKill.length > 0,
       }),
     ];
     return {
@@ -135,6 +153,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   } finally {
     await observer?.stop();
     await stack.stop();
+    publishes.uninstall();
     rmSync(stateDir, { recursive: true, force: true });
   }
 }
