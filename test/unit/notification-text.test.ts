@@ -40,6 +40,15 @@ describe.each(Object.entries(hidden))('%s', (_name, characters) => {
   });
 });
 
+describe('a Slack code span', () => {
+  it('fits its limit even when a short value is lengthened past it by entities', () => {
+    // Three characters that escape to seven: shortening must go on below the ellipsis' own length.
+    const out = slackCode('`&*', 8);
+    expect(out.length).toBeLessThanOrEqual(8);
+    expect(out).toMatch(/^`[^`]+`$/);
+  });
+});
+
 describe('any provider text', () => {
   it('becomes one plain line: no hidden character, no line break, no tab, trimmed, within the limit', () => {
     fc.assert(

@@ -45,7 +45,7 @@ export function slackCode(value: string, max: number): string {
   // `max` bounds the whole span; entities lengthen the text, so shorten the raw value until the result fits.
   let budget = max - 2;
   let escaped = escapeMarkup(plainText(value, budget));
-  while (escaped.length > max - 2 && budget > ELLIPSIS.length) {
+  while (escaped.length > max - 2 && budget > 0) {
     budget -= Math.max(1, escaped.length - (max - 2));
     escaped = escapeMarkup(plainText(value, budget));
   }
