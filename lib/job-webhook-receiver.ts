@@ -5,10 +5,11 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
 import type { AlertableStatus } from '../lambda/core/alerts';
+import { acknowledgeFindings } from './policy-acknowledgements';
 import { parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
 import { WebhookSecret } from './constructs/webhook-secret';
 import { FanoutSource } from './constructs/fanout-source';
@@ -161,6 +162,12 @@ export interface JobWebhookReceiverProps {
    * @default 'npm run --silent jobs -- --outputs outputs.json get' (run in a checkout of this repo, with the deploy's outputs file)
    */
   readonly jobsCommandHint?: string;
+  /**
+   * Attach this construct's accepted cdk-nag and Control Tower findings, each with its reason
+   * (lib/policy-acknowledgements.ts). Turn off only to review every finding they cover, or to manage them yourself.
+   * @default true
+   */
+  readonly acknowledgePolicyFindings?: boolean;
 }
 
 /**
@@ -173,9 +180,9 @@ export class JobWebhookReceiver extends Construct {
   /** Event log and job state. */
   public readonly table: Table;
   /** Receiver function (behind the API). */
-  public readonly receiver: NodejsFunction;
+  public readonly receiver: LambdaFunction;
   /** Fan-out function (on the table stream). */
-  public readonly fanout: NodejsFunction;
+  public readonly fanout: LambdaFunction;
   /** The HTTP API. */
   public readonly api: HttpApi;
   /** API base URL without trailing slash. */
@@ -209,7 +216,7 @@ export class JobWebhookReceiver extends Construct {
 
   constructor(scope: Construct, id: string, props: JobWebhookReceiverProps = {}) {
     super(scope, id);
-    const { jobsCommandHint = JOBS_COMMAND_HINTS.deployed, ...configInput } = props;
+    const { jobsCommandHint = JOBS_COMMAND_HINTS.deployed, acknowledgePolicyFindings = true, ...configInput } = props;
     const config = parseDeployConfig(configInput);
     this.config = config;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -361,6 +368,9 @@ export class JobWebhookReceiver extends Construct {
     this.alarmTopic = notifications.alarmTopic;
     this.deadLetterQueue = fanoutSource.deadLetterQueue;
     this.parts = { table, receiver, fanout, httpApi, secret, notifications, fanoutSource, monitoring, watchdog };
+    // The construct carries its own accepted findings (each with its reason), so any app that composes it — this
+    // repository's or a team's own, with cdk-nag and the guard rules as policy validation — sees only its own.
+    if (acknowledgePolicyFindings) acknowledgeFindings(this);
   }
 }
 

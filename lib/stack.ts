@@ -1,7 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { JobWebhookReceiver, type JobWebhookReceiverProps } from './job-webhook-receiver';
-import { acknowledgeFindings } from './policy-acknowledgements';
 import { outputNames, STACK_ID } from '../lambda/contracts';
 
 export { outputNames, STACK_ID } from '../lambda/contracts';
@@ -59,6 +58,5 @@ export class JobWebhookReceiverStack extends Stack {
       value: r.deadLetterQueue.queueUrl,
       description: 'Fan-out failure records (stream batches that exhausted their retries); npm run redrive reports on them',
     });
-    acknowledgeFindings(this.receiver);
   }
 }

@@ -1,13 +1,17 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { envNames, metricsNamespace } from '../../lambda/contracts';
 
-/** Repository root: the esbuild project root and the lock file location (fixed, not guessed from the cwd). */
+/**
+ * Repository root: the esbuild project root and the lock file location (fixed, not guessed from the cwd). Compiled
+ * into the package, the same expression names `dist/`, where the pre-bundled functions are.
+ */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
@@ -34,6 +38,14 @@ export const bundlingOptions = {
  * and the README's performance section.
  */
 export const functionMemoryMb = { receiver: 512, fanout: 256 } as const;
+
+/**
+ * Where the package ships a handler pre-bundled: `functions/<name>/index.js` beside the compiled `lib/` (in the
+ * package, `dist/`). In this repository, running from source, there is none and the handler is bundled from source.
+ */
+export function prebundledDir(handlerName: string): string {
+  return path.join(PROJECT_ROOT, 'functions', handlerName);
+}
 
 /** Props of {@link WebhookFunction}. */
 export interface WebhookFunctionProps {
@@ -63,8 +75,8 @@ export interface WebhookFunctionProps {
  * (no AWSLambdaBasicExecutionRole: it grants logs actions on every log group).
  */
 export class WebhookFunction extends Construct {
-  /** The function. */
-  public readonly function: NodejsFunction;
+  /** The function: bundled from source in this repository, or the package's pre-bundled code (see below). */
+  public readonly function: LambdaFunction;
   /** Its execution role; callers add exactly what the handler needs. */
   public readonly role: Role;
   /** Its log group. */
@@ -82,11 +94,7 @@ export class WebhookFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', props.handlerName, 'index.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    const settings = {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
@@ -101,8 +109,19 @@ export class WebhookFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       },
-      bundling: bundlingOptions,
-    });
+    };
+    const prebundled = prebundledDir(props.handlerName);
+    this.function = existsSync(path.join(prebundled, 'index.js'))
+      ? // Installed from npm: the bundle built with the same options at pack time (scripts/build-package.ts).
+        new LambdaFunction(this, 'Function', { ...settings, code: Code.fromAsset(prebundled), handler: 'index.handler' })
+      : new NodejsFunction(this, 'Function', {
+          ...settings,
+          entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', props.handlerName, 'index.ts'),
+          handler: 'handler',
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          bundling: bundlingOptions,
+        });
     // Names of what we set must come from envNames; this guards against a typo'd literal slipping in.
     const known = new Set<string>(Object.values(envNames));
     for (const name of Object.keys(props.environment)) {
