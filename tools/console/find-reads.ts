@@ -11,10 +11,11 @@ import type { ConsoleSources } from './sources';
 /** The longest text the find box takes (ids are bounded at 256 bytes each, providers/ids.ts). */
 export const MAX_FIND_CHARS = 1024;
 
-/** The keys `text` may name for `module`: as CLI words, and as a job id whose parts are joined by `/`. */
+/** The keys `text` may name for `module`: as one id, as CLI words, and as a job id whose parts are joined by `/`. */
 export function candidateKeys(module: ProviderModule, text: string): Array<{ partitionId: string; jobId: string }> {
   const trimmed = text.trim();
-  const wordSets = [trimmed.split(/\s+/), ...(/\s/.test(trimmed) ? [] : [trimmed.split('/')])];
+  // The id as it is (ids may hold spaces), its words, and its parts joined by `/`.
+  const wordSets = [[trimmed], trimmed.split(/\s+/), trimmed.split('/')];
   const seen = new Set<string>();
   const keys: Array<{ partitionId: string; jobId: string }> = [];
   for (const words of wordSets) {
@@ -34,8 +35,8 @@ export async function findJobs(sources: ConsoleSources, text: string, provider?:
   const modules = sources.providers.modules.filter((m) => provider === undefined || m.name === provider);
   const lookups = modules.flatMap((module) => [
     ...candidateKeys(module, trimmed).map((key) => sources.queries.getJob(module.name, key.partitionId, key.jobId).then((state) => (state ? [state] : []))),
-    // One word may be a partition (an asset): its jobs in one Query.
-    ...(/\s/.test(trimmed) ? [] : [sources.queries.listPartition(module.name, trimmed)]),
+    // It may name a partition (an asset): its jobs in one Query.
+    sources.queries.listPartition(module.name, trimmed),
   ]);
   const found = new Map<string, StateItem>();
   for (const states of await Promise.all(lookups)) for (const state of states) found.set(`${state.pk}\u0000${state.sk}`, state);

@@ -32,8 +32,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  // The first URL carries the token: never send it on as a Referer.
-  'referrer-policy': 'no-referrer',
+  // Never a Referer to another origin. Not `no-referrer`: with it browsers send `Origin: null` on our own form
+  // POSTs, which the origin check must refuse. The token never reaches a Referer: the URL that carries it only
+  // redirects, and the page it lands on has no token in its address.
+  'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'cache-control': 'no-store',

@@ -110,7 +110,7 @@ ${ids.length === 1 ? 'it' : 'them'} notified; one notified meanwhile is skipped.
       : '';
   const summary = report.executed
     ? `Published ${report.published.length}, already notified meanwhile ${report.skipped.length}, failed ${report.failed.length}.${people}`
-    : `${ids.length} notification${ids.length === 1 ? '' : 's'} would be published (pending ones received before ${report.beforeIso}, parked ones of any age).`;
+    : html`${ids.length} notification${ids.length === 1 ? '' : 's'} would be published (pending ones received before ${time(report.beforeIso)}, parked ones of any age).`;
   return {
     title: report.executed ? 'Re-drive result' : 'Re-drive dry run',
     body: html`<h1>${report.executed ? 'Re-drive result' : 'Re-drive: dry run'}</h1>

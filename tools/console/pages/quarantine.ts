@@ -68,7 +68,7 @@ export function quarantinePage(view: QuarantineListView, context: PageContext): 
     body: html`<h1>Quarantine</h1>
 <p class="muted">Deliveries the receiver refused with 401 (signature) or 400 (payload), kept with their exact bytes and the headers needed to verify
 them again. A replay verifies each with the keys and secrets in force now and stores it through the receiver's own code, with its original receive
-time; accepted ones and duplicates leave the quarantine, refused ones stay. ${view.total} delivered since ${time(view.sinceIso)}.${
+time; accepted ones and duplicates leave the quarantine, refused ones stay. ${view.total} kept, received since ${time(view.sinceIso)}.${
       view.unreadable > 0 ? ` ${view.unreadable} item(s) are not quarantine items and are left alone.` : ''
     }</p>
 ${view.replayProblem ? html`<p class="error" role="alert">Replay is not possible: ${view.replayProblem}</p>` : ''}
