@@ -13,7 +13,7 @@ import { decodeBody, normaliseHeaders } from '../lambda/core/ingest';
 import type { StateItem } from '../lambda/core/items';
 import { DEFAULT_RETRY_WINDOW_SECONDS, planWrite } from '../lambda/core/write-plan';
 import { DEFAULT_EVENT_RETENTION_DAYS } from '../lambda/contracts';
-import { getProvider } from '../lambda/core/providers';
+import { builtInRegistry } from '../lambda/core/providers';
 import type { Trust } from '../lambda/core/providers/provider';
 import { contentorDelivery, panjayaDelivery, type BenchTrust, type Delivery, type DeliveryStyle } from './fixtures';
 import { median, quantile, round } from './stats';
@@ -51,7 +51,7 @@ export function cpuMicrosPerCall(fn: () => void, iterations: number, rounds: num
 
 /** The receiver's per-event work without I/O, exactly as ingest and the store do it. */
 function pipelineFor(delivery: Delivery, trust: Trust): () => void {
-  const provider = getProvider(delivery.provider);
+  const provider = builtInRegistry.get(delivery.provider);
   if (!provider) throw new Error(`no provider ${delivery.provider}`);
   const incoming = { providerName: delivery.provider, body: delivery.body, isBase64Encoded: false, headers: delivery.headers };
   const receivedAt = new Date().toISOString();

@@ -351,7 +351,6 @@ export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) =
 });
 
 /** The raw, unvalidated configuration (what cdk.json or a caller of the construct passes). */
-export type DeployConfigInput = z.input<typeof DeployConfigSchema>;
 /** Validated configuration with every default filled in. */
 export type DeployConfig = z.output<typeof DeployConfigSchema>;
 

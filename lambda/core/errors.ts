@@ -43,11 +43,6 @@ export class PayloadTooLargeError extends WebhookError {
   readonly reason = 'payload_too_large';
 }
 
-export class MethodNotAllowedError extends WebhookError {
-  readonly httpStatus = 405;
-  readonly reason = 'method_not_allowed';
-}
-
 /**
  * A bug on our side, e.g. DynamoDB refusing a request we built (ValidationException): input is bounded before any
  * write (providers/ids.ts), so this must never be the provider's fault. 500, logged as a bug, not "unavailable".

@@ -41,13 +41,6 @@ export function padSeq(seq: number): string {
   return String(seq).padStart(SEQ_WIDTH, '0');
 }
 
-/** Inverse of padSeq, for items read back from the table. */
-export function seqFromOrderKey(orderKey: string): number {
-  const seq = Number(orderKey);
-  if (!/^\d+$/.test(orderKey) || !Number.isSafeInteger(seq)) throw new RangeError(`not a sequence order key: ${orderKey}`);
-  return seq;
-}
-
 /**
  * A provider timestamp as `toISOString()` (UTC, milliseconds), so order keys compare correctly as strings; the
  * providers' own rule (providers/timestamps.ts), here refusing what it cannot read.

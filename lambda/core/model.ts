@@ -36,10 +36,6 @@ export function topicFor(status: NormalisedStatus): TopicKind | undefined {
   }
 }
 
-export function isTerminal(status: NormalisedStatus): boolean {
-  return status === 'succeeded' || status === 'failed';
-}
-
 /**
  * What a provider module makes of one verified, parsed callback. Pure data: no I/O happened yet.
  * `partitionId` groups jobs that must be read together (a Panjaya asset and its versions).

@@ -28,6 +28,3 @@ export function trustResolver(material: {
     return { publicKeys: NONE, secrets: source ? await source.secrets() : NONE };
   };
 }
-
-/** A source over a fixed list (tests, the local stack). */
-export const fixedSecrets = (secrets: readonly string[]): SecretSource => ({ secrets: async () => secrets });

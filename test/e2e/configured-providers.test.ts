@@ -3,7 +3,7 @@
  * tsx) with LOCAL_PROVIDERS and LOCAL_PROVIDER_SECRETS, real HTTP deliveries signed as each scheme does, a queue
  * subscribed to the topics through fauxqs, and the `send` and `jobs` CLIs as separate processes.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,10 +14,9 @@ import { parseProvidersConfig } from '../../lambda/core/providers/configured/con
 import { configuredRequest, type SignedRequest } from '../../tools/lib/configured-request';
 import { clientConfig } from '../../lambda/contracts';
 import { takeAll } from '../helpers/fanout-harness';
+import { runCli, spawnLocalStack, type StackProcess } from '../helpers/local-stack-process';
 import { exampleProviders } from '../fixtures/configured-providers';
 
-const root = path.resolve(__dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'configured-'));
 const outputsFile = path.join(stateDir, 'outputs.json');
 
@@ -39,19 +38,12 @@ const env: NodeJS.ProcessEnv = {
 };
 delete env.LOCAL_OUTPUTS_FILE;
 
-let stack: ChildProcess;
-let stackOutput = '';
+let stack: StackProcess;
 let apiUrl = '';
 let sqs: SQSClient;
 let queueUrl = '';
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stack output:\n${stackOutput}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (check: () => boolean | Promise<boolean>, what: string, timeoutMs?: number) => stack.waitFor(check, what, timeoutMs);
 
 async function post(request: SignedRequest): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${apiUrl}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
@@ -75,15 +67,10 @@ async function notifications(count: number) {
   return seen;
 }
 
-function cli(script: string, args: string[]) {
-  const out = spawnSync(tsx, [path.join(root, 'tools', script), ...args], { env, cwd: root, encoding: 'utf8', timeout: 30_000 });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+const cli = (script: string, args: string[]) => runCli(script, args, env);
 
 beforeAll(async () => {
-  stack = spawn(tsx, [path.join(root, 'local', 'start.ts')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  stack.stdout?.on('data', (d: Buffer) => (stackOutput += d.toString()));
-  stack.stderr?.on('data', (d: Buffer) => (stackOutput += d.toString()));
+  stack = spawnLocalStack(env);
   await waitFor(() => existsSync(outputsFile), 'the outputs file');
   const outputs = (JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>).JobWebhookReceiver ?? {};
   apiUrl = outputs.ApiUrl ?? '';
@@ -94,9 +81,9 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (stack?.exitCode === null) stack.kill('SIGTERM');
+  if (stack?.child.exitCode === null) stack.child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
-  if (stack?.exitCode === null) stack.kill('SIGKILL');
+  if (stack?.child.exitCode === null) stack.child.kill('SIGKILL');
   rmSync(stateDir, { recursive: true, force: true });
 });
 

@@ -3,13 +3,11 @@
  * and `jobs` CLIs as separate processes against the outputs file. Checks the contracts tools rely on: the outputs
  * file shape, `jobs get … --json` fields, exit code 3 for an unknown job, and that SIGTERM stops every child.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCli, spawnLocalStack, type StackProcess } from '../helpers/local-stack-process';
 
-const root = path.resolve(__dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'local-stack-'));
 const outputsFile = path.join(stateDir, 'outputs.json');
 const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_STATE_DIR: stateDir, PORT: '0', LOCAL_STREAM_POLL_MS: '100' };
@@ -17,32 +15,18 @@ delete env.CONTENTOR_WEBHOOK_SECRETS;
 delete env.PANJAYA_PUBLIC_KEYS;
 delete env.LOCAL_OUTPUTS_FILE;
 
-let stack: ChildProcess;
-let stackOutput = '';
-
-function cli(script: string, args: string[]) {
-  const out = spawnSync(tsx, [path.join(root, 'tools', script), ...args], { env, cwd: root, encoding: 'utf8', timeout: 30_000 });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stack output:\n${stackOutput}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+let running: StackProcess;
+const cli = (script: string, args: string[]) => runCli(script, args, env);
+const waitFor = (check: () => boolean, what: string, timeoutMs?: number) => running.waitFor(check, what, timeoutMs);
 
 beforeAll(async () => {
-  stack = spawn(tsx, [path.join(root, 'local', 'start.ts')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  stack.stdout?.on('data', (d: Buffer) => (stackOutput += d.toString()));
-  stack.stderr?.on('data', (d: Buffer) => (stackOutput += d.toString()));
+  running = spawnLocalStack(env);
   await waitFor(() => existsSync(outputsFile), 'the outputs file');
 }, 60_000);
 
 afterAll(async () => {
-  if (stack.exitCode === null) {
-    stack.kill('SIGKILL');
+  if (running.child.exitCode === null) {
+    running.child.kill('SIGKILL');
   }
   rmSync(stateDir, { recursive: true, force: true });
 });
@@ -62,7 +46,7 @@ describe('local stack walk-through', () => {
     const uuid = '3f2a9c1e-0000-4000-8000-000000000001';
     const sent = cli('send.ts', ['contentor', 'failed', '--uuid', uuid]);
     expect(sent.stdout).toMatch(/→ 200/);
-    await waitFor(() => stackOutput.includes('[FAILED] Contentor job'), 'the stackOutput notification', 15_000);
+    await waitFor(() => running.output().includes('[FAILED] Contentor job'), 'the stackOutput notification', 15_000);
     const got = cli('jobs.ts', ['get', 'contentor', uuid, '--json']);
     expect(got.code).toBe(0);
     expect(JSON.parse(got.stdout)).toMatchObject({ provider: 'contentor', jobId: uuid, status: 'failed', eventType: 'failed', updatedAt: expect.any(String) });
@@ -80,8 +64,8 @@ describe('local stack walk-through', () => {
 
   it('stops every child process on SIGTERM', async () => {
     const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as { JobWebhookReceiver: { DynamoDbEndpoint: string; SnsEndpoint: string } };
-    stack.kill('SIGTERM');
-    await waitFor(() => stack.exitCode !== null, 'the stack to exit', 15_000);
+    running.child.kill('SIGTERM');
+    await waitFor(() => running.child.exitCode !== null, 'the stack to exit', 15_000);
     for (const endpoint of [outputs.JobWebhookReceiver.DynamoDbEndpoint, outputs.JobWebhookReceiver.SnsEndpoint]) {
       await expect(fetch(endpoint)).rejects.toThrow();
     }

@@ -5,16 +5,14 @@
  * keeping the state dir; `replay run --execute` accepts them, each terminal event is notified once, the 400 stays,
  * and a second run changes nothing. The CLIs run as separate processes against the outputs file.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCli, spawnLocalStack, type StackProcess } from '../helpers/local-stack-process';
 import { panjayaKeyPair } from '../helpers/receiver-harness';
 import { signPanjaya } from '../helpers/signing';
 
-const root = path.resolve(__dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'replay-'));
 const outputsFile = path.join(stateDir, 'outputs.json');
 
@@ -40,36 +38,27 @@ function stackEnv(contentorSecrets: string, panjayaKeys: string): NodeJS.Process
 const misconfigured = stackEnv('placeholder-secret', pem(oldKey));
 const fixed = stackEnv(RIGHT_SECRET, `${pem(oldKey)}${pem(newKey)}`);
 
-let stack: ChildProcess | undefined;
-let stackOutput = '';
+let stack: StackProcess | undefined;
 
-function cli(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  const out = spawnSync(tsx, [path.join(root, 'tools', script), ...args], { env, cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+const cli = (script: string, args: string[], env: NodeJS.ProcessEnv) => runCli(script, args, env, 60_000);
 const replay = (args: string[], env: NodeJS.ProcessEnv) => {
   const out = cli('replay.ts', [...args, '--json'], env);
   if (out.code !== 0) throw new Error(`replay ${args.join(' ')} exited ${out.code}: ${out.stderr}`);
   return JSON.parse(out.stdout) as unknown;
 };
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stack output:\n${stackOutput}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (check: () => boolean, what: string, timeoutMs = 60_000) => {
+  if (!stack) throw new Error('the stack is not running');
+  return stack.waitFor(check, what, timeoutMs);
+};
 
 async function start(env: NodeJS.ProcessEnv): Promise<void> {
-  stack = spawn(tsx, [path.join(root, 'local', 'start.ts')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  stack.stdout?.on('data', (d: Buffer) => (stackOutput += d.toString()));
-  stack.stderr?.on('data', (d: Buffer) => (stackOutput += d.toString()));
+  stack = spawnLocalStack(env);
   await waitFor(() => existsSync(outputsFile), 'the outputs file');
 }
 
 async function stop(): Promise<void> {
-  const running = stack;
+  const running = stack?.child;
   if (!running || running.exitCode !== null) return;
   running.kill('SIGTERM');
   await waitFor(() => running.exitCode !== null, 'the stack to stop', 20_000);
@@ -77,13 +66,13 @@ async function stop(): Promise<void> {
 
 /** Notifications the console subscriber printed that name `id` (one `Subject:` block each). */
 const notificationsFor = (id: string) =>
-  stackOutput
+  (stack?.output() ?? '')
     .split('Subject: ')
     .slice(1)
     .filter((block) => block.includes(id)).length;
 
 afterAll(async () => {
-  if (stack && stack.exitCode === null) stack.kill('SIGKILL');
+  if (stack && stack.child.exitCode === null) stack.child.kill('SIGKILL');
   rmSync(stateDir, { recursive: true, force: true });
 });
 

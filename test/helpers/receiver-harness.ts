@@ -8,12 +8,13 @@ import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
-import { getProvider } from '../../lambda/core/providers';
+import { builtInRegistry } from '../../lambda/core/providers';
 import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver/handler';
 import { createLocalApi, listen } from '../../local/http-server';
 import { createTestTable, dynamoEndpoint } from './aws-local';
 import type { SecretSource } from '../../lambda/core/ports';
-import { fixedSecrets, trustResolver } from '../../lambda/core/trust';
+import { trustResolver } from '../../lambda/core/trust';
+import { StaticSecretSource } from '../../lambda/adapters/secret-source';
 
 export const CONTENTOR_SECRET = 'test-contentor-secret';
 
@@ -35,12 +36,12 @@ export interface ReceiverHarness {
  * harness's own. `trust` overrides both.
  */
 export async function receiverHarness(overrides: Partial<ReceiverDeps> & { contentorSecrets?: SecretSource } = {}): Promise<ReceiverHarness> {
-  const { contentorSecrets = fixedSecrets([CONTENTOR_SECRET]), ...rest } = overrides;
+  const { contentorSecrets = new StaticSecretSource([CONTENTOR_SECRET]), ...rest } = overrides;
   const table = await createTestTable();
   const client = makeDocumentClient({ endpoint: dynamoEndpoint() });
   const { privateKey, publicKey } = panjayaKeyPair();
   const deps: ReceiverDeps = {
-    findProvider: getProvider,
+    findProvider: builtInRegistry.get,
     store: new DynamoEventStore({ client, tableName: table.tableName, retentionDays: 30 }),
     trust: trustResolver({ publicKeys: { panjaya: [publicKey] }, secrets: { contentor: contentorSecrets } }),
     maxBodyBytes: 4096,

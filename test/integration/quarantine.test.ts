@@ -12,7 +12,7 @@ import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
 import { makeTelemetry } from '../../lambda/adapters/telemetry';
-import { getProvider } from '../../lambda/core/providers';
+import { builtInRegistry } from '../../lambda/core/providers';
 import { keptHeaderNames, quarantineBuckets, type QuarantineRecord, type QuarantineSink } from '../../lambda/core/quarantine';
 import { keys } from '../../lambda/contracts';
 import { makeReceiverHandler, type ReceiverDeps } from '../../lambda/handlers/receiver/handler';
@@ -21,7 +21,8 @@ import { commandCountingDocClient, createTestTable, dynamoEndpoint } from '../he
 import { capturing } from '../helpers/capture-output';
 import { panjayaKeyPair } from '../helpers/receiver-harness';
 import { signContentorHeader, signPanjaya } from '../helpers/signing';
-import { fixedSecrets, trustResolver } from '../../lambda/core/trust';
+import { trustResolver } from '../../lambda/core/trust';
+import { StaticSecretSource } from '../../lambda/adapters/secret-source';
 import { emulatorPropertyRuns } from '../helpers/property-runs';
 
 const RIGHT_SECRET = `right-${randomUUID()}`;
@@ -41,9 +42,9 @@ async function receiver(overrides: Partial<ReceiverDeps> & { hourlyCap?: number;
   const { hourlyCap = 100, retentionDays = 14, ...rest } = overrides;
   const quarantine = new DynamoQuarantineStore({ client, tableName, retentionDays, hourlyCap });
   const deps: ReceiverDeps = {
-    findProvider: getProvider,
+    findProvider: builtInRegistry.get,
     store: new DynamoEventStore({ client, tableName, retentionDays: 30 }),
-    trust: trustResolver({ publicKeys: { panjaya: [publicKey] }, secrets: { contentor: fixedSecrets([RIGHT_SECRET]) } }),
+    trust: trustResolver({ publicKeys: { panjaya: [publicKey] }, secrets: { contentor: new StaticSecretSource([RIGHT_SECRET]) } }),
     maxBodyBytes: 4096,
     now: () => new Date(),
     telemetry: makeTelemetry('receiver-test'),
@@ -149,7 +150,7 @@ describe('a refused delivery is kept for replay', () => {
     const r = await receiver();
     const handler = makeReceiverHandler(r.deps);
     // Contentor's verifier reads x-webhook-signature: that, the content type, and nothing else is kept.
-    const contentorKept: readonly string[] = [...keptHeaderNames, ...(getProvider('contentor')?.signatureHeaders ?? [])];
+    const contentorKept: readonly string[] = [...keptHeaderNames, ...(builtInRegistry.get('contentor')?.signatureHeaders ?? [])];
     const name = fc.oneof(fc.constantFrom(...contentorKept, 'x-signature', 'webhook-id'), fc.stringMatching(/^x-[a-z]{1,12}$/));
     await fc.assert(
       fc.asyncProperty(fc.dictionary(name, fc.stringMatching(/^[ -~]{0,40}$/), { maxKeys: 10 }), async (headers) => {

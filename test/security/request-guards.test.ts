@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EventStore, SecretSource } from '../../lambda/core/ports';
-import { getProvider } from '../../lambda/core/providers';
+import { builtInRegistry } from '../../lambda/core/providers';
 import type { ProviderModule } from '../../lambda/core/providers/provider';
 import { makeReceiverHandler } from '../../lambda/handlers/receiver/handler';
 import { createLocalApi, listen } from '../../local/http-server';
@@ -28,7 +28,7 @@ function spies() {
     },
   };
   const findProvider = (name: string): ProviderModule | undefined => {
-    const real = getProvider(name);
+    const real = builtInRegistry.get(name);
     if (!real) return undefined;
     return {
       ...real,

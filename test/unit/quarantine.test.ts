@@ -13,7 +13,7 @@ import {
   quarantineItemFor,
   quarantineRecordFor,
 } from '../../lambda/core/quarantine';
-import { getProvider } from '../../lambda/core/providers';
+import { builtInRegistry } from '../../lambda/core/providers';
 
 const allowed = new Set<string>(keptHeaderNames);
 const headerName = fc.oneof(fc.constantFrom(...keptHeaderNames), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/));
@@ -43,7 +43,9 @@ describe('what the quarantine keeps', () => {
   });
 
   it('keeps the signature headers that the delivery provider reads, and no other provider headers', () => {
-    expect(keptHeaders({ 'x-signature': 'p', 'x-webhook-signature': 'c' }, getProvider('contentor')?.signatureHeaders)).toEqual({ 'x-webhook-signature': 'c' });
+    expect(keptHeaders({ 'x-signature': 'p', 'x-webhook-signature': 'c' }, builtInRegistry.get('contentor')?.signatureHeaders)).toEqual({
+      'x-webhook-signature': 'c',
+    });
   });
 
   it('lets a configured provider add its own signature header', () => {
@@ -105,7 +107,7 @@ describe('which refusals are quarantined', () => {
       error: new SignatureError('invalid_signature', 'Invalid signature'),
       request: { body, headers: { 'x-signature': 'abcd', cookie: 'c' } },
       receivedAt: '2025-03-04T05:06:07.000Z',
-      extraHeaderNames: getProvider('panjaya')?.signatureHeaders,
+      extraHeaderNames: builtInRegistry.get('panjaya')?.signatureHeaders,
     });
     expect(record).toMatchObject({
       provider: 'panjaya',

@@ -36,8 +36,3 @@ export function providerRegistry(configured: ConfiguredProviders = {}): Provider
 
 /** The built-ins alone: for code that has no configured providers in reach (tests, the bench). */
 export const builtInRegistry: ProviderRegistry = providerRegistry();
-
-/** The built-in module for a name, or undefined. */
-export function getProvider(name: string): ProviderModule | undefined {
-  return builtInRegistry.get(name);
-}

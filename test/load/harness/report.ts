@@ -1,5 +1,6 @@
 /** The load run's report: what it measured, and the same as a few readable lines. */
 import type { PlanCheck } from './accounting';
+import { percentile } from '../../helpers/percentile';
 
 /** Everything a run measured; `problems` is empty when every promise held. */
 export interface LoadReport {
@@ -19,18 +20,15 @@ export interface LoadReport {
 
 export const round = (x: number) => Math.round(x * 10) / 10;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
+const percentileOrZero = (sorted: readonly number[], p: number): number => percentile(sorted, p) ?? 0;
 
 /** p50/p95/p99/max of the attempts' latencies, rounded to 0.1 ms. */
 export function latencySummary(latencies: readonly number[]): LoadReport['latencyMs'] {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
+    p50: round(percentileOrZero(sorted, 50)),
+    p95: round(percentileOrZero(sorted, 95)),
+    p99: round(percentileOrZero(sorted, 99)),
     max: round(sorted[sorted.length - 1] ?? 0),
   };
 }

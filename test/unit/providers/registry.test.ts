@@ -2,27 +2,28 @@ import { bytesEqual, decodeBase64, decodeHex, headerCandidates } from '../../../
 import { ingest } from '../../../lambda/core/ingest';
 import type { NormalisedEvent, StoreOutcome } from '../../../lambda/core/model';
 import { normalisedStatuses, providerNames } from '../../../lambda/core/model';
-import { builtInRegistry, getProvider, providerRegistry, registryOf, builtInProviders } from '../../../lambda/core/providers';
+import { builtInRegistry, providerRegistry, registryOf, builtInProviders } from '../../../lambda/core/providers';
 import { contentorStatuses } from '../../../lambda/core/providers/contentor';
 import { panjayaEventStatuses } from '../../../lambda/core/providers/panjaya';
 import { singleIdNaming, type ProviderModule } from '../../../lambda/core/providers/provider';
 import { buildNotification } from '../../../lambda/core/notification';
 import { parseStallDeadlines } from '../../../lambda/core/watchdog';
-import { trustResolver, fixedSecrets } from '../../../lambda/core/trust';
+import { trustResolver } from '../../../lambda/core/trust';
+import { StaticSecretSource } from '../../../lambda/adapters/secret-source';
 import { buildEventItem, placeByTimestamp } from '../../../lambda/core/event-items';
 import { jobRef } from '../../../tools/lib/job-ref';
 
 describe('provider registry', () => {
   it('registers one module per built-in provider name, under its own name', () => {
     expect(builtInRegistry.names).toEqual([...providerNames]);
-    for (const name of providerNames) expect(getProvider(name)?.name).toBe(name);
+    for (const name of providerNames) expect(builtInRegistry.get(name)?.name).toBe(name);
   });
   it('knows nothing of other names, including inherited object properties', () => {
-    for (const name of ['github', 'constructor', '__proto__', 'toString', 'Panjaya', '']) expect(getProvider(name)).toBeUndefined();
+    for (const name of ['github', 'constructor', '__proto__', 'toString', 'Panjaya', '']) expect(builtInRegistry.get(name)).toBeUndefined();
   });
   it('asks for the trust material each provider needs', () => {
-    expect(getProvider('panjaya')?.trust.kind).toBe('public-keys');
-    expect(getProvider('contentor')?.trust.kind).toBe('secrets');
+    expect(builtInRegistry.get('panjaya')?.trust.kind).toBe('public-keys');
+    expect(builtInRegistry.get('contentor')?.trust.kind).toBe('secrets');
   });
   it('refuses two modules with one name', () => {
     expect(() => registryOf([...builtInProviders, builtInProviders[0] as ProviderModule])).toThrow(/registered twice/);
@@ -83,7 +84,7 @@ describe('a new built-in provider is its module plus one registry line', () => {
       { providerName: 'fakeprov', body: '{"id":"j-1","state":"ok"}', isBase64Encoded: false, headers: { 'X-Fake': 's3cret' } },
       {
         findProvider: registry.get,
-        trust: trustResolver({ secrets: { fakeprov: fixedSecrets(['s3cret']) } }),
+        trust: trustResolver({ secrets: { fakeprov: new StaticSecretSource(['s3cret']) } }),
         store: { store: async (event): Promise<StoreOutcome> => (stored.push(event), { outcome: 'accepted', eventId: 'e1', writeUnits: 0 }) },
         maxBodyBytes: 1024,
         now: () => new Date(),
@@ -119,8 +120,8 @@ describe('status tables', () => {
     }
   });
   it('ignore case and stray whitespace, and never read inherited properties', () => {
-    expect(getProvider('panjaya')?.statusOf(' Version_Generated ')).toBe('succeeded');
-    expect(getProvider('panjaya')?.statusOf('constructor')).toBe('unknown');
+    expect(builtInRegistry.get('panjaya')?.statusOf(' Version_Generated ')).toBe('succeeded');
+    expect(builtInRegistry.get('panjaya')?.statusOf('constructor')).toBe('unknown');
   });
 });
 
