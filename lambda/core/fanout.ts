@@ -208,19 +208,26 @@ export async function fanOut(records: readonly FanoutRecord[], deps: FanoutDeps)
   return { failures, outcomes, ...(await alertStep(notified, deps, deps.alerts)) };
 }
 
+/** The most the alert step of one invocation waits for rate slots in all (the fan-out's timeout is 30 s). */
+export const ALERT_STEP_WAIT_MS = 12_000;
+
 async function alertStep(
   items: readonly EventItem[],
   deps: FanoutDeps,
   alerts: FanoutAlerts,
 ): Promise<Pick<FanoutResult, 'alerts' | 'digests' | 'digestFailures'>> {
+  const now = deps.now ?? (() => new Date());
   const alertDeps = {
     store: alerts.store,
     publisher: deps.publisher,
     settings: alerts.settings,
     jobsCommandHint: deps.jobsCommandHint,
     providers: deps.providers,
-    now: deps.now ?? (() => new Date()),
+    now,
     sleep: alerts.sleep,
+    // However many alerts a batch holds, waiting for rate slots ends inside the function's timeout; an alert that
+    // gets no slot by then is counted into its window's digest.
+    waitUntilMs: now().getTime() + ALERT_STEP_WAIT_MS,
   };
   const results: FanoutResult['alerts'] = [];
   for (const item of items) {

@@ -21,6 +21,8 @@ export interface AlertDeps {
   readonly providers?: ProviderRegistry;
   readonly now: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** See PaceDeps.waitUntilMs (alerts/pace.ts). */
+  readonly waitUntilMs?: number;
 }
 
 /**

@@ -7,6 +7,11 @@ export interface PaceDeps {
   readonly store: AlertStore;
   readonly now: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * When the caller must be done waiting (epoch ms): the fan-out gives its whole alert step a budget inside the
+   * function's timeout. @default no limit beyond `pacing.maxWaitMs`
+   */
+  readonly waitUntilMs?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -17,8 +22,11 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export async function waitForSlot(deps: PaceDeps): Promise<boolean> {
   const sleep = deps.sleep ?? defaultSleep;
-  const first = slotAt(deps.now().getTime());
-  const last = first + Math.ceil(pacing.maxWaitMs / pacing.slotMs);
+  const nowMs = deps.now().getTime();
+  const first = slotAt(nowMs);
+  const maxWaitMs = Math.min(pacing.maxWaitMs, (deps.waitUntilMs ?? Number.POSITIVE_INFINITY) - nowMs);
+  if (maxWaitMs < 0) return false;
+  const last = slotAt(nowMs + maxWaitMs);
   for (let slot = first; slot <= last; slot++) {
     const expiresAt = Math.floor(slotStartMs(slot) / 1000) + ALERT_ITEM_RETENTION_DAYS * 86_400;
     if (!(await deps.store.claimSlot(slot, expiresAt))) continue;
