@@ -268,7 +268,7 @@ export class JobWebhookReceiver extends Construct {
         [envNames.contentorSecretArn]: secret.secret.secretArn,
         [envNames.panjayaPublicKeys]: config.panjayaPublicKeys.join('\n'),
         [envNames.eventRetentionDays]: String(config.eventRetentionDays),
-        [envNames.panjayaRetryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
+        [envNames.retryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
         [envNames.maxBodyBytes]: String(config.maxBodyBytes),
         [envNames.secretCacheTtlSeconds]: String(config.secretCacheTtlSeconds),
         [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),

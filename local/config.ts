@@ -20,7 +20,8 @@ import {
  * the functions as given, whose schemas (lambda/config/) check them and hold their defaults.
  */
 const FunctionSettingsSchema = z.object({
-  [envNames.panjayaRetryWindowSeconds]: z.string().optional(),
+  [envNames.retryWindowSeconds]: z.string().optional(),
+  [envNames.retryWindowSecondsAlias]: z.string().optional(),
   [envNames.quarantineHourlyCap]: z.string().optional(),
   [envNames.quarantineRetentionDays]: z.string().optional(),
   [envNames.eventRetentionDays]: z.string().optional(),

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DependencyError } from '../core/errors';
-import { parseCommaSeparatedSecrets, parseContentorSecretValue } from '../core/contentor-secrets';
+import { parseCommaSeparatedSecrets, parseSecretValue } from '../core/secret-values';
 import type { SecretSource } from '../core/ports';
 
 /** Minimal client surface, so tests can inject a failing fetch without mocking the SDK. */
@@ -45,7 +45,7 @@ export class CachedSecretsManagerSource implements SecretSource {
     if (value === undefined) throw new DependencyError('secrets_unavailable', 'webhook secret has no string value');
     let secrets: string[];
     try {
-      secrets = parseContentorSecretValue(value);
+      secrets = parseSecretValue(value);
     } catch {
       // A misconfigured secret is an operator problem: keep the provider retrying (503) while it is fixed.
       throw new DependencyError('secrets_unavailable', 'webhook secret is not a JSON array of strings');

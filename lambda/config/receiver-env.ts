@@ -28,7 +28,8 @@ export const ReceiverEnvSchema = z
     [envNames.quarantineRetentionDays]: z._default(coercedInt(z.positive()), QUARANTINE_DEFAULTS.retentionDays),
     // 0 turns the quarantine off (refusals are then only counted).
     [envNames.quarantineHourlyCap]: z._default(coercedInt(z.nonnegative()), QUARANTINE_DEFAULTS.hourlyCap),
-    [envNames.panjayaRetryWindowSeconds]: z._default(coercedInt(z.nonnegative()), DEFAULT_RETRY_WINDOW_SECONDS),
+    [envNames.retryWindowSeconds]: z.optional(coercedInt(z.nonnegative())),
+    [envNames.retryWindowSecondsAlias]: z.optional(coercedInt(z.nonnegative())),
     ...providerEnvShape,
     ...providerTrustEnvShape,
     [envNames.dynamoDbEndpoint]: z.optional(z.url()),
@@ -43,6 +44,11 @@ export const ReceiverEnvSchema = z
 export type ReceiverEnv = z.infer<typeof ReceiverEnvSchema>;
 /** What a host sets for the receiver: the variable names, each optional where a default or the other source applies. */
 export type ReceiverEnvInput = EnvText<z.input<typeof ReceiverEnvSchema>>;
+
+/** The retry window in force: RETRY_WINDOW_SECONDS, else its documented alias, else the default. */
+export function retryWindowSecondsOf(config: ReceiverEnv): number {
+  return config[envNames.retryWindowSeconds] ?? config[envNames.retryWindowSecondsAlias] ?? DEFAULT_RETRY_WINDOW_SECONDS;
+}
 
 export function readReceiverEnv(env: ReceiverEnvInput | NodeJS.ProcessEnv = process.env): ReceiverEnv {
   return readEnv(ReceiverEnvSchema, env, 'receiver');

@@ -12,8 +12,13 @@ export const envNames = {
   panjayaPublicKeys: 'PANJAYA_PUBLIC_KEYS',
   secretCacheTtlSeconds: 'SECRET_CACHE_TTL_SECONDS',
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
-  /** Panjaya: seconds within which an identical body is a provider retry (lambda/core/write-plan.ts). */
-  panjayaRetryWindowSeconds: 'PANJAYA_RETRY_WINDOW_SECONDS',
+  /**
+   * Seconds within which an identical body is a provider retry, for every provider whose events carry no id
+   * (Panjaya, configured providers without an event id; lambda/core/write-plan.ts).
+   */
+  retryWindowSeconds: 'RETRY_WINDOW_SECONDS',
+  /** The retry window's first, documented name: still accepted (RETRY_WINDOW_SECONDS wins when both are set). */
+  retryWindowSecondsAlias: 'PANJAYA_RETRY_WINDOW_SECONDS',
   maxBodyBytes: 'MAX_BODY_BYTES',
   /** Receiver: days a refused (401/400) delivery stays in the quarantine (lambda/core/quarantine.ts). */
   quarantineRetentionDays: 'QUARANTINE_RETENTION_DAYS',

@@ -2,9 +2,9 @@
  * Pure builders for what the event store writes: event id, ordering key, the event item and the conditional state
  * update. No SDK imports: the DynamoDB adapter adds the table name and sends them; tests check them without I/O.
  *
- * Ordering (docs/ARCHITECTURE.md "Ordering and duplicates"): Contentor events carry a timestamp, so they order by
- * `occurredAt#rank#eventId`; Panjaya events carry neither id nor timestamp, so they order by the job's arrival
- * sequence (zero-padded `seq`).
+ * Ordering (docs/ARCHITECTURE.md "Ordering and duplicates"): timestamp-ordered events (Contentor) order by
+ * `occurredAt#rank#eventId`; arrival-ordered ones (Panjaya, whose events carry neither id nor timestamp, and the
+ * configured providers) by the job's arrival sequence (zero-padded `seq`).
  */
 import { createHash } from 'node:crypto';
 import { ValidationError } from './errors';
@@ -13,7 +13,7 @@ import { topicFor, type NormalisedEvent } from './model';
 import { normaliseIsoTimestamp } from './providers/timestamps';
 import { itemTypes, keys, PENDING_PARTITION, statusIndexAttributes, statusIndexPlacement } from '../contracts';
 
-/** Width of the zero-padded Panjaya sequence in the sort key: 10 digits sort as strings up to ~10^10 events per job. */
+/** Width of the zero-padded arrival sequence in the sort key: 10 digits sort as strings up to ~10^10 events per job. */
 export const SEQ_WIDTH = 10;
 /** Width of the rank in a Contentor order key, so ranks >= 10 still sort as strings. */
 const RANK_WIDTH = 2;
@@ -30,7 +30,7 @@ export function timestampEventId(provider: string, contentHash: string): string 
 
 /**
  * Event id of an arrival-ordered event (Panjaya, configured providers): the same content at another position in the
- * job's history is another event (a Panjaya regeneration).
+ * job's history is another event (a regeneration, as Panjaya's versions have).
  */
 export function arrivalEventId(provider: string, jobId: string, seq: number, contentHash: string): string {
   return sha256Hex32(`${provider}|${jobId}|${seq}|${contentHash}`);
@@ -62,7 +62,7 @@ export interface EventPlacement {
   orderKey: string;
   /** event.occurredAt normalised, else receivedAt. */
   occurredAt: string;
-  /** Panjaya only: the job's arrival sequence this event takes. */
+  /** Arrival-ordered events only: the job's arrival sequence this event takes. */
   seq?: number;
 }
 
@@ -73,7 +73,7 @@ export function placeByTimestamp(event: NormalisedEvent, receivedAt: string): Ev
   return { eventId, occurredAt, orderKey: timestampOrderKey(occurredAt, event.rank, eventId) };
 }
 
-/** Placement of an arrival-ordered (Panjaya) event at sequence `seq` of its job. */
+/** Placement of an arrival-ordered event at sequence `seq` of its job. */
 export function placeBySequence(event: NormalisedEvent, receivedAt: string, seq: number): EventPlacement {
   const occurredAt = event.occurredAt === undefined ? receivedAt : normaliseTimestamp(event.occurredAt);
   return { eventId: arrivalEventId(event.provider, event.jobId, seq, event.contentHash), occurredAt, orderKey: padSeq(seq), seq };
@@ -157,12 +157,12 @@ const HEAD_FIELDS = [
 ] as const;
 /** Set only when the status changes (or the state is new): writing them moves the status index entry (2 units). */
 const STATUS_INDEX_FIELDS = statusIndexAttributes;
-/** Panjaya's arrival bookkeeping: the slot taken, its content hash and the retry-window list (write-plan.ts). */
+/** Arrival-order bookkeeping: the slot taken, its content hash and the retry-window list (write-plan.ts). */
 const SLOT_FIELDS = ['seq', 'lastContentHash', 'recent'] as const;
 
 /**
  * How a state write changes the item: `create` a new state, `change` the head and status, `keep` the status while
- * moving the head, `slot` (Panjaya) only record a stored event that does not move the head.
+ * moving the head, `slot` (arrival order) only record a stored event that does not move the head.
  */
 export type StateWriteKind = 'create' | 'change' | 'keep' | 'slot';
 
@@ -178,7 +178,7 @@ function buildExpressions(ordering: NormalisedEvent['ordering'], kind: StateWrit
   const own = sequence ? SLOT_FIELDS : (['lastContentHash'] as const);
   const fields = [...head, ...own];
   const sets = fields.map((name) => `#${name} = :${name}`);
-  // Contentor's seq counts the state's moves; Panjaya's is the slot, set like the other slot fields.
+  // A timestamp-ordered state's seq counts its moves; an arrival-ordered one's is the slot, set like the other slot fields.
   if (!sequence) sets.push('#seq = if_not_exists(#seq, :zero) + :one');
   const names = Object.fromEntries([
     ...fields.map((name) => [`#${name}`, name]),
@@ -199,7 +199,7 @@ const STATE_EXPRESSIONS = Object.fromEntries(
   ]),
 ) as Record<NormalisedEvent['ordering'], Record<StateWriteKind, StateExpressions>>;
 
-/** Panjaya's slot bookkeeping for a state write (write-plan.ts decides it). */
+/** The arrival slot's bookkeeping for a state write (write-plan.ts decides it). */
 export interface SlotValues {
   readonly seq: number;
   readonly lastContentHash: string;
@@ -208,7 +208,7 @@ export interface SlotValues {
 
 /**
  * The compare-and-set update that moves a job's state from `current` (as just read; undefined = none yet) to the
- * event `item` (kind create/change/keep), or only records Panjaya's slot (kind slot). It applies only while the state
+ * event `item` (kind create/change/keep), or only records the arrival slot (kind slot). It applies only while the state
  * is still `current`, so the caller re-reads and decides again on a lost race. Derived from the stored event item, so
  * a retry, or another writer helping, can re-apply it. Unchanged status: the status index keys are left alone.
  */

@@ -87,7 +87,8 @@ export const StateItemSchema = z.object({
   /** 1 when the state's `occurredAt` is the provider's time (core/write-plan.ts orders mixed events by it). */
   headTimed: z.optional(z.number()),
   /**
-   * Panjaya retry window: `<hash16>@<epoch seconds>` of the bodies stored recently, space-separated (core/write-plan.ts).
+   * The retry window of arrival-ordered providers: `<hash16>:<seq>:<epoch seconds>` of the bodies stored recently,
+   * space-separated, at most RECENT_MAX (core/write-plan.ts).
    * A string, not a list: one scalar to compare-and-set, and a few dozen bytes.
    */
   recent: z.optional(z.string()),

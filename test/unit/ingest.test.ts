@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { decodeBody, normaliseHeaders } from '../../lambda/core/ingest';
 import { PayloadTooLargeError } from '../../lambda/core/errors';
-import { readReceiverEnv } from '../../lambda/config/receiver-env';
+import { readReceiverEnv, retryWindowSecondsOf } from '../../lambda/config/receiver-env';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../lambda/core/providers/panjaya';
 
 describe('normaliseHeaders', () => {
@@ -58,6 +58,13 @@ describe('receiver environment', () => {
   });
   it('names a missing variable', () => {
     expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, CONTENTOR_SECRET_ARN: 'arn' })).toThrow(/TABLE_NAME/);
+  });
+  it('takes the retry window from RETRY_WINDOW_SECONDS, else from its first name PANJAYA_RETRY_WINDOW_SECONDS, else 600', () => {
+    const aws = { ...base, CONTENTOR_SECRET_ARN: 'arn' };
+    expect(retryWindowSecondsOf(readReceiverEnv(aws))).toBe(600);
+    expect(retryWindowSecondsOf(readReceiverEnv({ ...aws, PANJAYA_RETRY_WINDOW_SECONDS: '30' }))).toBe(30);
+    expect(retryWindowSecondsOf(readReceiverEnv({ ...aws, RETRY_WINDOW_SECONDS: '0', PANJAYA_RETRY_WINDOW_SECONDS: '30' }))).toBe(0);
+    expect(() => readReceiverEnv({ ...aws, PANJAYA_RETRY_WINDOW_SECONDS: '-1' })).toThrow(/PANJAYA_RETRY_WINDOW_SECONDS/);
   });
   it("reads the configured providers' secret ARNs as a JSON object of names to ARNs, naming the variable when it is not", () => {
     const aws = { ...base, CONTENTOR_SECRET_ARN: 'arn' };

@@ -1,5 +1,5 @@
 import { CachedSecretsManagerSource, StaticSecretSource } from '../../lambda/adapters/secret-source';
-import { parseContentorSecretValue } from '../../lambda/core/contentor-secrets';
+import { parseSecretValue } from '../../lambda/core/secret-values';
 import { DependencyError } from '../../lambda/core/errors';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:contentor';
@@ -29,12 +29,12 @@ function source(values: Array<string | Error>, ttlMs = 60_000) {
 
 describe('Contentor secret value', () => {
   it('reads a JSON array of secrets (rotation) and a bare string as one secret', () => {
-    expect(parseContentorSecretValue('["old","new"]')).toEqual(['old', 'new']);
-    expect(parseContentorSecretValue('just-one')).toEqual(['just-one']);
+    expect(parseSecretValue('["old","new"]')).toEqual(['old', 'new']);
+    expect(parseSecretValue('just-one')).toEqual(['just-one']);
   });
   it('refuses an empty list and empty secrets', () => {
-    expect(() => parseContentorSecretValue('[]')).toThrow();
-    expect(() => parseContentorSecretValue('[""]')).toThrow();
+    expect(() => parseSecretValue('[]')).toThrow();
+    expect(() => parseSecretValue('[""]')).toThrow();
   });
 });
 

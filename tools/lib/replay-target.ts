@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
-import { readReceiverEnv, type ReceiverEnvInput } from '../../lambda/config/receiver-env';
+import { readReceiverEnv, retryWindowSecondsOf, type ReceiverEnvInput } from '../../lambda/config/receiver-env';
 import { envNames } from '../../lambda/contracts';
 import type { IngestDeps } from '../../lambda/core/ingest';
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';
@@ -66,7 +66,7 @@ function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.Proce
     [envNames.eventRetentionDays]: String(config.eventRetentionDays),
     [envNames.maxBodyBytes]: String(config.maxBodyBytes),
     [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),
-    [envNames.panjayaRetryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
+    [envNames.retryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
     [envNames.secretCacheTtlSeconds]: '0',
     [envNames.providers]: JSON.stringify(config.providers),
     ...(outputs.ProviderSecretArns ? { [envNames.providerSecretArns]: outputs.ProviderSecretArns } : {}),
@@ -111,7 +111,7 @@ export function openReplayTarget(outputsFile: string | undefined, env: NodeJS.Pr
     ingestDeps: receiverDeps(config),
     dryRunStore: new ReadOnlyEventStore(client, outputs.TableName, {
       retentionDays: config[envNames.eventRetentionDays],
-      retryWindowSeconds: config[envNames.panjayaRetryWindowSeconds],
+      retryWindowSeconds: retryWindowSecondsOf(config),
     }),
   };
 }

@@ -3,7 +3,7 @@
  * environment, validated once; keys parsed once; clients created once.
  */
 import { envNames } from '../../contracts';
-import { readReceiverEnv, type ReceiverEnv, type ReceiverEnvInput } from '../../config/receiver-env';
+import { readReceiverEnv, retryWindowSecondsOf, type ReceiverEnv, type ReceiverEnvInput } from '../../config/receiver-env';
 import { makeDocumentClient } from '../../adapters/dynamo-client';
 import { DynamoEventStore } from '../../adapters/dynamo-event-store';
 import { DynamoQuarantineStore } from '../../adapters/dynamo-quarantine-store';
@@ -25,7 +25,7 @@ export function receiverDeps(config: ReceiverEnv): ReceiverWiring {
       client,
       tableName: config[envNames.tableName],
       retentionDays: config[envNames.eventRetentionDays],
-      retryWindowSeconds: config[envNames.panjayaRetryWindowSeconds],
+      retryWindowSeconds: retryWindowSecondsOf(config),
     }),
     trust: trustOf(config, providers, config[envNames.secretCacheTtlSeconds] * 1000),
     maxBodyBytes: config[envNames.maxBodyBytes],

@@ -50,7 +50,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     // The plan regenerates Panjaya versions seconds apart, with byte-identical bodies: inside the default 600 s retry
     // window those would be retries. The window is off here (only the last body is a duplicate); its rules are tested
     // in test/unit/write-plan.test.ts and test/integration/event-store.test.ts.
-    [envNames.panjayaRetryWindowSeconds]: '0',
+    [envNames.retryWindowSeconds]: '0',
   });
   let observer: NotificationObserver | undefined;
   let injector: FaultInjector | undefined;
