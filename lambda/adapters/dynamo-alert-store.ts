@@ -135,12 +135,13 @@ export class DynamoAlertStore implements AlertStore {
     return out.Item ? parseDecision(out.Item) : undefined;
   }
 
-  async startPublishing(windowStart: string, eventId: string, at: string): Promise<boolean> {
+  async startPublishing(windowStart: string, eventId: string, at: string, staleBefore: string): Promise<boolean> {
     return this.conditionalUpdate(
       { pk: keys.alertWindowPartition(windowStart), sk: keys.alertWindowEvent(eventId) },
       'SET publishingAt = :at',
-      'attribute_exists(pk) AND attribute_not_exists(foldedAt)',
-      { ':at': at },
+      // Not folded, not sent, and nobody else publishing it (a retry racing the first attempt): one publish each.
+      'attribute_exists(pk) AND attribute_not_exists(foldedAt) AND attribute_not_exists(sentAt) AND (attribute_not_exists(publishingAt) OR publishingAt < :stale)',
+      { ':at': at, ':stale': staleBefore },
     );
   }
 

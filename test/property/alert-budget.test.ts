@@ -112,3 +112,25 @@ it('holds the budget, the rate and exactly-once accounting for any arrival patte
     { numRuns: 30 },
   );
 }, 600_000);
+
+it('publishes one alert when two attempts of the same event race (a retried record beside the first)', async () => {
+  const store = new DynamoAlertStore(makeDocumentClient({ endpoint: dynamoEndpoint() }), table.tableName);
+  for (let round = 0; round < 5; round++) {
+    epoch += 30 * 86_400_000;
+    const clock = new VirtualClock(epoch);
+    const published: OutgoingNotification[] = [];
+    const deps = {
+      store: clock.track(store),
+      publisher: { publish: async (n: OutgoingNotification) => void published.push(n) },
+      settings: { perWindow: 5, windowSeconds: 60, statuses: new Set<NormalisedStatus>(['failed']) },
+      jobsCommandHint: 'jobs get',
+      now: clock.date,
+      sleep: clock.sleep,
+    };
+    const item = contentorItem('failed');
+    const outcomes = await clock.run(Promise.all([alertEvent(item, deps), alertEvent(item, deps), alertEvent(item, deps)]));
+    expect(published).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'alerted')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'already')).toHaveLength(2);
+  }
+});

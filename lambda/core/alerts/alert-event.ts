@@ -9,7 +9,7 @@ import { buildAlertNotification } from '../notification';
 import type { NotificationPublisher } from '../ports';
 import type { ProviderRegistry } from '../providers';
 import { waitForSlot } from './pace';
-import { ALERT_ITEM_RETENTION_DAYS, type AlertSettings } from './settings';
+import { ALERT_ITEM_RETENTION_DAYS, STALE_CLAIM_MS, type AlertSettings } from './settings';
 import type { AlertFacts, AlertKind, AlertStore } from './store';
 import { nextWindow, windowAt, type AlertWindow } from './windows';
 
@@ -27,10 +27,10 @@ export interface AlertDeps {
 
 /**
  * `alerted`: published on its own. `digested`: left for its window's digest (budget spent). `unpaced`: decided as an
- * alert but no rate slot came free in time, so the flush counts it into the digest. `folded`: the flush had already
- * done so. `already`: decided and handled by an earlier attempt. `not-alert-worthy`: its status does not alert.
+ * alert but no rate slot came free in time, so the flush counts it into the digest. `already`: decided and handled
+ * (sent, being sent, or folded into the digest) by another attempt. `not-alert-worthy`: its status does not alert.
  */
-export type AlertOutcome = 'alerted' | 'digested' | 'unpaced' | 'folded' | 'already' | 'not-alert-worthy';
+export type AlertOutcome = 'alerted' | 'digested' | 'unpaced' | 'already' | 'not-alert-worthy';
 
 /** A window can be closing while we decide; a few windows ahead is always open. */
 const MAX_WINDOW_ATTEMPTS = 4;
@@ -84,7 +84,8 @@ async function publishAlert(item: EventItem, windowStart: string, deps: AlertDep
   // Built before taking a slot: an event that cannot become a message must not hold one.
   const notification = buildAlertNotification(item, { jobsCommandHint: deps.jobsCommandHint, providers: deps.providers });
   if (!(await waitForSlot(deps))) return 'unpaced';
-  if (!(await deps.store.startPublishing(windowStart, item.eventId, deps.now().toISOString()))) return 'folded';
+  const staleBefore = new Date(deps.now().getTime() - STALE_CLAIM_MS).toISOString();
+  if (!(await deps.store.startPublishing(windowStart, item.eventId, deps.now().toISOString(), staleBefore))) return 'already';
   await deps.publisher.publish(notification);
   await deps.store.markSent(windowStart, item.eventId, deps.now().toISOString());
   return 'alerted';

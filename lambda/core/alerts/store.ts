@@ -54,8 +54,11 @@ export interface AlertStore {
   decide(input: DecideInput): Promise<DecideOutcome>;
   /** The decision an event was given earlier (found through its mark), if any. */
   decisionOf(eventId: string): Promise<(AlertDecision & { window: string }) | undefined>;
-  /** Before publishing an individual alert: false when the flush already folded it into the digest. */
-  startPublishing(windowStart: string, eventId: string, at: string): Promise<boolean>;
+  /**
+   * Before publishing an individual alert: false when the flush already folded it into the digest, it was sent, or
+   * another attempt (a retried record racing the first) started publishing it after `staleBefore`.
+   */
+  startPublishing(windowStart: string, eventId: string, at: string, staleBefore: string): Promise<boolean>;
   markSent(windowStart: string, eventId: string, at: string): Promise<void>;
   /** One message per rate slot, across every invocation: true when this caller got the slot. */
   claimSlot(slot: number, expiresAt: number): Promise<boolean>;
