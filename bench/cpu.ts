@@ -18,7 +18,7 @@ import type { Trust } from '../lambda/core/providers/provider';
 import { contentorDelivery, panjayaDelivery, type BenchTrust, type Delivery, type DeliveryStyle } from './fixtures';
 import { median, quantile, round } from './stats';
 
-/** Per-style result: µs per event, the floor it is held to, and the target from issue 6. */
+/** Per-style result: µs per event, the floor it is held to, and the target it is reported against. */
 export interface CpuStyleResult {
   readonly perEventUs: number;
   readonly floorUs: number;

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: bundles (deployed esbuild options), warm CPU, cold init, local throughput/latency and cost per
- * million deliveries; writes bench/results.json (contract keys: see issue 6) and prints the tables as markdown.
+ * million deliveries; writes bench/results.json (its keys are relied on: see README "Performance") and prints the tables as markdown.
  * Benchmarks, not tests: nothing here passes or fails on time; targets are reported beside the numbers.
  * BENCH_COLD_RUNS (default 10) sets the fresh processes per cold-init variant.
  */

@@ -7,6 +7,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { FanoutEnvInput } from '../lambda/config/fanout-env';
+import type { ReceiverEnvInput } from '../lambda/config/receiver-env';
 import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
 import type { AlertableStatus } from '../lambda/core/alerts';
 import { acknowledgeFindings } from './policy-acknowledgements';
@@ -257,7 +259,7 @@ export class JobWebhookReceiver extends Construct {
       handlerName: 'receiver',
       serviceName: serviceNames.receiver,
       // Init (SDK clients, key parsing) and ECDSA verification are CPU-bound; Lambda CPU scales with memory and 512 MB
-      // roughly halves cold start against 128 MB for little more cost per (short) invocation. Issue 6 measures.
+      // roughly halves cold start against 128 MB for little more cost per (short) invocation (npm run bench measures it).
       memorySize: functionMemoryMb.receiver,
       // Verify + 2-3 DynamoDB calls take tens of ms; 10 s leaves room for SDK retries against a throttled table yet
       // ends well before API Gateway's 30 s integration limit, so the provider sees our 5xx rather than a 504.
@@ -281,7 +283,8 @@ export class JobWebhookReceiver extends Construct {
               ),
             }
           : {}),
-      },
+        // Checked against the receiver's own schema input: a name it does not read, or a required one missing, fails tsc.
+      } satisfies ReceiverEnvInput,
     });
     // The table only: the receiver never reads the indexes.
     receiver.allow('EventStore', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
@@ -309,7 +312,7 @@ export class JobWebhookReceiver extends Construct {
         [envNames.failedTopicArn]: notifications.failedTopic.topicArn,
         ...alertsEnv,
         ...providersEnv,
-      },
+      } satisfies FanoutEnvInput,
     });
     // The notification ledger (mark notified) and the alert windows, decisions and rate slots, all items of the table;
     // the alert decision is a TransactWriteItems, authorised per contained action (Put/Update).

@@ -11,7 +11,7 @@ import { commandOf, descendantsOf, portAnswers, runInTerminal, stillRunning, wai
 
 const root = path.resolve(__dirname, '../..');
 const STACK_KEYS = ['ApiUrl', 'DynamoDbEndpoint', 'SnsEndpoint'] as const;
-// What a quiet stop must not print (issue 13): a restart of a dying child, a dead peer, a failing sweep, any error.
+// What a quiet stop must not print (docs/ARCHITECTURE.md "Local stack", Stopping): a restart of a dying child, a dead peer, a failing sweep, any error.
 const NOISE = /restarting|ECONNREFUSED|sweep failed|error|exited \(/i;
 
 interface Started {

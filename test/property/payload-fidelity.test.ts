@@ -1,5 +1,5 @@
 /**
- * Issue 10's payload properties, through real components only: receiver (local API Gateway adapter → handler →
+ * The payload's fidelity properties, through real components only: receiver (local API Gateway adapter → handler →
  * DynamoEventStore on DynamoDB Local) → the table's real stream → stream poller → fan-out handler → SNS (fauxqs) →
  * a subscribed SQS queue (test/helpers/pipeline-harness.ts). The JSON payload TEXT is generated here, not by
  * JSON.stringify, so its lexical forms are ours to choose: integers past 2^53, floats in every notation, `{}`/`[]` at
@@ -215,7 +215,7 @@ const LONG_KEYS = [`"${'k'.repeat(70_000)}"`, `"${'é'.repeat(70_000)}"`];
 /**
  * Top-level keys the provider schemas read: extras never use them, so the generated ids and statuses stand. `data`
  * with `signature` would make a header-signed Contentor body read as an envelope (providers/contentor.ts normalises
- * by the body's shape, not by the form that verified): reported on issue 10, kept out of this property's domain.
+ * by the body's shape, not by the form that verified): a known limit, kept out of this property's domain.
  */
 const RESERVED = new Set(['event', 'event_type', 'asset_id', 'version_id', 'version_locale', 'uuid', 'status', 'timestamp', 'data', 'signature']);
 const isReserved = (keyText: string) => {

@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks signature verification (the scheme Replicate and many AI/video APIs use; issue 12):
+ * Standard Webhooks signature verification (the scheme Replicate and many AI/video APIs use):
  * - headers `webhook-id`, `webhook-timestamp` (Unix seconds), `webhook-signature`, or the same three as `svix-*`;
  * - signed content `${id}.${timestamp}.${body}` over the exact body bytes, HMAC-SHA256;
  * - `webhook-signature` is a space-separated list of `<version>,<base64>`; only `v1` (HMAC-SHA256) is checked;

@@ -1,6 +1,6 @@
 /**
  * A configured provider's `statuses` as the lifecycle mapping and tie-break ranks a provider module carries. A status
- * not listed is `unknown`: stored, never notified (issue 12). Matching ignores case and surrounding spaces, as for
+ * not listed is `unknown`: stored, never notified (docs/ARCHITECTURE.md "Configured providers"). Matching ignores case and surrounding spaces, as for
  * the built-ins (providers/provider.ts lookupStatus), with the same key function the configuration check uses.
  */
 import type { NormalisedStatus } from '../../model';
