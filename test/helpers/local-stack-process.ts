@@ -15,6 +15,18 @@ export function runCli(script: string, args: readonly string[], env: NodeJS.Proc
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
+/** Runs `tools/<script>` without blocking, so several can run at once (deliveries sent together). */
+export function runCliAsync(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(tsx, [path.join(projectRoot, 'tools', script), ...args], { env, cwd: projectRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export interface StackProcess {
   readonly child: ChildProcess;
   /** Everything the stack printed so far (stdout and stderr). */
