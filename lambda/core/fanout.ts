@@ -208,6 +208,10 @@ export async function fanOut(records: readonly FanoutRecord[], deps: FanoutDeps)
   return { failures, outcomes, ...(await alertStep(notified, deps, deps.alerts)) };
 }
 
+/** How often one fan-out container looks for closed alert windows to flush. */
+export const FANOUT_FLUSH_EVERY_MS = 2_000;
+const lastFlushAt = new WeakMap<FanoutAlerts, number>();
+
 /** The most the alert step of one invocation waits for rate slots in all (the fan-out's timeout is 30 s). */
 export const ALERT_STEP_WAIT_MS = 12_000;
 
@@ -243,11 +247,17 @@ async function alertStep(
       results.push({ eventId: item.eventId, outcome: 'failed', reason });
     }
   }
-  let flush: Awaited<ReturnType<typeof flushClosedWindows>>;
-  try {
-    flush = await flushClosedWindows(alertDeps);
-  } catch (error) {
-    flush = { flushed: [], failures: [{ windowStart: '-', error }] };
+  let flush: Awaited<ReturnType<typeof flushClosedWindows>> = { flushed: [], failures: [] };
+  // A busy stream invokes the fan-out many times a second: one look for closed windows every few seconds per
+  // container is enough (the watchdog's digest task looks every minute whatever happens).
+  const nowMs = now().getTime();
+  if (nowMs - (lastFlushAt.get(alerts) ?? Number.NEGATIVE_INFINITY) >= FANOUT_FLUSH_EVERY_MS) {
+    lastFlushAt.set(alerts, nowMs);
+    try {
+      flush = await flushClosedWindows(alertDeps);
+    } catch (error) {
+      flush = { flushed: [], failures: [{ windowStart: '-', error }] };
+    }
   }
   for (const f of flush.failures) deps.log.error('digest flush failed', { windowStart: f.windowStart, reason: describeError(f.error) });
   for (const d of flush.flushed) if (d.outcome === 'sent') deps.log.info('digest published', { windowStart: d.windowStart, total: d.digestTotal });
