@@ -2,11 +2,12 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, configFromContext, type DeployConfig } from '../lib/config';
-import { ControlTowerGuardValidator } from '../lib/policy-validation';
+import { ControlTowerGuardValidator, RecordedPlugin, reportPolicyChecksOnExit } from '../lib/policy-validation';
 import { JobWebhookReceiverStack } from '../lib/stack';
 import { STACK_ID } from '../lambda/contracts';
 
-const app = new App();
+/** The app; exported so a test app can add a resource with a known finding and see synth refuse it. */
+export const app = new App();
 
 // Context from cdk.json or `-c key=value`, validated before anything is built; a bad value stops synth with its name.
 let config: DeployConfig;
@@ -21,4 +22,9 @@ try {
 // Environment-agnostic on purpose: deploys to whichever account/region the CLI credentials point at.
 new JobWebhookReceiverStack(app, STACK_ID, { receiver: config });
 // cdk-nag and Control Tower's guard rules run at synth; every accepted finding: lib/policy-acknowledgements.ts.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerGuardValidator());
+const checks = [
+  new RecordedPlugin(new AwsSolutionsChecks(app), 'cdk-nag AwsSolutions'),
+  new RecordedPlugin(new ControlTowerGuardValidator(), 'AWS Control Tower guard rules'),
+];
+Validations.of(app).addPlugins(...checks);
+reportPolicyChecksOnExit(checks);

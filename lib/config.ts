@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { didYouMean } from '../lambda/core/closest-match';
 import {
@@ -8,6 +7,7 @@ import {
   DEFAULT_SECRET_CACHE_TTL_SECONDS,
   MAX_STORABLE_BODY_BYTES,
 } from '../lambda/contracts';
+import { readPanjayaKeys } from './panjaya-keys';
 import { alertableStatuses, type AlertableStatus } from '../lambda/core/alerts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
@@ -28,7 +28,9 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 const logRetentionMessage = `logRetentionDays must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(', ')}`;
 
-const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g;
+const PROVIDERS_ONE_LINE_HINT =
+  'The CDK CLI passes only the first line of a multi-line -c value: give the JSON on one line, e.g. ' +
+  '-c providers="$(tr -d \'\\n\' < providers.json)", or put it under "context" in cdk.json';
 
 /** `-c` values arrive as strings; cdk.json values keep their JSON type. Accept both. */
 const fromString = (value: unknown): unknown => {
@@ -102,45 +104,10 @@ const chatConfigurationArn = (key: string, kind: 'slack-channel' | 'microsoft-te
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TEAMS_CHANNEL_ID = /^19(:|%3[aA])[A-Za-z0-9_.-]+(@|%40)thread\.[a-z0-9]+$/;
 
-/** Splits concatenated PEM blocks and checks each is an EC P-256 public key. */
-function parsePanjayaKeys(value: string | readonly string[], ctx: z.RefinementCtx): string[] {
-  const text = Array.isArray(value) ? value.join('\n') : (value as string);
-  // `-c` cannot carry real newlines easily; accept literal "\n" too.
-  const blocks = text.replace(/\\n/g, '\n').match(PEM_BLOCK) ?? [];
-  if (blocks.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'panjayaPublicKeys: no "-----BEGIN PUBLIC KEY-----" block found (give one or more PEM public keys)',
-    });
-    return [];
-  }
-  blocks.forEach((pem, index) => {
-    try {
-      const key = createPublicKey(pem);
-      const curve = key.asymmetricKeyDetails?.namedCurve;
-      if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
-        ctx.addIssue({
-          code: 'custom',
-          message: `panjayaPublicKeys: key #${index + 1} is ${key.asymmetricKeyType ?? 'unknown'}${curve ? ` (${curve})` : ''}, expected an EC P-256 public key (ES256)`,
-        });
-      }
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `panjayaPublicKeys: key #${index + 1} is a malformed PEM public key (check the base64 body and the BEGIN/END lines)`,
-      });
-    }
-  });
-  return blocks;
-}
-
 /**
  * Deploy-time configuration. Every key is optional: defaults make `cdk synth` work with no context at all.
  * Error messages name the context key and the fix.
  */
-/** Room for the configured providers' JSON in a function's environment (Lambda: 4 KB for all variables). */
-export const MAX_PROVIDERS_ENV_BYTES = 2048;
-
 export const DeployConfigObject = z
   .object({
     /** Addresses subscribed to the job-alerts topic and the alarm topic. */
@@ -167,13 +134,15 @@ export const DeployConfigObject = z
       .string()
       .regex(GUID, 'teamsTeamId must be a GUID like 1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d (AWS Chatbot console → Microsoft Teams → team details)')
       .optional(),
-    /** Microsoft Teams channel id, e.g. 19:abc…@thread.tacv2 (URL-encoded as copied from the channel link is fine). */
+    /** Microsoft Teams channel id, `19:abc…@thread.tacv2` or URL-encoded as in the channel's link (passed on URL-encoded). */
     teamsChannelId: z
       .string()
       .regex(
         TEAMS_CHANNEL_ID,
         'teamsChannelId must look like 19:0123abcd@thread.tacv2 or its URL-encoded form 19%3a0123abcd%40thread.tacv2 (Teams → channel → Get link to channel)',
       )
+      // Chatbot takes only the URL-encoded form (its API's ChannelId pattern).
+      .transform((id) => id.replace(/:/g, '%3a').replace(/@/g, '%40'))
       .optional(),
     /** An existing AWS Chatbot Microsoft Teams channel configuration to use instead of creating one. */
     teamsChannelConfigurationArn: chatConfigurationArn('teamsChannelConfigurationArn', 'microsoft-teams-channel', 'Microsoft Teams channel').optional(),
@@ -193,11 +162,15 @@ export const DeployConfigObject = z
     alertWindowMinutes: positiveInt('alertWindowMinutes', 'e.g. -c alertWindowMinutes=10')
       .refine((minutes) => (minutes as number) <= 1440, 'alertWindowMinutes must be at most 1440 (one day)')
       .default(ALERT_DEFAULTS.windowMinutes),
-    /** Trusted Panjaya public keys: one or more concatenated PEM blocks (several during key rotation). */
+    /**
+     * Trusted Panjaya public keys (several during key rotation): PEM blocks (cdk.json, props) or single-line base64
+     * SPKI bodies, comma-separated (what `-c` can carry); resolved with `panjayaPublicKeysFile` below (lib/panjaya-keys.ts).
+     */
     panjayaPublicKeys: z
-      .union([z.string(), z.array(z.string())], { error: 'panjayaPublicKeys must be a PEM string or a list of them' })
-      .default(PANJAYA_DOCUMENTED_PUBLIC_KEY)
-      .transform(parsePanjayaKeys),
+      .union([z.string(), z.array(z.string())], { error: 'panjayaPublicKeys must be a string (PEM blocks or base64 bodies) or a list of them' })
+      .optional(),
+    /** A file of concatenated PEM public keys, relative to the directory cdk runs in; its keys are trusted too. */
+    panjayaPublicKeysFile: z.string({ error: 'panjayaPublicKeysFile must be a file path, e.g. -c panjayaPublicKeysFile=panjaya-keys.pem' }).optional(),
     /** Days an event item lives before DynamoDB TTL removes it (job state items do not expire). */
     eventRetentionDays: positiveInt('eventRetentionDays', 'e.g. -c eventRetentionDays=90').default(DEFAULT_EVENT_RETENTION_DAYS),
     /** Panjaya: seconds within which an identical body is a provider retry even if the job moved on (0 = off). */
@@ -274,7 +247,11 @@ export const DeployConfigObject = z
           return parseProvidersConfig(value, 'providers');
         } catch (error) {
           if (!(error instanceof ProvidersConfigError)) throw error;
-          ctx.addIssue({ code: 'custom', message: error.message });
+          for (const problem of error.problems) {
+            // The CLI cuts a multi-line -c value after its first line (lib/panjaya-keys.ts): say so where it shows.
+            const cut = typeof value === 'string' && problem.includes('not valid JSON');
+            ctx.addIssue({ code: 'custom', message: cut ? `${problem}. ${PROVIDERS_ONE_LINE_HINT}` : problem });
+          }
           return z.NEVER;
         }
       })
@@ -323,15 +300,6 @@ export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) =
         "teamsChannelConfigurationArn and teamsTenantId/teamsTeamId/teamsChannelId: give the existing configuration's ARN (the stack creates none) or the three ids (the stack creates one), not both",
     });
   }
-  // The declarations travel in the functions' environment, which Lambda caps at 4 KB in all.
-  const providersBytes = Buffer.byteLength(JSON.stringify(config.providers), 'utf8');
-  if (providersBytes > MAX_PROVIDERS_ENV_BYTES) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['providers'],
-      message: `providers: ${providersBytes} bytes of declarations, more than the ${MAX_PROVIDERS_ENV_BYTES} that fit beside the rest of a Lambda environment (4 KB): shorten labels or status maps, or split the providers across stacks`,
-    });
-  }
   if (config.throttleBurstLimit < config.throttleRateLimit) {
     ctx.addIssue({
       code: 'custom',
@@ -340,9 +308,12 @@ export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) =
     });
   }
 }).transform((config, ctx) => {
+  const panjaya = readPanjayaKeys(config.panjayaPublicKeys, config.panjayaPublicKeysFile, PANJAYA_DOCUMENTED_PUBLIC_KEY);
+  for (const message of panjaya.problems) ctx.addIssue({ code: 'custom', message });
   try {
     // Deadlines may name configured providers' statuses: resolved against the built-ins plus those.
-    return { ...config, stallDeadlines: parseStallDeadlines(config.stallDeadlines ?? {}, 'stallDeadlines', providerRegistry(config.providers)) };
+    const stallDeadlines = parseStallDeadlines(config.stallDeadlines ?? {}, 'stallDeadlines', providerRegistry(config.providers));
+    return panjaya.problems.length > 0 ? z.NEVER : { ...config, panjayaPublicKeys: panjaya.keys, stallDeadlines };
   } catch (error) {
     if (!(error instanceof StallDeadlinesError)) throw error;
     ctx.addIssue({ code: 'custom', path: ['stallDeadlines'], message: error.message });

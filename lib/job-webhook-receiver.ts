@@ -20,6 +20,7 @@ import { WebhookHttpApi } from './constructs/http-api';
 import { Monitoring } from './constructs/monitoring';
 import { Notifications, type SlackTarget, type TeamsTarget } from './constructs/notifications';
 import { WebhookTable } from './constructs/table';
+import { metricsNamespaceOf } from './metrics-namespace';
 import { Watchdog } from './constructs/watchdog';
 import type { StallDeadlinesInput } from '../lambda/core/watchdog';
 
@@ -93,10 +94,28 @@ export interface JobWebhookReceiverProps {
    */
   readonly alertWindowMinutes?: number;
   /**
-   * Trusted Panjaya public keys (EC P-256, PEM), several during rotation.
-   * @default - the key published in Panjaya's callback documentation
+   * Trusted Panjaya public keys (EC P-256), several during rotation: PEM blocks, or base64 SPKI bodies
+   * (comma-separated in one string, or one per entry).
+   * @default - the key published in Panjaya's callback documentation (when `panjayaPublicKeysFile` is not given either)
    */
   readonly panjayaPublicKeys?: string | readonly string[];
+  /**
+   * A file of concatenated PEM public keys (relative to the working directory at synth); its keys are trusted beside
+   * `panjayaPublicKeys`.
+   * @default - none
+   */
+  readonly panjayaPublicKeysFile?: string;
+  /**
+   * Panjaya: seconds within which an identical body is a provider retry (a duplicate) even if the job moved on; 0 = off.
+   * @default 600
+   */
+  readonly panjayaRetryWindowSeconds?: number;
+  /**
+   * Providers declared by configuration (README "Adding a provider by configuration"): route name → label, signature
+   * scheme, JSON Pointers and status map; an object, or its JSON text. Each gets its route and its own secret.
+   * @default - none
+   */
+  readonly providers?: string | Readonly<Record<string, unknown>>;
   /**
    * Days an event item is kept before TTL removes it.
    * @default 90
@@ -179,6 +198,8 @@ export interface JobWebhookReceiverProps {
 export class JobWebhookReceiver extends Construct {
   /** Validated configuration with defaults filled in. */
   public readonly config: DeployConfig;
+  /** CloudWatch namespace of this instance's metrics: `JobWebhookReceiver/<stack name>/<construct path>`. */
+  public readonly metricsNamespace: string;
   /** Event log and job state. */
   public readonly table: Table;
   /** Receiver function (behind the API). */
@@ -221,6 +242,8 @@ export class JobWebhookReceiver extends Construct {
     const { jobsCommandHint = JOBS_COMMAND_HINTS.deployed, acknowledgePolicyFindings = true, ...configInput } = props;
     const config = parseDeployConfig(configInput);
     this.config = config;
+    const metricsNamespace = metricsNamespaceOf(this);
+    this.metricsNamespace = metricsNamespace;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = config.logRetentionDays as RetentionDays;
 
@@ -258,6 +281,7 @@ export class JobWebhookReceiver extends Construct {
     const receiver = new WebhookFunction(this, 'Receiver', {
       handlerName: 'receiver',
       serviceName: serviceNames.receiver,
+      metricsNamespace,
       // Init (SDK clients, key parsing) and ECDSA verification are CPU-bound; Lambda CPU scales with memory and 512 MB
       // roughly halves cold start against 128 MB for little more cost per (short) invocation (npm run bench measures it).
       memorySize: functionMemoryMb.receiver,
@@ -299,6 +323,7 @@ export class JobWebhookReceiver extends Construct {
     const fanout = new WebhookFunction(this, 'Fanout', {
       handlerName: 'fanout',
       serviceName: serviceNames.fanout,
+      metricsNamespace,
       // I/O-bound (one SNS publish and one DynamoDB update per record): 256 MB is plenty of memory, and enough CPU for
       // JSON formatting of up to 10 records.
       memorySize: functionMemoryMb.fanout,
@@ -339,6 +364,7 @@ export class JobWebhookReceiver extends Construct {
       api: httpApi.api,
       deadLetterQueue: fanoutSource.deadLetterQueue,
       alarmTopic: notifications.alarmTopic,
+      metricsNamespace,
       receiverService: serviceNames.receiver,
       fanoutService: serviceNames.fanout,
       watchdogService: serviceNames.watchdog,
@@ -354,6 +380,7 @@ export class JobWebhookReceiver extends Construct {
       eventRetentionDays: config.eventRetentionDays,
       alarmTopic: notifications.alarmTopic,
       serviceName: serviceNames.watchdog,
+      metricsNamespace,
       dashboard: monitoring.dashboard,
       ...logs,
     });

@@ -32,10 +32,11 @@ export const nagAcknowledgements: readonly NagAcknowledgement[] = [
   {
     id: 'AwsSolutions-SMG4',
     reason:
-      'The Contentor webhook secret is issued by Contentor, not by us, so a rotation Lambda could not change it at the ' +
-      'provider. Users rotate by adding the new secret as a second entry of the JSON array (the receiver accepts any ' +
-      'entry) and removing the old one once Contentor uses the new one.',
-    scope: (r) => [r.contentorSecret],
+      'Each webhook secret (Contentor, and one per configured provider) is issued by its provider, not by us, so a ' +
+      'rotation Lambda could not change it at the provider. Users rotate by adding the new secret as a second entry ' +
+      'of the JSON array (the receiver accepts any entry) and removing the old one once the provider uses the new one.',
+    // Every provider secret that exists, so a configured provider's secret is covered and nothing else is.
+    scope: (r) => [r.contentorSecret, ...Object.values(r.providerSecrets)],
   },
   {
     id: 'AwsSolutions-IAM5[Resource::*]',
@@ -95,6 +96,17 @@ export const guardAcknowledgements: readonly GuardAcknowledgement[] = [
       'anything is parsed or stored (401 otherwise); throttling bounds what unsigned junk can cost.',
     scope: (r) => r.parts.httpApi,
     resourceType: 'AWS::ApiGatewayV2::Route',
+  },
+  {
+    rule: 'api_gw_v2_access_logs_enabled_check',
+    control: 'CT.APIGATEWAY.PR.4',
+    reason:
+      "Access logging is on: JSON access logs go to this stack's own log group, in a single-line format. The rule " +
+      "accepts the destination only as a literal or a Ref/GetAtt of the log group, and the log group's Arn attribute " +
+      'ends in ":*", which API Gateway stores without; given that form, every deploy shows a drift. The destination is ' +
+      'therefore the log group ARN built with Fn::Join (arn:…:logs:<region>:<account>:log-group:<name>).',
+    scope: (r) => r.parts.httpApi,
+    resourceType: 'AWS::ApiGatewayV2::Stage',
   },
   {
     rule: 'lambda_function_public_access_prohibited_check',

@@ -5,7 +5,14 @@
  * where each acceptance has its reason). Any other finding fails `cdk synth`.
  */
 import { readFileSync } from 'node:fs';
-import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
+import type {
+  IPolicyValidationContext,
+  IPolicyValidationContextBeta1,
+  IPolicyValidationPlugin,
+  IPolicyValidationPluginBeta1,
+  PolicyValidationPluginReport,
+  PolicyValidationPluginReportBeta1,
+} from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { GUARD_METADATA_KEY } from './policy-acknowledgements';
 
@@ -46,4 +53,49 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
       .filter((v) => v.violatingResources.length > 0);
     return { ...report, success: violations.length === 0, violations };
   }
+}
+
+/**
+ * A validation plugin that remembers whether it ran and what it found, so the app can say on stderr that the policy
+ * checks ran and passed (`cdk synth` is otherwise silent about them when they pass).
+ */
+export class RecordedPlugin implements IPolicyValidationPlugin {
+  public readonly name: string;
+  public readonly version?: string;
+  public readonly ruleIds?: string[];
+  /** Stacks checked and whether every one passed; undefined until the plugin has run. */
+  public result?: { readonly templates: number; readonly passed: boolean };
+
+  constructor(
+    private readonly inner: IPolicyValidationPlugin,
+    /** How the line on stderr names it, e.g. "cdk-nag AwsSolutions". */
+    public readonly label: string,
+  ) {
+    this.name = inner.name;
+    this.version = inner.version;
+    this.ruleIds = inner.ruleIds;
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    this.result = { templates: context.templatePaths.length, passed: report.success };
+    return report;
+  }
+}
+
+/**
+ * One line on stderr when the app exits after every plugin ran and passed, e.g. `policy checks passed: cdk-nag
+ * AwsSolutions, AWS Control Tower guard rules (1 stack; accepted findings and their reasons:
+ * lib/policy-acknowledgements.ts)`. Nothing when one failed (CDK prints the findings) or never ran.
+ */
+export function reportPolicyChecksOnExit(plugins: readonly RecordedPlugin[]): void {
+  process.once('exit', () => {
+    const results = plugins.map((p) => p.result);
+    if (results.some((r) => r === undefined || !r.passed)) return;
+    const stacks = Math.max(...results.map((r) => r?.templates ?? 0));
+    process.stderr.write(
+      `policy checks passed: ${plugins.map((p) => p.label).join(', ')} (${stacks} stack${stacks === 1 ? '' : 's'}; ` +
+        'accepted findings and their reasons: lib/policy-acknowledgements.ts)\n',
+    );
+  });
 }

@@ -2,11 +2,21 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type CfnFunction,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { envNames, metricsNamespace } from '../../lambda/contracts';
+import { envNames } from '../../lambda/contracts';
+import { validateEnvironmentBudget } from '../environment-budget';
 
 /**
  * Repository root: the esbuild project root and the lock file location (fixed, not guessed from the cwd). Compiled
@@ -53,6 +63,8 @@ export interface WebhookFunctionProps {
   readonly handlerName: string;
   /** `POWERTOOLS_SERVICE_NAME`: the `service` dimension of the function's metrics. */
   readonly serviceName: string;
+  /** `POWERTOOLS_METRICS_NAMESPACE`: this receiver instance's own namespace (lib/metrics-namespace.ts). */
+  readonly metricsNamespace: string;
   /** Memory in MB; chosen per function, with the reason beside the call. */
   readonly memorySize: number;
   /** Timeout; chosen per function, with the reason beside the call. */
@@ -107,7 +119,7 @@ export class WebhookFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
     };
     const prebundled = prebundledDir(props.handlerName);
@@ -127,6 +139,8 @@ export class WebhookFunction extends Construct {
     for (const name of Object.keys(props.environment)) {
       if (!known.has(name)) throw new Error(`${id}: environment variable ${name} is not in lambda/contracts/env.ts envNames`);
     }
+    // Lambda's 4 KB for all variables, counted at synth with every ARN and name at its longest.
+    validateEnvironmentBudget(this, this.function.node.defaultChild as CfnFunction);
   }
   /** Grants exactly `actions` on exactly `resources` (named statement; never a wildcard action). */
   allow(sid: string, actions: readonly string[], resources: readonly string[]): void {

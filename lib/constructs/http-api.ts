@@ -1,6 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpStage, type IAccessLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -79,11 +79,29 @@ export class WebhookHttpApi extends Construct {
       autoDeploy: true,
       throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
       accessLogSettings: {
-        destination: new LogGroupLogDestination(this.accessLogs),
+        destination: logGroupWithoutWildcard(this.accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
     });
     // apiEndpoint is https://<id>.execute-api.<region>.<suffix> — no trailing slash, unlike stage.url.
     this.url = this.api.apiEndpoint;
   }
+}
+
+/**
+ * The access-log destination as API Gateway stores it: the log group's ARN without the trailing `:*` that
+ * CloudFormation's `Arn` attribute carries. Given with it, every deploy shows a difference that never goes away.
+ * (CDK's feature flag `@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard` covers REST APIs only.)
+ */
+function logGroupWithoutWildcard(logGroup: LogGroup): IAccessLogDestination {
+  return {
+    bind: () => ({
+      destinationArn: Stack.of(logGroup).formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: logGroup.logGroupName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    }),
+  };
 }

@@ -16,7 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { metricNames, metricsNamespace } from '../../lambda/contracts';
+import { metricNames } from '../../lambda/contracts';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -30,6 +30,8 @@ export interface MonitoringProps {
   readonly deadLetterQueue: IQueue;
   /** Where alarms notify. */
   readonly alarmTopic: ITopic;
+  /** The instance's metrics namespace (lib/metrics-namespace.ts), where its functions count. */
+  readonly metricsNamespace: string;
   /** `POWERTOOLS_SERVICE_NAME` of the receiver. */
   readonly receiverService: string;
   /** `POWERTOOLS_SERVICE_NAME` of the fan-out. */
@@ -69,7 +71,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const appMetric = (metricName: string, service: string) =>
-      new Metric({ namespace: metricsNamespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period: PERIOD });
+      new Metric({ namespace: props.metricsNamespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period: PERIOD });
 
     const alarm = (alarmId: string, metric: IMetric, threshold: number, description: string) => {
       const a = new Alarm(this, alarmId, {
@@ -108,7 +110,9 @@ export class Monitoring extends Construct {
         'Api5xx',
         props.api.metricServerError({ period: PERIOD }),
         1,
-        'The webhook API answered 5xx (storage or dependency failure, throttled integration).',
+        'The webhook API answered 5xx (storage or dependency failure, throttled integration). A request too large ' +
+          "for Lambda's 6 MB synchronous payload (from about 4.5 MB of body) never reaches the receiver: API Gateway " +
+          'answers it with an error of its own, counted here (README "Request size").',
       ),
       rejectedSpike: alarm(
         'RejectedSignatureSpike',
@@ -193,7 +197,8 @@ export class Monitoring extends Construct {
             // SEARCH: one line per reason that occurred, including reasons added later, without listing them here.
             left: [
               new MathExpression({
-                expression: `SEARCH('{${metricsNamespace},reason,service} MetricName="${metricNames.quarantined}" service="${props.receiverService}"', 'Sum', ${PERIOD.toSeconds()})`,
+                // The namespace quoted: it holds "/" and whatever the stack name holds.
+                expression: `SEARCH('{"${props.metricsNamespace}",reason,service} MetricName="${metricNames.quarantined}" service="${props.receiverService}"', 'Sum', ${PERIOD.toSeconds()})`,
                 label: '',
                 period: PERIOD,
               }),

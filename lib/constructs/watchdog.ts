@@ -8,7 +8,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { envNames, flushDigestsEvent, metricNames, metricsNamespace } from '../../lambda/contracts';
+import { envNames, flushDigestsEvent, metricNames } from '../../lambda/contracts';
 import { serialiseStallDeadlines, type StallDeadlines } from '../../lambda/core/watchdog';
 import { tableSchema } from '../../lambda/contracts';
 import { WebhookFunction } from './functions';
@@ -37,6 +37,8 @@ export interface WatchdogProps {
   readonly alarmTopic: ITopic;
   /** `POWERTOOLS_SERVICE_NAME` of the function. */
   readonly serviceName: string;
+  /** The instance's metrics namespace (lib/metrics-namespace.ts). */
+  readonly metricsNamespace: string;
   /** Log retention of the function's log group. */
   readonly logRetention: RetentionDays;
   /**
@@ -72,6 +74,7 @@ export class Watchdog extends Construct {
     this.function = new WebhookFunction(this, 'Function', {
       handlerName: 'watchdog',
       serviceName: props.serviceName,
+      metricsNamespace: props.metricsNamespace,
       // One Query per swept status and a write per stalled job: I/O-bound, the smallest sensible size.
       memorySize: 256,
       // Up to 500 states per status per sweep, each at most one transaction: seconds normally; a minute bounds a
@@ -131,7 +134,7 @@ export class Watchdog extends Construct {
 
     const period = Duration.minutes(5);
     const count = (metricName: string) =>
-      new Metric({ namespace: metricsNamespace, metricName, dimensionsMap: { service: props.serviceName }, statistic: 'Sum', period });
+      new Metric({ namespace: props.metricsNamespace, metricName, dimensionsMap: { service: props.serviceName }, statistic: 'Sum', period });
     props.dashboard?.addWidgets(
       new GraphWidget({
         title: 'Watchdog',

@@ -5,9 +5,9 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { envNames, flushDigestsEvent, metricNames, metricsNamespace } from '../../lambda/contracts';
+import { envNames, flushDigestsEvent, metricNames } from '../../lambda/contracts';
 import { JobWebhookReceiver, type JobWebhookReceiverProps } from '../../lib/job-webhook-receiver';
-import { resourcesOf, synth } from './synth';
+import { APP_METRICS_NAMESPACE as metricsNamespace, resourcesOf, synth } from './synth';
 
 const slackIds = { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' };
 const teamsIds = {

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseStallDeadlines } from '../../lambda/core/watchdog';
+import type { JobWebhookReceiverProps } from '../../lib/job-webhook-receiver';
 import {
   DeployConfigObject,
   configFromContext,
@@ -68,7 +69,8 @@ describe('deploy configuration', () => {
       alertStatuses: ['succeeded', 'failed', 'stalled'],
       alertsPerWindow: 0,
       alertWindowMinutes: 1440,
-      teamsChannelId: '19:b6ef35dc342d56ba5654e6fc6d25a071@thread.tacv2',
+      // URL-encoded, the only form AWS Chatbot takes.
+      teamsChannelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
       alertEmails: ['ops@example.com', 'oncall@example.org'],
       slackWorkspaceId: 'T07ABCDEF12',
       slackChannelId: 'C07ABCDEF12',
@@ -109,7 +111,19 @@ describe('deploy configuration', () => {
     ['a malformed workspace id', { slackWorkspaceId: 'workspace', slackChannelId: 'C07ABCDEF12' }, /slackWorkspaceId must look like/],
     ['a malformed channel id', { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: '#alerts' }, /slackChannelId must look like/],
     ['a malformed PEM', { panjayaPublicKeys: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }, /panjayaPublicKeys: key #1 is a malformed PEM/],
-    ['text that is no PEM', { panjayaPublicKeys: 'ssh-ed25519 AAAA' }, /panjayaPublicKeys: no "-----BEGIN PUBLIC KEY-----" block/],
+    ['text that is no key', { panjayaPublicKeys: 'ssh-ed25519 AAAA' }, /panjayaPublicKeys: key #1 is neither a PEM block nor a base64 SPKI body/],
+    ['base64 that is no public key', { panjayaPublicKeys: 'AAAA' }, /panjayaPublicKeys: key #1 is not a valid base64 SPKI public key/],
+    [
+      'a PEM cut after its first line, as the CDK CLI does',
+      { panjayaPublicKeys: '-----BEGIN PUBLIC KEY-----' },
+      /without its END line \(the CDK CLI passes only the first line .*panjayaPublicKeysFile/,
+    ],
+    ['a missing key file', { panjayaPublicKeysFile: 'no-such-keys.pem' }, /panjayaPublicKeysFile: cannot read "no-such-keys.pem" \(ENOENT\)/],
+    [
+      'providers cut after their first line, as the CDK CLI does',
+      { providers: '{' },
+      /providers: not valid JSON.*only the first line of a multi-line -c value.*tr -d/,
+    ],
     ['an RSA key', { panjayaPublicKeys: rsaKey }, /panjayaPublicKeys: key #1 is rsa, expected an EC P-256/],
     ['a P-384 key as the second key', { panjayaPublicKeys: `${p256()}${p384Key}` }, /panjayaPublicKeys: key #2 is ec \(secp384r1\)/],
     ['a negative retention', { eventRetentionDays: '-1' }, /eventRetentionDays must be positive/],
@@ -202,6 +216,11 @@ describe('unknown context keys', () => {
     'cdk-version',
   ];
 
+  it('offers every context key as a typed prop of the construct (this file does not compile otherwise)', () => {
+    const missing: Record<Exclude<ContextKey, keyof JobWebhookReceiverProps>, never> = {};
+    expect(missing).toEqual({});
+  });
+
   it('derives the known keys from the schema (a key added there is known without another list)', () => {
     expect([...contextKeys].sort()).toEqual(Object.keys(DeployConfigObject.shape).sort());
     expect(contextKeys).toContain('alertEmails');
@@ -250,5 +269,52 @@ describe('body limit', () => {
   it('refuses a maxBodyBytes larger than one DynamoDB item can hold, saying why', () => {
     expect(parseDeployConfig({ maxBodyBytes: 360_000 }).maxBodyBytes).toBe(360_000);
     expect(() => parseDeployConfig({ maxBodyBytes: 360_001 })).toThrow(/maxBodyBytes must be at most 360000: .*400 KB/);
+  });
+});
+
+describe('Panjaya keys in a form the CDK CLI carries', () => {
+  const body = (pemText: string) =>
+    pemText
+      .split('\n')
+      .filter((line) => line.length > 0 && !line.startsWith('-----'))
+      .join('');
+  const scratch = mkdtempSync(path.join(tmpdir(), 'panjaya-keys-'));
+
+  it('takes single-line base64 SPKI bodies, comma-separated, and gives them back as PEM', () => {
+    const [a, b] = [p256(), p256()];
+    expect(parseDeployConfig({ panjayaPublicKeys: `${body(a)},${body(b)}` }).panjayaPublicKeys).toEqual([a.trim(), b.trim()]);
+  });
+
+  it('takes a file of concatenated PEM keys, relative to the working directory', () => {
+    const [a, b] = [p256(), p256()];
+    const file = path.join(scratch, 'keys.pem');
+    writeFileSync(file, `${a}${b}`);
+    expect(parseDeployConfig({ panjayaPublicKeysFile: path.relative(process.cwd(), file) }).panjayaPublicKeys).toEqual([a.trim(), b.trim()]);
+  });
+
+  it('trusts the keys of both options, each once', () => {
+    const [a, b] = [p256(), p256()];
+    const file = path.join(scratch, 'both.pem');
+    writeFileSync(file, `${a}${b}`);
+    expect(parseDeployConfig({ panjayaPublicKeysFile: file, panjayaPublicKeys: body(b) }).panjayaPublicKeys).toEqual([b.trim(), a.trim()]);
+  });
+
+  it('refuses a key file without a key, and a P-384 key in it, naming the option', () => {
+    const empty = path.join(scratch, 'empty.pem');
+    writeFileSync(empty, 'no keys here\n');
+    expect(() => parseDeployConfig({ panjayaPublicKeysFile: empty })).toThrow(/panjayaPublicKeysFile: no "-----BEGIN PUBLIC KEY-----" block/);
+    const p384 = path.join(scratch, 'p384.pem');
+    writeFileSync(p384, pem(generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey));
+    expect(() => parseDeployConfig({ panjayaPublicKeysFile: p384 })).toThrow(/panjayaPublicKeysFile: key #1 is ec \(secp384r1\), expected an EC P-256/);
+  });
+});
+
+describe('configuration reference (README)', () => {
+  it('lists every context key, and only those', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf('### Configuration reference');
+    const table = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    const listed = [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...(row[1] ?? '').matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]));
+    expect([...new Set(listed)].sort()).toEqual([...contextKeys].sort());
   });
 });

@@ -3,8 +3,8 @@
  * fail a batch, so nothing else would page anyone; this alarm does, and says how to find and re-send them.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { metricNames, metricsNamespace } from '../../lambda/contracts';
-import { resourcesOf, synth } from './synth';
+import { metricNames } from '../../lambda/contracts';
+import { APP_METRICS_NAMESPACE as metricsNamespace, resourcesOf, synth } from './synth';
 
 const { template } = synth({}, { bundle: false });
 

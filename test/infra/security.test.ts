@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { JobWebhookReceiver } from '../../lib/job-webhook-receiver';
 import { nagAcknowledgements } from '../../lib/policy-acknowledgements';
 import { synth, type Synthesized } from './synth';
+import { exampleProviders } from '../fixtures/configured-providers';
 
 const slack = { slackWorkspaceId: 'T07ABCDEF12', slackChannelId: 'C07ABCDEF12' };
 const teams = {
@@ -40,12 +41,27 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(withPeople.app)).toEqual([]);
   });
 
+  it("reports no unacknowledged finding with configured providers (each one's secret is acknowledged like Contentor's)", () => {
+    expect(findings(synth({ providers: JSON.stringify(exampleProviders) }, { bundle: false }).app)).toEqual([]);
+  });
+
+  it('acknowledges secret rotation (SMG4) on exactly the secrets that exist', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const receiver = new JobWebhookReceiver(new Stack(app, 'Bare'), 'Receiver', { providers: exampleProviders });
+    const smg4 = nagAcknowledgements.find((a) => a.id === 'AwsSolutions-SMG4');
+    expect(smg4?.scope(receiver)).toEqual([receiver.contentorSecret, receiver.providerSecrets.replicate, receiver.providerSecrets.acme]);
+    const raised = new AwsSolutionsChecks().validateScope(app).violations.filter((v) => v.ruleName === 'AwsSolutions-SMG4');
+    expect(raised.flatMap((v) => v.violatingResources.map((r) => r.constructPath)).sort()).toEqual(
+      ['ContentorSecret', 'ProviderSecret-acme', 'ProviderSecret-replicate'].map((id) => `Bare/Receiver/${id}/Secret/Resource`),
+    );
+  });
+
   it('reports no unacknowledged finding with existing Slack and Teams Chatbot configurations', () => {
     expect(findings(synth(existing, { bundle: false }).app)).toEqual([]);
   });
 
   it('needs every acknowledgement: without them, exactly the acknowledged rules are reported', () => {
-    for (const people of [{}, slack, teams, existing]) {
+    for (const people of [{}, slack, teams, existing, { providers: exampleProviders }]) {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
       const receiver = new JobWebhookReceiver(new Stack(app, 'Bare'), 'Receiver', { ...people, acknowledgePolicyFindings: false });
       const raised = [...new Set(findings(app).map((f) => f.rule))].sort();

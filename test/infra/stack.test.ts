@@ -1,10 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { envNames, metricNames, metricsNamespace } from '../../lambda/contracts';
+import { envNames, metricNames } from '../../lambda/contracts';
 import { fanoutFilterPattern } from '../../lambda/core/stream-filter';
 import { tableSchema } from '../../lambda/contracts';
 import { PANJAYA_DOCUMENTED_PUBLIC_KEY } from '../../lib/config';
 import { outputNames } from '../../lambda/contracts';
-import { resourcesOf, synth } from './synth';
+import { APP_METRICS_NAMESPACE as metricsNamespace, resourcesOf, synth } from './synth';
 
 // The default stack bundles both functions with esbuild once for this file; variants below skip bundling.
 let template: Template;
@@ -183,7 +183,22 @@ describe('HTTP API', () => {
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       AccessLogSettings: {
-        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] },
+        // The log group ARN without the ":*" of its Arn attribute, as API Gateway stores it (no drift).
+        DestinationArn: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:',
+              { Ref: Match.stringLikeRegexp('AccessLogs') },
+            ],
+          ],
+        },
         Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId', status: '$context.status' })),
       },
     });

@@ -4,10 +4,13 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { configFromContext } from '../../lib/config';
 import { JobWebhookReceiverStack } from '../../lib/stack';
-import { STACK_ID } from '../../lambda/contracts';
+import { metricsNamespace, STACK_ID } from '../../lambda/contracts';
 
 /** cdk.json's context (feature flags and any defaults): the tests synthesize what `cdk synth` would. */
 const cdkJsonContext = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+/** The metrics namespace of the app's stack (lib/metrics-namespace.ts): `JobWebhookReceiver/<stack name>/<construct path>`. */
+export const APP_METRICS_NAMESPACE = `${metricsNamespace}/${STACK_ID}/Receiver`;
 
 export interface Synthesized {
   app: App;
