@@ -109,7 +109,7 @@ it('holds the budget, the rate and exactly-once accounting for any arrival patte
       for (const p of published) perSecond.set(Math.floor(p.at / 1000), (perSecond.get(Math.floor(p.at / 1000)) ?? 0) + 1);
       for (const count of perSecond.values()) expect(count).toBeLessThanOrEqual(ALERT_DEFAULTS.maxPerSecond);
     }),
-    { numRuns: 30 },
+    { numRuns: 25 },
   );
 }, 600_000);
 

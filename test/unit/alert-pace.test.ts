@@ -45,3 +45,21 @@ describe('waitForSlot', () => {
     expect(late.claims).toEqual([]);
   });
 });
+
+it('does not publish in a slot it woke up after (a starved process): it takes a later slot', async () => {
+  const t0 = Date.parse('2030-01-01T00:00:00.100Z');
+  let now = t0;
+  const first = slotAt(t0);
+  const { store, claims } = slots(new Set([first]));
+  // The sleep for slot first+1 oversleeps by a whole second.
+  const sleep = async (ms: number) => {
+    now += ms + 1000;
+  };
+  expect(await waitForSlot({ store, now: () => new Date(now), sleep })).toBe(true);
+  expect(claims[1]).toBe(first + 1);
+  const last = claims.at(-1) ?? 0;
+  expect(last).toBeGreaterThan(first + 1);
+  // It returns only when "now" lies inside the slot it holds.
+  expect(now).toBeGreaterThanOrEqual(slotStartMs(last));
+  expect(now).toBeLessThan(slotStartMs(last + 1));
+});

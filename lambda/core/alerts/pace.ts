@@ -22,17 +22,22 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export async function waitForSlot(deps: PaceDeps): Promise<boolean> {
   const sleep = deps.sleep ?? defaultSleep;
-  const nowMs = deps.now().getTime();
-  const first = slotAt(nowMs);
-  const maxWaitMs = Math.min(pacing.maxWaitMs, (deps.waitUntilMs ?? Number.POSITIVE_INFINITY) - nowMs);
-  if (maxWaitMs < 0) return false;
-  const last = slotAt(nowMs + maxWaitMs);
-  for (let slot = first; slot <= last; slot++) {
+  const startMs = deps.now().getTime();
+  const deadlineMs = Math.min(startMs + pacing.maxWaitMs, deps.waitUntilMs ?? Number.POSITIVE_INFINITY);
+  if (deadlineMs < startMs) return false;
+  let slot = slotAt(startMs);
+  while (slotStartMs(slot) <= deadlineMs) {
     const expiresAt = Math.floor(slotStartMs(slot) / 1000) + ALERT_ITEM_RETENTION_DAYS * 86_400;
-    if (!(await deps.store.claimSlot(slot, expiresAt))) continue;
+    if (!(await deps.store.claimSlot(slot, expiresAt))) {
+      slot += 1;
+      continue;
+    }
     const wait = slotStartMs(slot) - deps.now().getTime();
     if (wait > 0) await sleep(wait);
-    return true;
+    // Woken inside our slot: publish now. Woken after it (a starved process, a long claim), the slot is lost: a
+    // publish now could crowd the next second, so take a later slot instead.
+    if (deps.now().getTime() < slotStartMs(slot + 1)) return true;
+    slot = slotAt(deps.now().getTime());
   }
   return false;
 }
