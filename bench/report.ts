@@ -1,5 +1,6 @@
 /** Renders bench results as the markdown tables the README's performance section shows. */
 import type { ColdInitResult } from './cold-init';
+import type { ConsoleBenchResult } from './console';
 import type { CostResult } from './cost';
 import type { CpuResult } from './cpu';
 import type { LocalResult } from './local-load';
@@ -24,6 +25,7 @@ export interface ReportInput {
   /** The monthly bill at several volumes (bench/monthly.ts). */
   readonly monthly?: ReturnType<typeof monthlyBills>;
   readonly memoryMb: { readonly receiver: number; readonly fanout: number };
+  readonly console?: ConsoleBenchResult;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
@@ -80,5 +82,26 @@ export function renderReport(r: ReportInput): string {
   add(`| e-mail, per subscribed address (failed topic) | +${money(c.emailUsdPerMillionPerSubscriber)} | same |`, '');
   add(`Mix: ${c.mix}`, '');
   if (r.monthly) add('', renderMonthlyTable(r.monthly));
+  if (r.console) add('', renderConsoleReport(r.console));
   return `${lines.join('\n')}\n`;
+}
+
+/** The console's page timings over the seeded table (bench/console.ts). */
+export function renderConsoleReport(c: ConsoleBenchResult): string {
+  const rows = [
+    ['overview, 24 hours', c.pages.overview24h],
+    ['overview, 7 days', c.pages.overview7d],
+    ['job page (5 events with their bodies)', c.pages.job],
+    ['failed jobs list, 7 days (first page)', c.pages.failedList7d],
+  ] as const;
+  return [
+    `| console over ${c.jobs.toLocaleString('en-US')} jobs, ${c.events.toLocaleString('en-US')} events (DynamoDB Local) | first byte, median / max | full render, median / max | HTML |`,
+    '|---|---|---|---|',
+    ...rows.map(
+      ([name, t]) => `| ${name} | ${t.ttfbMedianMs} / ${t.ttfbMaxMs} ms | ${t.renderMedianMs} / ${t.renderMaxMs} ms | ${(t.htmlBytes / 1024).toFixed(0)} KB |`,
+    ),
+    '',
+    `Seeded through the receiver's ingest in ${c.seedSeconds} s; ${c.pages.job.runs} loads per page after one warm-up (load average ${c.loadAverage}), in ${c.browser.replace(/^.*(Chrome\/[\d.]+).*$/, '$1')} (headless). Mix: ${c.mix}.`,
+    '',
+  ].join('\n');
 }

@@ -2,17 +2,20 @@
  * `npm run bench`: bundles (deployed esbuild options), warm CPU, cold init, local throughput/latency and cost per
  * million deliveries; writes bench/results.json (its keys are relied on: see README "Performance") and prints the tables as markdown.
  * Benchmarks, not tests: nothing here passes or fails on time; targets are reported beside the numbers.
- * BENCH_COLD_RUNS (default 10) sets the fresh processes per cold-init variant.
+ * BENCH_COLD_RUNS (default 10) sets the fresh processes per cold-init variant. `npm run bench -- --only console`
+ * runs only the console section (bench/console.ts) and updates its key in results.json (BENCH_CONSOLE_JOBS, default
+ * 10000, seeds fewer jobs for a quick look).
  */
 import '../tools/lib/quiet-node-warning';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { functionMemoryMb, PROJECT_ROOT } from '../lib/constructs/functions';
 import { buildAll } from './bundle';
+import { measureConsole } from './console';
 import { measureColdInit } from './cold-init';
 import { measureCost } from './cost';
 import { monthlyBills } from './monthly';
@@ -20,7 +23,7 @@ import type { CpuResult } from './cpu';
 import { makeTrust } from './fixtures';
 import { hostNode, lambdaNode, type NodeRuntime } from './node-runtime';
 import { measureLocal } from './local-load';
-import { renderReport } from './report';
+import { renderConsoleReport, renderReport } from './report';
 import { startBenchStack } from './stack';
 import { round } from './stats';
 
@@ -101,6 +104,8 @@ async function main(): Promise<void> {
       const coldInit = cold.lambda;
       log('cost…');
       const cost = await measureCost({ stack, trust, jobs: 48, memoryMb: functionMemoryMb, log });
+      log('console over 10,000 jobs and 50,000 events…');
+      const consoleBench = await measureConsole({ trust, log });
       const bundle = Object.fromEntries(
         (['receiver', 'fanout'] as const).map((name) => [
           name,
@@ -139,6 +144,7 @@ async function main(): Promise<void> {
         local,
         cost,
         monthly: monthlyBills(cost),
+        console: consoleBench,
         memoryMb: functionMemoryMb,
         targets: {
           receiverVsSdkOnly: { max: 1.3, actual: coldInit.receiver.vsSdkOnly, met: coldInit.receiver.vsSdkOnly <= 1.3 },
@@ -158,7 +164,23 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+/** `--only console`: the console section alone, its key in results.json replaced and the rest kept. */
+async function consoleOnly(): Promise<void> {
+  const file = path.join(PROJECT_ROOT, 'bench', 'results.json');
+  const consoleBench = await measureConsole({ trust: makeTrust(), log, jobs: Number(process.env.BENCH_CONSOLE_JOBS ?? 10_000) });
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, `${JSON.stringify({ ...previous, console: consoleBench }, null, 2)}\n`);
+  process.stdout.write(renderConsoleReport(consoleBench));
+  log('updated the console key of bench/results.json');
+}
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined && only !== 'console') {
+  process.stderr.write(`[bench] unknown section "${only}": --only takes console\n`);
+  process.exit(2);
+}
+
+(only === 'console' ? consoleOnly() : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -8,6 +8,7 @@
  * through SNS (dry run, then execute), the quarantine listed while replay says why it cannot run (no Secrets Manager
  * here), and a clean stop on SIGTERM.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,6 +168,17 @@ describe('the console against a deployed stack (outputs file without endpoints)'
     expect(page.status).toBe(200);
     expect(page.text).toContain('Replay is not possible');
     expect(page.text).toContain('ContentorSecretArn');
+  });
+
+  it.each([
+    [['--port', '99999'], '--port must be a whole number from 0 to 65535, got "99999"'],
+    [['--prot', '1'], 'unknown option --prot (did you mean --port?)'],
+  ])('exits 2 on a usage error, naming it: %j', (args, message) => {
+    const out = spawnSync(tsx, [path.join(root, 'tools', 'console', 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(message);
+    expect(out.stderr).toContain('npm run console -- --help');
+    expect(out.stdout).toBe('');
   });
 
   it('stops cleanly on SIGTERM', async () => {
