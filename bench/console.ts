@@ -41,6 +41,8 @@ export interface ConsolePageTiming {
 }
 
 export interface ConsoleBenchResult {
+  /** When the pages were timed. */
+  readonly date: string;
   readonly jobs: number;
   readonly events: number;
   readonly seedSeconds: number;
@@ -253,6 +255,7 @@ export async function measureConsole(options: {
       failedList7d: await time('/jobs?status=failed&since=7d'),
     };
     return {
+      date: new Date().toISOString(),
       jobs,
       events,
       loadAverage: round(os.loadavg()[0] ?? 0, 1),

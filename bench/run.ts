@@ -169,7 +169,8 @@ async function consoleOnly(): Promise<void> {
   const file = path.join(PROJECT_ROOT, 'bench', 'results.json');
   const consoleBench = await measureConsole({ trust: makeTrust(), log, jobs: Number(process.env.BENCH_CONSOLE_JOBS ?? 10_000) });
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(file, `${JSON.stringify({ ...previous, console: consoleBench }, null, 2)}\n`);
+  // The commit is the console's own: the rest of the file keeps the one it was measured at.
+  writeFileSync(file, `${JSON.stringify({ ...previous, console: { ...consoleBench, commit: gitCommit() } }, null, 2)}\n`);
   process.stdout.write(renderConsoleReport(consoleBench));
   log('updated the console key of bench/results.json');
 }
