@@ -12,8 +12,9 @@
  *   slot's body), and also within the retry window of its previous stored copy even if the job moved on; past the
  *   window the same body after another event is a regeneration: a new event, stored and notified.
  *   The state's head moves to the new slot's event unless it is older by receive time (a replayed delivery keeps
- *   its original receive time), or it is an earlier lifecycle stage than the head arriving within the retry window of
- *   it (`generating` overtaken by its own `generated`: concurrent retries must not roll the state back).
+ *   its original receive time) and not a later stage within the retry window, or it is an earlier lifecycle stage
+ *   than the head arriving within the retry window of it (`generating` overtaken by its own `generated`: concurrent
+ *   retries must not roll the state back, nor leave it behind a `generated` stored out of receive order).
  */
 import type { EventItem, StateItem } from './items';
 import type { NormalisedEvent } from './model';
@@ -84,8 +85,9 @@ export function copyWithinWindow(state: Pick<StateItem, 'recent'>, contentHash: 
 }
 
 /**
- * Whether an arrival-ordered event moves the state's head: not when it is older by receive time, nor when it is an
- * earlier lifecycle stage than the head and arrived within the retry window of it.
+ * Whether an arrival-ordered event moves the state's head: not when it is an earlier lifecycle stage than the head
+ * within the retry window of it, nor when it is older by receive time unless it is a later stage within the window
+ * (concurrent copies stored out of their receive order).
  */
 export function movesArrivalHead(
   item: Pick<EventItem, 'receivedAt' | 'occurredAt' | 'rank' | 'providerTime'>,
@@ -105,8 +107,9 @@ export function movesArrivalHead(
     if (mixed && rank < headRank) return false;
     return item.receivedAt > state.receivedAt || (item.receivedAt === state.receivedAt && rank >= headRank);
   }
-  if (item.receivedAt < state.receivedAt) return false;
-  const withinWindow = windowSeconds > 0 && epochSeconds(item.receivedAt) - epochSeconds(state.receivedAt) <= windowSeconds;
+  const withinWindow = windowSeconds > 0 && Math.abs(epochSeconds(item.receivedAt) - epochSeconds(state.receivedAt)) <= windowSeconds;
+  // Concurrent copies: a later stage received moments before the head's event, but stored after it, still overtakes it.
+  if (item.receivedAt < state.receivedAt) return withinWindow && (item.rank ?? 0) > (state.headRank ?? 0);
   return !(withinWindow && (item.rank ?? 0) < (state.headRank ?? 0));
 }
 

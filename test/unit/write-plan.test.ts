@@ -87,6 +87,14 @@ describe('planWrite: arrival order (Panjaya)', () => {
     expect(late.state).toMatchObject({ status: 'succeeded', eventId: a.eventId, seq: 2 });
   });
 
+  it('moves to a later stage that reached the store second though it was received moments before the head (concurrent copies)', () => {
+    // Two receivers, or one slow store call: generated received at 0 s is stored after generating received at 3 s.
+    const a = deliver(version('version_generating'), t(3), undefined);
+    const b = deliver(version('version_generated'), t(0), a.state);
+    expect(b.outcome).toBe('accepted');
+    expect(b.state).toMatchObject({ status: 'succeeded', eventId: b.eventId, seq: 2 });
+  });
+
   it('keeps the head on a newer event when a replay carries an older receive time', () => {
     const a = deliver(version('version_generated'), t(5000), undefined);
     const replayed = deliver(version('version_failed'), t(10), a.state);
