@@ -30,7 +30,7 @@ module.exports = {
     '/test/property/payload-fidelity\\.test\\.ts$',
     '/test/property/alert-budget\\.test\\.ts$',
   ],
-  setupFilesAfterEnv: ['<rootDir>/test/mutation/record-test-files.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/mutation/record-test-files.ts', '<rootDir>/test/mutation/bail-after-kill.ts'],
   testSequencer: '<rootDir>/test/mutation/covering-files-sequencer.js',
   globalSetup: '<rootDir>/test/mutation/global-setup.ts',
   globalTeardown: undefined,

@@ -42,6 +42,23 @@ function runStryker(args: readonly string[]): Promise<number> {
   });
 }
 
+/** Whether a file was mutated by this run: its `--mutate` globs (comma-separated), else stryker.config.mjs's. */
+function scopeOf(args: readonly string[]): (file: string) => boolean {
+  const at = args.findIndex((a) => a === '--mutate' || a === '-m');
+  const globs = at >= 0 ? (args[at + 1] ?? '').split(',') : ['lambda/core/**/*.ts', 'lambda/adapters/**/*.ts'];
+  const toRegExp = (glob: string) =>
+    new RegExp(
+      `^${glob
+        .replace(/:\d+(-\d+)?$/, '')
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*\*\//g, '\u0000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\u0000/g, '(?:.*/)?')}$`,
+    );
+  const patterns = globs.filter((g) => g.length > 0).map(toRegExp);
+  return (file) => patterns.some((re) => re.test(file));
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const started = Date.now();
@@ -57,7 +74,10 @@ async function main(): Promise<number> {
   const previous: MutationResults | undefined = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as MutationResults) : undefined;
 
   const files: Record<string, FileResult> = { ...(previous?.files ?? {}) };
+  const inScope = scopeOf(args);
   for (const [file, { mutants, source }] of Object.entries(report.files)) {
+    // The report also carries files reused from the incremental record; only this run's own replace entries.
+    if (!inScope(file)) continue;
     const lines = source.split('\n');
     const open = mutants
       .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')

@@ -165,6 +165,17 @@ export function bytesEqual(a: Buffer, b: Buffer): boolean {
       /bytesEqual calls something other than timingSafeEqual/,
     ],
     [
+      'bytesEqual answering a length mismatch without the same work',
+      `import { timingSafeEqual } from 'node:crypto';
+export function bytesEqual(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}`,
+      /returns without the timingSafeEqual work on this path/,
+    ],
+    [
       'bytesEqual comparing byte by byte',
       `import { timingSafeEqual } from 'node:crypto';
 export function bytesEqual(a: Buffer, b: Buffer): boolean {

@@ -239,6 +239,23 @@ export function analyseSource({ file, text }: SourceText): FileReport {
       n.forEachChild(walk);
     });
     if (safeCalls === 0) problems.push({ node: body, what: `${names.bytesEqual} never calls timingSafeEqual` });
+    // Same work on every path: each return either is a timingSafeEqual call or follows one in its block.
+    const callsSafe = (n: ts.Node): boolean => {
+      let found = false;
+      n.forEachChild(function look(c) {
+        if (ts.isCallExpression(c) && resolve(c.expression) === names.timingSafe) found = true;
+        c.forEachChild(look);
+      });
+      return found || (ts.isCallExpression(n) && resolve(n.expression) === names.timingSafe);
+    };
+    body.forEachChild(function returns(n) {
+      if (ts.isReturnStatement(n) && !(n.expression && callsSafe(n.expression))) {
+        const block = n.parent;
+        const before = ts.isBlock(block) ? block.statements.slice(0, block.statements.indexOf(n)) : [];
+        if (!before.some(callsSafe)) problems.push({ node: n, what: `${names.bytesEqual} returns without the timingSafeEqual work on this path` });
+      }
+      n.forEachChild(returns);
+    });
     return problems;
   };
 

@@ -151,9 +151,16 @@ describe('judging a stall', () => {
 describe('the stall write', () => {
   const s = state();
   const now = at('2026-11-23T09:05:00.000Z');
-  const judgement = judgeStall(s, defaults, now);
-  if (!judgement) throw new Error('fixture must be due');
-  const { event, stateUpdate } = buildStall(s, judgement, now, 90);
+  // Built in a hook, not while the file loads: a broken rule must fail these tests, not stop the file.
+  let judgement: NonNullable<ReturnType<typeof judgeStall>>;
+  let event: ReturnType<typeof buildStall>['event'];
+  let stateUpdate: ReturnType<typeof buildStall>['stateUpdate'];
+  beforeAll(() => {
+    const due = judgeStall(s, defaults, now);
+    if (!due) throw new Error('fixture must be due');
+    judgement = due;
+    ({ event, stateUpdate } = buildStall(s, judgement, now, 90));
+  });
 
   it('is a valid event item that the fan-out filter passes and that notifies the failed topic', () => {
     expect(EventItemSchema.parse(event)).toEqual(event);
