@@ -7,6 +7,10 @@ import { SignatureError, ValidationError } from '../../../lambda/core/errors';
 import { contentor } from '../../../lambda/core/providers/contentor';
 import { normaliseIsoTimestamp } from '../../../lambda/core/providers/timestamps';
 import type { RawRequest, Trust } from '../../../lambda/core/providers/provider';
+import { readReceiverEnv } from '../../../lambda/config/receiver-env';
+import { providersOf, trustOf } from '../../../lambda/handlers/provider-wiring';
+import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../../lambda/core/providers/panjaya';
+import { contentorItem } from '../../helpers/event-item-fixtures';
 import { contentorEnvelope, signContentorHeader } from '../../helpers/signing';
 import { payloadTextOfEvent } from '../../helpers/events';
 import { request, secretsTrust, validationMessage, verifyAndNormalise, verifyOutcome } from './outcome';
@@ -207,5 +211,146 @@ describe('normaliseIsoTimestamp', () => {
   });
   it.each(['', '2025-04-09', '2025-13-01T00:00:00Z', '2025-04-09T24:00:00Z', '2025-04-09T15:30:45+25:00', '1744212645'])('refuses %j', (text) => {
     expect(normaliseIsoTimestamp(text)).toBeUndefined();
+  });
+});
+
+/** The SignatureError a verify call ends in: what the caller reads (reason, message) and what operators log. */
+function refusal(body: string, headers: Record<string, string> = {}, material = trusted): Pick<SignatureError, 'reason' | 'message' | 'logDetail'> {
+  try {
+    contentor.verify(request(body, headers), material, new Date());
+  } catch (error) {
+    if (error instanceof SignatureError) return { reason: error.reason, message: error.message, logDetail: error.logDetail };
+    throw error;
+  }
+  throw new Error('expected a SignatureError');
+}
+
+describe('Contentor refusals as the caller and the operator see them', () => {
+  it('names both places a signature may be when there is none', () => {
+    const { message } = refusal(data);
+    expect(message).toContain('X-Webhook-Signature');
+    expect(message).toContain('"signature"');
+  });
+  it('says what a well-formed signature looks like when it is malformed', () => {
+    expect(refusal(data, header('zz'))).toMatchObject({
+      reason: 'malformed_signature',
+      message: expect.stringMatching(/HMAC-SHA256 digest as hex or base64/),
+    });
+  });
+  it('logs how many secrets were tried and which signing style failed, never the digest', () => {
+    expect(refusal(data, header(signContentorHeader(data, 'not-the-secret')), trust(secret, oldSecret))).toEqual({
+      reason: 'invalid_signature',
+      message: 'Invalid signature',
+      logDetail: { secrets: 2, style: 'header' },
+    });
+    expect(refusal(contentorEnvelope(data, 'not-the-secret'))).toEqual({
+      reason: 'invalid_signature',
+      message: 'Invalid signature',
+      logDetail: { secrets: 1, style: 'envelope' },
+    });
+  });
+  it('reads sha256= only as a prefix: a digest followed by it is malformed', () => {
+    expect(outcome(data, header(`${signContentorHeader(data, secret)}sha256=`))).toBe('malformed_signature');
+    expect(outcome(data, header(`sha256=${signContentorHeader(data, secret)}`))).toBe('ok');
+  });
+});
+
+describe('Contentor payload problems as the caller sees them (400, naming the field)', () => {
+  const signedBody = (text: string | Buffer) => request(text, { 'x-webhook-signature': signContentorHeader(text, secret) });
+  const body = (fields: Record<string, unknown>) => JSON.stringify({ uuid: 'u-1', status: 'processing', timestamp: '2025-04-09T15:30:45Z', ...fields });
+
+  it('names uuid and status when they cannot be stored', () => {
+    expect(validationMessage(() => verifyAndNormalise(contentor, signedBody(body({ uuid: 'u\u0007' })), trusted))).toBe('uuid: contains control characters');
+    expect(validationMessage(() => verifyAndNormalise(contentor, signedBody(body({ status: 'done\n' })), trusted))).toBe('status: contains control characters');
+  });
+  it('says a signed body that is not JSON is not valid JSON', () => {
+    expect(validationMessage(() => verifyAndNormalise(contentor, signedBody('{"uuid":'), trusted))).toBe('body: not valid JSON');
+  });
+  it('carries the locale and the provider error message people see in a notification', () => {
+    const event = verifyAndNormalise(contentor, signedBody(body({ status: 'failed', error_message: 'Upload to bucket refused', locale: 'fr-FR' })), trusted);
+    expect(event.details).toEqual({ locale: 'fr-FR', message: 'Upload to bucket refused' });
+    expect(verifyAndNormalise(contentor, signedBody(body({})), trusted).details).toBeUndefined();
+  });
+});
+
+describe('Contentor bodies nested deeper than the JSON parser goes', () => {
+  // A header-signed body may nest deeper than lambda/core/json/parse.ts reads (MAX_JSON_DEPTH); it is still a delivery.
+  const deep = (uuid: string, depth: number) =>
+    `{"uuid":"${uuid}","status":"completed","timestamp":"2025-04-09T15:30:45Z","trace":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+  const signedDeep = (text: string) => verifyAndNormalise(contentor, request(text, header(signContentorHeader(text, secret))), trusted);
+
+  it('normalises a header-signed body 1,500 levels deep, its payload the whole body', () => {
+    const text = deep('u-deep', 1500);
+    const event = signedDeep(text);
+    expect(event).toMatchObject({ provider: 'contentor', jobId: 'u-deep', status: 'succeeded', eventType: 'completed' });
+    expect(payloadTextOfEvent(event)).toBe(text);
+  });
+  it('identifies each deep body by its bytes', () => {
+    expect(signedDeep(deep('u-deep', 1500)).contentHash).not.toBe(signedDeep(deep('u-deep', 1501)).contentHash);
+  });
+});
+
+describe('Contentor content hashes are stable across releases', () => {
+  // Stored hashes decide what a retry is: a changed recipe would turn a delivery retried across a deploy into a
+  // second event (and a second notification). Checked with CPython: sha256 of "contentor\n" + json.dumps(data,
+  // sort_keys=True), and of "contentor-raw\n" + the bytes for a body too deep to parse.
+  const text = '{"uuid":"u-stable","status":"completed","timestamp":"2025-04-09T15:30:45Z","meta":{"b":1.0,"a":"é"}}';
+  const deepText = `{"uuid":"u-stable","status":"completed","timestamp":"2025-04-09T15:30:45Z","trace":${'['.repeat(1200)}${']'.repeat(1200)}}`;
+  it.each([
+    [
+      'header-signed',
+      () => verifyAndNormalise(contentor, request(text, header(signContentorHeader(text, secret))), trusted),
+      'f2258207d4e5fee32cf89b7188f51f017786e06c168319328d8645f22d0e5842',
+    ],
+    [
+      'envelope-signed',
+      () => verifyAndNormalise(contentor, request(contentorEnvelope(text, secret)), trusted),
+      'f2258207d4e5fee32cf89b7188f51f017786e06c168319328d8645f22d0e5842',
+    ],
+    [
+      'header-signed deeper than the parser goes',
+      () => verifyAndNormalise(contentor, request(deepText, header(signContentorHeader(deepText, secret))), trusted),
+      'dd09cfcb2c3bbb74b14ec7221d3e85140025207e8a5906a6682018b300106d22',
+    ],
+  ])('%s', (_form, normalise, expected) => {
+    expect(normalise().contentHash).toBe(expected);
+  });
+});
+
+describe('Contentor in the words people read', () => {
+  it('spells the CLI usage with the uuid', () => {
+    expect(contentor.naming.usage).toBe('contentor <uuid>');
+  });
+  it.each([
+    ['completed', ' completed', 'Contentor finished the job: the processed video was uploaded.'],
+    ['failed', ' failed', 'Contentor reported that the job failed.'],
+  ])('explains %s', (status, outcomeWords, explanation) => {
+    const item = contentorItem(status, 'u-words');
+    expect(contentor.describe(item)).toEqual({ headline: ['Contentor job ', { value: 'u-words' }, outcomeWords], explanation });
+  });
+});
+
+describe('Contentor secrets, from the variables its module names', () => {
+  const base = { TABLE_NAME: 't', PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM };
+  const trustFrom = (env: Record<string, string>) => trustOf(readReceiverEnv({ ...base, ...env }), providersOf({}), 60_000)(contentor);
+
+  it('takes the local stack secrets from CONTENTOR_WEBHOOK_SECRETS', async () => {
+    await expect(trustFrom({ CONTENTOR_WEBHOOK_SECRETS: 'local-one,local-two' })).resolves.toMatchObject({ secrets: ['local-one', 'local-two'] });
+  });
+  it('fetches them from Secrets Manager when CONTENTOR_SECRET_ARN is set: unreachable here, so a 503, never no secrets', async () => {
+    // A closed local port: the fetch fails at once, offline.
+    const offline = { AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+    const saved = Object.fromEntries(Object.keys(offline).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, offline);
+    try {
+      await expect(trustFrom({ CONTENTOR_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:contentor' })).rejects.toMatchObject({
+        reason: 'secrets_unavailable',
+      });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
