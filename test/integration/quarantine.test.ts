@@ -111,6 +111,12 @@ describe('a refused delivery is kept for replay', () => {
     expect(item?.headers['x-webhook-signature']).toBe(signature);
     const receivedAt = Date.parse(String(item?.receivedAt));
     expect(item?.expiresAt).toBe(Math.floor(receivedAt / 1000) + 14 * 86_400);
+    // What a replay reads back: the same bytes through the store's own listing, nothing unreadable.
+    const now = new Date().toISOString();
+    const read = await r.quarantine.list({ providers: ['contentor'], sinceIso: String(item?.receivedAt), nowIso: now, withBody: true });
+    expect(read.unreadable).toEqual([]);
+    const listed = read.items.find((i) => i.deliveryId === item?.deliveryId);
+    expect(Buffer.from(listed?.body ?? new Uint8Array()).toString('utf8')).toBe(body);
   });
 
   it('keeps the decoded bytes of a base64-encoded (API Gateway) body, whatever they are', async () => {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
-import { decodeBody, normaliseHeaders } from '../../lambda/core/ingest';
-import { PayloadTooLargeError } from '../../lambda/core/errors';
+import { decodeBody, ingest, type IngestDeps, normaliseHeaders } from '../../lambda/core/ingest';
+import { DependencyError, PayloadTooLargeError, UnknownProviderError } from '../../lambda/core/errors';
+import { contentor } from '../../lambda/core/providers/contentor';
+import { signContentorHeader } from '../helpers/signing';
 import { readReceiverEnv, retryWindowSecondsOf } from '../../lambda/config/receiver-env';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../lambda/core/providers/panjaya';
 
@@ -24,6 +26,10 @@ describe('decodeBody', () => {
     expect(() => decodeBody(delivery('é'.repeat(60), false), 100)).toThrow(PayloadTooLargeError);
     expect(decodeBody(delivery('é'.repeat(50), false), 100)).toHaveLength(100);
   });
+  it('accepts a plain body exactly at the limit and refuses one byte more, saying what the limit is', () => {
+    expect(decodeBody(delivery('x'.repeat(100), false), 100)).toHaveLength(100);
+    expect(() => decodeBody(delivery('x'.repeat(101), false), 100)).toThrow(new PayloadTooLargeError('body exceeds the 100-byte limit'));
+  });
   it('accepts a base64 body exactly at the limit and refuses one byte more', () => {
     expect(decodeBody(delivery(Buffer.alloc(99).toString('base64'), true), 99)).toHaveLength(99);
     expect(() => decodeBody(delivery(Buffer.alloc(100).toString('base64'), true), 99)).toThrow(PayloadTooLargeError);
@@ -46,6 +52,41 @@ describe('decodeBody', () => {
     expect(Buffer.from(padded, 'base64')).toEqual(small);
     expect(() => decodeBody(delivery(padded, true), 100)).toThrow(PayloadTooLargeError);
     expect(decodeBody(delivery(small.toString('base64'), true), 100)).toEqual(small);
+  });
+});
+
+describe('ingest refusals as the caller and the operator see them', () => {
+  const body = '{"uuid":"u-1","status":"completed","timestamp":"2025-04-09T15:30:45Z"}';
+  const deps = (overrides: Partial<IngestDeps> = {}): IngestDeps => ({
+    findProvider: (name) => (name === 'contentor' ? contentor : undefined),
+    store: { store: async () => ({ outcome: 'accepted', eventId: 'e-1', writeUnits: 1 }) },
+    trust: async () => ({ publicKeys: [], secrets: ['s-1'] }),
+    maxBodyBytes: 1000,
+    now: () => new Date('2025-04-09T15:31:00Z'),
+    ...overrides,
+  });
+  const delivery = (providerName: string) => ({
+    providerName,
+    body,
+    isBase64Encoded: false,
+    headers: { 'X-Webhook-Signature': signContentorHeader(body, 's-1') },
+  });
+
+  it('names the provider it has no route for (404)', async () => {
+    const result = await ingest(delivery('acme'), deps());
+    expect(result).toMatchObject({ kind: 'rejected', error: new UnknownProviderError('no webhook route for provider "acme"') });
+  });
+  it('turns an unexpected failure into a 503 the provider retries, keeping its cause for the log only', async () => {
+    // A fault no emulator produces on demand: the store throwing something that is not a named error.
+    const result = await ingest(delivery('contentor'), deps({ store: { store: async () => Promise.reject(new TypeError('socket hang up')) } }));
+    if (result.kind !== 'rejected') throw new Error('expected a refusal');
+    expect(result.error).toBeInstanceOf(DependencyError);
+    expect(result.error).toMatchObject({
+      httpStatus: 503,
+      reason: 'dependency_unavailable',
+      message: 'temporarily unable to process the delivery',
+      logDetail: { cause: 'TypeError: socket hang up' },
+    });
   });
 });
 

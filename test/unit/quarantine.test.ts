@@ -40,6 +40,8 @@ describe('what the quarantine keeps', () => {
 
   it('drops a header value longer than any signature (bounds the item)', () => {
     expect(keptHeaders({ 'x-signature': 'a'.repeat(MAX_KEPT_HEADER_CHARS + 1) }, ['x-signature'])).toEqual({});
+    const longest = 'a'.repeat(MAX_KEPT_HEADER_CHARS);
+    expect(keptHeaders({ 'x-signature': longest }, ['x-signature'])).toEqual({ 'x-signature': longest });
   });
 
   it('keeps the signature headers that the delivery provider reads, and no other provider headers', () => {
@@ -83,6 +85,17 @@ describe('delivery id (identical junk is stored once)', () => {
     const body = Buffer.from('c');
     expect(deliveryIdOf('ab', {}, body)).not.toBe(deliveryIdOf('a', {}, Buffer.from('bc')));
     expect(deliveryIdOf('p', { 'x-signature': 'ab' }, body)).not.toBe(deliveryIdOf('p', { 'x-signature': 'a' }, Buffer.from('bc')));
+  });
+  it('frames by length, not by a separator: fields holding NUL bytes still cannot shift into each other', () => {
+    expect(deliveryIdOf('a', {}, Buffer.from('b\0\0\0\0'))).not.toBe(deliveryIdOf('a\0\0\0\0b', {}, Buffer.alloc(0)));
+  });
+  it('differs when only a kept header differs (another signature over the same body is another delivery)', () => {
+    const body = Buffer.from('{"uuid":"u-1"}');
+    expect(deliveryIdOf('contentor', { 'x-webhook-signature': 'aa' }, body)).not.toBe(deliveryIdOf('contentor', { 'x-webhook-signature': 'ab' }, body));
+    expect(deliveryIdOf('contentor', { 'x-webhook-signature': 'aa' }, body)).not.toBe(deliveryIdOf('contentor', {}, body));
+  });
+  it('is 128 bits as hex, a short sort key', () => {
+    expect(deliveryIdOf('contentor', {}, Buffer.from('x'))).toMatch(/^[0-9a-f]{32}$/);
   });
 });
 
