@@ -10,6 +10,7 @@ import {
   NotNotifiableError,
 } from '../../lambda/core/notification';
 import { NormalisedStatusSchema, ProviderNameSchema } from '../../lambda/core/model';
+import { describeEvent } from '../../lambda/core/notification/describe';
 
 /** The contract document (docs/ARCHITECTURE.md): exactly these fields, `payload` the provider's JSON. */
 const NotificationDocumentSchema = z.object({
@@ -116,6 +117,22 @@ describe.each(terminal)('notification for $name', ({ item: make, topic, subject,
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${label}: +${value!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
     }
     expect(lines).toContain(`  ${command}`);
+  });
+});
+
+describe('the words of an event (notification/describe.ts)', () => {
+  it('words an event of a provider no longer configured generically, by its route name', () => {
+    const item: EventItem = { ...contentorItem('completed', uuid), provider: 'acme' };
+    expect(describeEvent(item)).toEqual({
+      headline: ['acme job ', { value: uuid }, ' succeeded'],
+      explanation: 'acme sent an event this receiver maps to "succeeded".',
+    });
+  });
+  it('explains a stall marker that carries no stall facts, for a known provider or a removed one', () => {
+    const explanation = 'No newer event arrived before the configured deadline (marked by the watchdog); a later real event still wins.';
+    const stalled: EventItem = { ...contentorItem('processing', uuid), status: 'stalled', notifyTopic: 'failed' };
+    expect(describeEvent(stalled)).toEqual({ headline: ['Contentor job ', { value: uuid }, ' stalled'], explanation });
+    expect(describeEvent({ ...stalled, provider: 'acme' })).toEqual({ headline: ['acme job ', { value: uuid }, ' stalled'], explanation });
   });
 });
 
