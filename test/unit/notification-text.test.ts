@@ -4,7 +4,7 @@
  * span, whatever surrounds it. The character classes are spelled out here, independently of the module's own list.
  */
 import fc from 'fast-check';
-import { asciiText, plainText, slackCode } from '../../lambda/core/notification/text';
+import { asciiText, plainText, shellWord, slackCode, truncate } from '../../lambda/core/notification/text';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i));
 
@@ -40,7 +40,32 @@ describe.each(Object.entries(hidden))('%s', (_name, characters) => {
   });
 });
 
+describe('shortening', () => {
+  it('keeps a value of exactly the limit whole, and cuts a longer one to the limit with an ASCII ellipsis', () => {
+    expect(truncate('abcdef', 6)).toBe('abcdef');
+    expect(truncate('abcdefg', 6)).toBe('abc...');
+  });
+  it('never exceeds a limit shorter than the ellipsis itself', () => {
+    expect(truncate('abcdef', 2)).toBe('..');
+    expect(truncate('abcdef', 0)).toBe('');
+  });
+});
+
+describe('a shell word in the "look it up" command', () => {
+  it('passes a plain id unchanged', () => {
+    expect(shellWord('3f2a9c1e-5b6d/v1.2')).toBe('3f2a9c1e-5b6d/v1.2');
+  });
+  it('quotes an id that is plain only at its start or only at its end', () => {
+    expect(shellWord('u-1; rm -rf ~')).toBe("'u-1; rm -rf ~'");
+    expect(shellWord('$(reboot)u-1')).toBe("'$(reboot)u-1'");
+    expect(shellWord("it's")).toBe("'it'\\''s'");
+  });
+});
+
 describe('a Slack code span', () => {
+  it('keeps a value that exactly fills the span', () => {
+    expect(slackCode('abcdef', 8)).toBe('`abcdef`');
+  });
   it('fits its limit even when a short value is lengthened past it by entities', () => {
     // Three characters that escape to seven: shortening must go on below the ellipsis' own length.
     const out = slackCode('`&*', 8);
