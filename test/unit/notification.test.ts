@@ -10,7 +10,8 @@ import {
   NotNotifiableError,
 } from '../../lambda/core/notification';
 import { NormalisedStatusSchema, ProviderNameSchema } from '../../lambda/core/model';
-import { describeEvent } from '../../lambda/core/notification/describe';
+import { describeEvent, payloadDetails } from '../../lambda/core/notification/describe';
+import { stallPayloadOf } from '../../lambda/core/notification/stall';
 
 /** The contract document (docs/ARCHITECTURE.md): exactly these fields, `payload` the provider's JSON. */
 const NotificationDocumentSchema = z.object({
@@ -133,6 +134,52 @@ describe('the words of an event (notification/describe.ts)', () => {
     const stalled: EventItem = { ...contentorItem('processing', uuid), status: 'stalled', notifyTopic: 'failed' };
     expect(describeEvent(stalled)).toEqual({ headline: ['Contentor job ', { value: uuid }, ' stalled'], explanation });
     expect(describeEvent({ ...stalled, provider: 'acme' })).toEqual({ headline: ['acme job ', { value: uuid }, ' stalled'], explanation });
+  });
+});
+
+describe('the words of a watchdog stall', () => {
+  const stall = {
+    watchdog: 'stalled',
+    stalledStatus: 'in_progress',
+    stalledEventType: 'Processing',
+    stalledEventId: 'ev-0042',
+    lastEventOccurredAt: '2026-01-01T08:00:00.000Z',
+    waitingSince: '2026-01-01T08:00:00.000Z',
+    deadlineMinutes: 120,
+    deadline: '2 h',
+    dueAt: '2026-01-01T10:00:00.000Z',
+    detectedAt: '2026-01-01T10:05:00.000Z',
+  };
+  const stalledItem = (payload: object = stall): EventItem => ({
+    ...contentorItem('processing', uuid),
+    status: 'stalled',
+    notifyTopic: 'failed',
+    body: Buffer.from(JSON.stringify(payload)),
+  });
+
+  it('says the provider may have lost the job, with the deadline, the wait and the last event in rows', () => {
+    expect(describeEvent(stalledItem())).toEqual({
+      headline: ['Contentor job ', { value: uuid }, ' stalled: no callback for 2 h'],
+      explanation:
+        "No callback for 2 h since processing at 2026-01-01T08:00:00.000Z (the watchdog's deadline for that status). " +
+        'Contentor may have lost the job or its callback: check the job there. A later real event still updates the job and notifies as usual.',
+    });
+    expect(payloadDetails(stalledItem())).toEqual([
+      { label: 'Waiting since', value: '2026-01-01T08:00:00.000Z' },
+      { label: 'Deadline', value: '2 h (due 2026-01-01T10:00:00.000Z)' },
+      { label: 'Last event id', value: 'ev-0042' },
+    ]);
+  });
+  it('says a job waiting at ready waits for a person, not for the provider', () => {
+    expect(describeEvent(stalledItem({ ...stall, stalledStatus: 'ready', stalledEventType: 'version_ready' })).explanation).toBe(
+      'Reminder: no callback for 2 h since version_ready at 2026-01-01T08:00:00.000Z. ' +
+        'The job is waiting for a person (QC / editing), not for Contentor; a later event updates it as usual.',
+    );
+  });
+  it('reads stall facts only from a stalled item, and none from a body that is not JSON', () => {
+    expect(stallPayloadOf({ status: 'failed', body: Buffer.from(JSON.stringify(stall)) })).toBeUndefined();
+    expect(stallPayloadOf({ status: 'stalled', body: Buffer.from('{"watchdog":') })).toBeUndefined();
+    expect(stallPayloadOf({ status: 'stalled', body: Buffer.from(JSON.stringify(stall)) })).toEqual(stall);
   });
 });
 
