@@ -17,6 +17,20 @@ export interface BuiltBundle {
   readonly mapBytes: number;
 }
 
+/** A bench child script (`bench/<name>.ts`) bundled into `workDir/<name>.cjs`, to run in fresh processes. */
+export async function bundleBenchChild(workDir: string, name: string): Promise<string> {
+  const outfile = path.join(workDir, `${name}.cjs`);
+  await build({
+    entryPoints: [path.join(PROJECT_ROOT, 'bench', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
 /** esbuild options equal to what NodejsFunction runs for `bundlingOptions`. */
 /** `withSourceMap` builds the variant with a map (as the stack did before), to measure what it costs. */
 export function deployedEsbuildOptions(entry: string, outfile: string, withSourceMap = false): BuildOptions {

@@ -10,12 +10,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { envNames, metricsNamespace } from '../lambda/contracts';
 import { matchesStreamFilter } from '../lambda/core/stream-filter';
-import { PROJECT_ROOT } from '../lib/constructs/functions';
-import type { BuiltBundle, BundleName } from './bundle';
+import { bundleBenchChild, type BuiltBundle, type BundleName } from './bundle';
 import { directIngest, receiverEnv } from './direct';
 import { contentorDelivery, panjayaDelivery, toApiEvent, type BenchTrust } from './fixtures';
 import type { BenchStack } from './stack';
@@ -92,15 +90,7 @@ export async function measureColdInit<N extends string>(options: {
 }): Promise<Record<N, ColdInitByFunction>> {
   const { stack, trust, bundles, runs, workDir } = options;
   const nodeNames = Object.keys(options.nodes) as N[];
-  const childFile = path.join(workDir, 'cold-child.cjs');
-  await build({
-    entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cold-child.ts')],
-    outfile: childFile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
+  const childFile = await bundleBenchChild(workDir, 'cold-child');
 
   const { tableName: receiverTable } = await stack.createTable('bench-cold-receiver');
   const fanoutRecords = await pendingTerminalRecords(stack, trust, runs * 3 * nodeNames.length);

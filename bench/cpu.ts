@@ -1,6 +1,6 @@
 /**
  * Warm per-event CPU of the receiver's pure work — body decoding, header normalising, signature verification,
- * parsing/normalising, event item and state update building — per provider and Contentor signature style, beside the
+ * parsing/normalising, event item, state transition and its update request building — per provider and Contentor signature style, beside the
  * raw crypto floor: one ECDSA P-256 verify and one HMAC-SHA256 over the same body.
  *
  * Method, for a noisy 2-core machine: CPU time (process.cpuUsage) of batches of calls; every round runs one batch of
@@ -9,6 +9,7 @@
  * per-round excess over its floor, which cancels most of the drift between rounds.
  */
 import { createHmac, sign, verify } from 'node:crypto';
+import { stateUpdateRequest } from '../lambda/adapters/state-update-expressions';
 import { decodeBody, normaliseHeaders } from '../lambda/core/ingest';
 import type { StateItem } from '../lambda/core/items';
 import { DEFAULT_RETRY_WINDOW_SECONDS, planWrite } from '../lambda/core/write-plan';
@@ -85,6 +86,8 @@ function pipelineFor(delivery: Delivery, trust: Trust): () => void {
     const event = provider.normalise(request, provider.verify(request, trust, new Date()));
     const plan = planWrite(event, receivedAt, current, config);
     if (plan.kind !== 'write' || plan.state === undefined) throw new Error('bench: the state must be older than the event');
+    // The store adapter spells the plan's transition as an update request before it sends it.
+    stateUpdateRequest(plan.state);
   };
 }
 

@@ -4,17 +4,18 @@
  * Benchmarks, not tests: nothing here passes or fails on time; targets are reported beside the numbers.
  * BENCH_COLD_RUNS (default 10) sets the fresh processes per cold-init variant. `npm run bench -- --only console`
  * runs only the console section (bench/console.ts) and updates its key in results.json (BENCH_CONSOLE_JOBS, default
- * 10000, seeds fewer jobs for a quick look).
+ * 10000, seeds fewer jobs for a quick look). `--only cost` (write/read units per delivery from the cost mix) and
+ * `--only cpu` (warm per-event CPU on this machine's Node) print their section as JSON and leave results.json alone:
+ * they are for before/after comparisons of a change in one session.
  */
 import '../tools/lib/quiet-node-warning';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { functionMemoryMb, PROJECT_ROOT } from '../lib/constructs/functions';
-import { buildAll } from './bundle';
+import { buildAll, bundleBenchChild } from './bundle';
 import { measureConsole } from './console';
 import { measureColdInit } from './cold-init';
 import { measureCost } from './cost';
@@ -70,15 +71,7 @@ async function main(): Promise<void> {
     log(`Node: ${node24.version} (Lambda's runtime, headline) and ${host.version} (this machine)`);
     log('bundling with the stack’s esbuild options…');
     const bundles = await buildAll(workDir);
-    const cpuChild = path.join(workDir, 'cpu-child.cjs');
-    await build({
-      entryPoints: [path.join(PROJECT_ROOT, 'bench', 'cpu-child.ts')],
-      outfile: cpuChild,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      logLevel: 'warning',
-    });
+    const cpuChild = await bundleBenchChild(workDir, 'cpu-child');
     // Before the emulators start, so the JVM does not share the cores with the CPU measurement.
     log(`warm per-event CPU on ${node24.version}…`);
     const cpu = await cpuOn(node24, cpuChild);
@@ -175,13 +168,40 @@ async function consoleOnly(): Promise<void> {
   log('updated the console key of bench/results.json');
 }
 
+/** `--only cost`: the cost mix alone on a fresh local stack, printed (results.json untouched). */
+async function costOnly(): Promise<void> {
+  const trust = makeTrust();
+  const stack = await startBenchStack(trust, STREAM_POLL_MS);
+  try {
+    const cost = await measureCost({ stack, trust, jobs: 48, memoryMb: functionMemoryMb, log });
+    process.stdout.write(`${JSON.stringify({ commit: gitCommit(), cost }, null, 2)}\n`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** `--only cpu`: warm per-event CPU on this machine's Node alone, printed (results.json untouched). */
+async function cpuOnly(): Promise<void> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  try {
+    const cpuChild = await bundleBenchChild(workDir, 'cpu-child');
+    const host = hostNode();
+    const cpu = await cpuOn(host, cpuChild);
+    process.stdout.write(`${JSON.stringify({ commit: gitCommit(), node: host.version, cpu }, null, 2)}\n`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const sections: Record<string, () => Promise<void>> = { console: consoleOnly, cost: costOnly, cpu: cpuOnly };
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only !== undefined && only !== 'console') {
-  process.stderr.write(`[bench] unknown section "${only}": --only takes console\n`);
+const section = only === undefined ? main : sections[only];
+if (section === undefined) {
+  process.stderr.write(`[bench] unknown section "${only}": --only takes ${Object.keys(sections).join(', ')}\n`);
   process.exit(2);
 }
 
-(only === 'console' ? consoleOnly() : main()).then(
+section().then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,6 +1,9 @@
 /**
  * EventStore on DynamoDB: one event item per distinct event, one state item per job, no transactions.
  * Every step is idempotent, so a retry after a half-done write (event stored, state not moved) completes it.
+ * The store reads, asks the core what to write (core/write-plan.ts: `planWrite`, `planSlotRecord`), writes the plan
+ * (its state transition spelled by adapters/state-update-expressions.ts) and, on a lost condition, reads and asks
+ * again. Behind its read-only guard (`readOnly`, replay's dry run) the same steps run with the writes kept in memory.
  *
  * Both paths read the job's state first (consistent GetItem: 1 read unit, a fifth of the price of a write unit) and
  * then write the state as a compare-and-set on what they read. Knowing the current status is what makes an event
@@ -19,14 +22,15 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { DependencyError, InternalError } from '../core/errors';
+import { DependencyError } from '../core/errors';
 import { storageUnavailable, isConditionFailure } from './dynamo-client';
 import { itemProjection } from './item-projection';
-import type { StateUpdate } from '../core/event-items';
-import { arrivalStateUpdate, DEFAULT_RETRY_WINDOW_SECONDS, planWrite, slotOf, type WritePlanConfig } from '../core/write-plan';
+import { ITEM_ABSENT_CONDITION, stateUpdateRequest } from './state-update-expressions';
+import { DEFAULT_RETRY_WINDOW_SECONDS, planSlotRecord, planWrite, type WritePlanConfig } from '../core/write-plan';
 import { EventItemSchema, StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import type { NormalisedEvent, StoreOutcome } from '../core/model';
 import type { EventStore } from '../core/ports';
+import { applyTransition, type StateTransition } from '../core/state-transition';
 import { keys } from '../contracts';
 
 /** Options for {@link DynamoEventStore}. */
@@ -51,6 +55,12 @@ export interface DynamoEventStoreOptions {
    * @default 8
    */
   readonly maxStateAttempts?: number;
+  /**
+   * The read-only guard (replay's dry run): nothing is written. Each call runs the same steps and rules and answers
+   * what it would have stored, reading the table as it is plus the writes the call itself would have made.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** StoreOutcome plus the read units the call consumed (reads are priced apart from writes). */
@@ -59,9 +69,14 @@ export type DynamoStoreOutcome = StoreOutcome & { readUnits: number };
 /** Write units charged for a write whose condition failed; AWS bills it but does not report it. */
 const FAILED_CONDITION_WRITE_UNITS = 1;
 
-class CapacityMeter {
+/** One store call's capacity and, behind the read-only guard, the items it would have written (reads see them first). */
+class StoreCall {
   writeUnits = 0;
   readUnits = 0;
+  readonly withheld: Map<string, Record<string, unknown>> | undefined;
+  constructor(readOnly: boolean) {
+    this.withheld = readOnly ? new Map() : undefined;
+  }
   addWrite(consumed: ConsumedCapacity | undefined): void {
     this.writeUnits += consumed?.CapacityUnits ?? 0;
   }
@@ -70,12 +85,15 @@ class CapacityMeter {
   }
 }
 
+const itemKey = (pk: string, sk: string) => `${pk}\u0000${sk}`;
+
 export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly config: WritePlanConfig;
   private readonly maxSequenceAttempts: number;
   private readonly maxStateAttempts: number;
+  private readonly readOnly: boolean;
 
   constructor(options: DynamoEventStoreOptions) {
     this.client = options.client;
@@ -83,14 +101,15 @@ export class DynamoEventStore implements EventStore {
     this.config = { retentionDays: options.retentionDays, retryWindowSeconds: options.retryWindowSeconds ?? DEFAULT_RETRY_WINDOW_SECONDS };
     this.maxSequenceAttempts = options.maxSequenceAttempts ?? 8;
     this.maxStateAttempts = options.maxStateAttempts ?? 8;
+    this.readOnly = options.readOnly ?? false;
   }
 
   /** Stores `event` received at `receivedAt` (ISO): accepted once, duplicate after; throws DependencyError on outage. */
   async store(event: NormalisedEvent, receivedAt: string): Promise<DynamoStoreOutcome> {
-    const meter = new CapacityMeter();
+    const call = new StoreCall(this.readOnly);
     const result =
-      event.ordering === 'arrival-sequence' ? await this.storeBySequence(event, receivedAt, meter) : await this.storeByTimestamp(event, receivedAt, meter);
-    return { ...result, writeUnits: meter.writeUnits, readUnits: meter.readUnits };
+      event.ordering === 'arrival-sequence' ? await this.storeBySequence(event, receivedAt, call) : await this.storeByTimestamp(event, receivedAt, call);
+    return { ...result, writeUnits: call.writeUnits, readUnits: call.readUnits };
   }
 
   /**
@@ -98,15 +117,15 @@ export class DynamoEventStore implements EventStore {
    * duplicate; the state step runs either way (on a duplicate put it completes a write whose state step failed
    * earlier; on that path the state's receive time is the retry's).
    */
-  private async storeByTimestamp(event: NormalisedEvent, receivedAt: string, meter: CapacityMeter): Promise<Omit<StoreOutcome, 'writeUnits'>> {
-    let state = await this.getState(keys.partition(event.provider, event.partitionId), event.jobId, meter);
+  private async storeByTimestamp(event: NormalisedEvent, receivedAt: string, call: StoreCall): Promise<Omit<StoreOutcome, 'writeUnits'>> {
+    let state = await this.getState(keys.partition(event.provider, event.partitionId), event.jobId, call);
     let plan = planWrite(event, receivedAt, state, this.config);
     if (plan.kind === 'duplicate') return { outcome: 'duplicate', eventId: plan.eventId };
-    const created = await this.putIfAbsent(plan.event, meter);
+    const created = await this.putIfAbsent(plan.event, call);
     for (let attempt = 0; plan.kind === 'write' && plan.state !== undefined; attempt++) {
       if (attempt >= this.maxStateAttempts) throw this.tooManyRaces(event.jobId);
-      if (await this.updateIfUnchanged(plan.state, meter)) break;
-      state = await this.getState(plan.event.pk, event.jobId, meter);
+      if (await this.updateIfUnchanged(plan.state, call)) break;
+      state = await this.getState(plan.event.pk, event.jobId, call);
       plan = planWrite(event, receivedAt, state, this.config);
     }
     return { outcome: created ? 'accepted' : 'duplicate', eventId: plan.kind === 'write' ? plan.event.eventId : plan.eventId };
@@ -118,21 +137,21 @@ export class DynamoEventStore implements EventStore {
    * help finish its state step, so a crashed writer never blocks the job and the state has seen every slot before
    * the next is taken, then decide again. That is what makes the retry window hold under concurrent copies.
    */
-  private async storeBySequence(event: NormalisedEvent, receivedAt: string, meter: CapacityMeter): Promise<Omit<StoreOutcome, 'writeUnits'>> {
+  private async storeBySequence(event: NormalisedEvent, receivedAt: string, call: StoreCall): Promise<Omit<StoreOutcome, 'writeUnits'>> {
     const pk = keys.partition(event.provider, event.partitionId);
-    let state = await this.getState(pk, event.jobId, meter);
+    let state = await this.getState(pk, event.jobId, call);
     for (let attempt = 0; attempt < this.maxSequenceAttempts; attempt++) {
       const plan = planWrite(event, receivedAt, state, this.config);
       if (plan.kind === 'duplicate') return { outcome: 'duplicate', eventId: plan.eventId };
       const item = plan.event;
-      if (await this.putIfAbsent(item, meter)) {
-        await this.recordSlot(item, state, meter);
+      if (await this.putIfAbsent(item, call)) {
+        await this.recordSlot(item, state, call);
         return { outcome: 'accepted', eventId: item.eventId };
       }
-      const occupant = await this.getEvent(item.pk, item.sk, meter);
+      const occupant = await this.getEvent(item.pk, item.sk, call);
       // Absent: expired by TTL between the put and the read; the next round re-reads the state.
-      if (occupant !== undefined) await this.recordSlot(occupant, state, meter);
-      state = await this.getState(pk, event.jobId, meter);
+      if (occupant !== undefined) await this.recordSlot(occupant, state, call);
+      state = await this.getState(pk, event.jobId, call);
     }
     throw new DependencyError('storage_unavailable', 'too many concurrent events for this job, retry later', {
       jobId: event.jobId,
@@ -144,22 +163,12 @@ export class DynamoEventStore implements EventStore {
    * Records the stored arrival-ordered `item` on the state (read as `known`), unless the state already passed its
    * slot. A lost compare-and-set (a helper recorded it, or a stall changed the status) re-reads and decides again.
    */
-  private async recordSlot(item: EventItem, known: StateItem | undefined, meter: CapacityMeter): Promise<void> {
+  private async recordSlot(item: EventItem, known: StateItem | undefined, call: StoreCall): Promise<void> {
     let state = known;
     for (let attempt = 0; attempt < this.maxStateAttempts; attempt++) {
-      const before = (state?.seq ?? 0) + 1;
-      if (slotOf(item) < before) return;
-      if (slotOf(item) > before) {
-        // Never expected (a slot is only taken after the state saw the one before); a bug, not an outage.
-        throw new InternalError('internal error: the request could not be stored', {
-          bug: true,
-          jobId: item.jobId,
-          stateSlot: before - 1,
-          eventSlot: slotOf(item),
-        });
-      }
-      if (await this.updateIfUnchanged(arrivalStateUpdate(item, state, this.config), meter)) return;
-      state = await this.getState(item.pk, item.jobId, meter);
+      const transition = planSlotRecord(item, state, this.config);
+      if (transition === undefined || (await this.updateIfUnchanged(transition, call))) return;
+      state = await this.getState(item.pk, item.jobId, call);
     }
     throw this.tooManyRaces(item.jobId);
   }
@@ -171,55 +180,70 @@ export class DynamoEventStore implements EventStore {
     });
   }
 
-  /** Applies a compare-and-set state update: false when the state changed since it was read. */
-  private async updateIfUnchanged(update: StateUpdate, meter: CapacityMeter): Promise<boolean> {
+  /** Applies a compare-and-set state transition: false when the state changed since it was read. */
+  private async updateIfUnchanged(transition: StateTransition, call: StoreCall): Promise<boolean> {
+    if (call.withheld !== undefined) {
+      const { pk, sk } = transition.key;
+      const current = await this.consistentGet(pk, sk, call);
+      const next = applyTransition(current === undefined ? undefined : StateItemSchema.parse(current), transition);
+      if (next !== undefined) call.withheld.set(itemKey(pk, sk), next);
+      return next !== undefined;
+    }
     try {
+      const update = stateUpdateRequest(transition);
       const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...update, ReturnConsumedCapacity: 'TOTAL' }));
-      meter.addWrite(out.ConsumedCapacity);
+      call.addWrite(out.ConsumedCapacity);
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw storageUnavailable('UpdateItem', error);
-      meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
+      call.writeUnits += FAILED_CONDITION_WRITE_UNITS;
       return false;
     }
   }
 
   /** True when the item was written, false when an item with that key already existed. */
-  private async putIfAbsent(item: EventItem, meter: CapacityMeter): Promise<boolean> {
+  private async putIfAbsent(item: EventItem, call: StoreCall): Promise<boolean> {
+    if (call.withheld !== undefined) {
+      const absent = (await this.consistentGet(item.pk, item.sk, call)) === undefined;
+      if (absent) call.withheld.set(itemKey(item.pk, item.sk), item);
+      return absent;
+    }
     try {
       const out = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: ITEM_ABSENT_CONDITION,
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      meter.addWrite(out.ConsumedCapacity);
+      call.addWrite(out.ConsumedCapacity);
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw storageUnavailable('PutItem', error);
-      meter.writeUnits += FAILED_CONDITION_WRITE_UNITS;
+      call.writeUnits += FAILED_CONDITION_WRITE_UNITS;
       return false;
     }
   }
 
-  private async getState(pk: string, jobId: string, meter: CapacityMeter): Promise<StateItem | undefined> {
-    const item = await this.consistentGet(pk, keys.state(jobId), meter);
+  private async getState(pk: string, jobId: string, call: StoreCall): Promise<StateItem | undefined> {
+    const item = await this.consistentGet(pk, keys.state(jobId), call);
     return item === undefined ? undefined : StateItemSchema.parse(item);
   }
 
-  private async getEvent(pk: string, sk: string, meter: CapacityMeter): Promise<EventItem | undefined> {
-    const item = await this.consistentGet(pk, sk, meter);
+  private async getEvent(pk: string, sk: string, call: StoreCall): Promise<EventItem | undefined> {
+    const item = await this.consistentGet(pk, sk, call);
     return item === undefined ? undefined : EventItemSchema.parse(item);
   }
 
-  private async consistentGet(pk: string, sk: string, meter: CapacityMeter): Promise<Record<string, unknown> | undefined> {
+  private async consistentGet(pk: string, sk: string, call: StoreCall): Promise<Record<string, unknown> | undefined> {
+    const withheld = call.withheld?.get(itemKey(pk, sk));
+    if (withheld !== undefined) return withheld;
     try {
       const out = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL', ...itemProjection }),
       );
-      meter.addRead(out.ConsumedCapacity);
+      call.addRead(out.ConsumedCapacity);
       return out.Item;
     } catch (error) {
       throw storageUnavailable('GetItem', error);

@@ -7,10 +7,11 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StateUpdate } from '../core/event-items';
 import { StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import { keys, tableSchema } from '../contracts';
+import type { StateTransition } from '../core/state-transition';
 import type { StallWriteOutcome, SweepableStatus, WatchdogStore } from '../core/watchdog';
+import { ITEM_ABSENT_CONDITION, stateUpdateRequest } from './state-update-expressions';
 import { storageUnavailable } from './dynamo-client';
 import { readItemsByKey, type Key } from './dynamo-job-queries';
 
@@ -59,13 +60,13 @@ export class DynamoWatchdogStore implements WatchdogStore {
     return { states, invalid };
   }
 
-  async writeStall(event: EventItem, stateUpdate: StateUpdate): Promise<StallWriteOutcome> {
+  async writeStall(event: EventItem, state: StateTransition): Promise<StallWriteOutcome> {
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tableName, Item: event, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Update: { TableName: this.tableName, ...stateUpdate } },
+            { Put: { TableName: this.tableName, Item: event, ConditionExpression: ITEM_ABSENT_CONDITION } },
+            { Update: { TableName: this.tableName, ...stateUpdateRequest(state) } },
           ],
         }),
       );

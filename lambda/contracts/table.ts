@@ -82,8 +82,14 @@ export const keys = {
 /** The attributes that place a job's state in the status index: written together, only when it enters a status. */
 export const statusIndexAttributes = ['statusSince', tableSchema.statusIndex.partitionKey, tableSchema.statusIndex.sortKey] as const;
 
-/** A job state's status index placement once it entered `status` at `since` (the receiver's writes and the watchdog's alike). */
-export function statusIndexPlacement(status: string, since: string, provider: string, jobId: string): Record<(typeof statusIndexAttributes)[number], string> {
+/** Where a job's state sits in the status index: the attributes written when it enters a status. */
+export type StatusIndexPlacement = Readonly<Record<(typeof statusIndexAttributes)[number], string>>;
+
+/**
+ * A job state's status index placement once it entered `status` at `since` (the receiver's writes and the watchdog's
+ * alike): the one place the index key layout is written.
+ */
+export function statusIndexPlacement(status: string, since: string, provider: string, jobId: string): StatusIndexPlacement {
   return {
     statusSince: since,
     [tableSchema.statusIndex.partitionKey]: keys.status(status),

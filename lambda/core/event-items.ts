@@ -1,6 +1,7 @@
 /**
- * Pure builders for what the event store writes: event id, ordering key, the event item and the conditional state
- * update. No SDK imports: the DynamoDB adapter adds the table name and sends them; tests check them without I/O.
+ * Pure builders for what the event store writes: event id, ordering key, the event item and the state transition
+ * (state-transition.ts). No SDK imports and no DynamoDB syntax: the adapters turn them into requests
+ * (adapters/state-update-expressions.ts); tests check them without I/O.
  *
  * Ordering (docs/ARCHITECTURE.md "Ordering and duplicates"): timestamp-ordered events (Contentor) order by
  * `occurredAt#rank#eventId`; arrival-ordered ones (Panjaya, whose events carry neither id nor timestamp, and the
@@ -11,7 +12,8 @@ import { ValidationError } from './errors';
 import type { EventItem, StateItem } from './items';
 import { topicFor, type NormalisedEvent } from './model';
 import { normaliseIsoTimestamp } from './providers/timestamps';
-import { itemTypes, keys, PENDING_PARTITION, statusIndexAttributes, statusIndexPlacement } from '../contracts';
+import type { StateFields, StateTransition } from './state-transition';
+import { itemTypes, keys, PENDING_PARTITION, statusIndexPlacement } from '../contracts';
 
 /** Width of the zero-padded arrival sequence in the sort key: 10 digits sort as strings up to ~10^10 events per job. */
 export const SEQ_WIDTH = 10;
@@ -130,74 +132,11 @@ export function buildEventItem(event: NormalisedEvent, placement: EventPlacement
   return item;
 }
 
-/** An UpdateItem request without the table name, in the DynamoDB document-client shape. */
-export interface StateUpdate {
-  Key: { pk: string; sk: string };
-  UpdateExpression: string;
-  ConditionExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Record<string, string | number>;
-}
-
-/** Fields the state takes from the event it moves to (its "head"). */
-const HEAD_FIELDS = [
-  'itemType',
-  'provider',
-  'jobId',
-  'partitionId',
-  'status',
-  'eventType',
-  'eventId',
-  'occurredAt',
-  'receivedAt',
-  'updatedAt',
-  'orderKey',
-  'headRank',
-  'headTimed',
-] as const;
-/** Set only when the status changes (or the state is new): writing them moves the status index entry (2 units). */
-const STATUS_INDEX_FIELDS = statusIndexAttributes;
-/** Arrival-order bookkeeping: the slot taken, its content hash and the retry-window list (write-plan.ts). */
-const SLOT_FIELDS = ['seq', 'lastContentHash', 'recent'] as const;
-
 /**
  * How a state write changes the item: `create` a new state, `change` the head and status, `keep` the status while
  * moving the head, `slot` (arrival order) only record a stored event that does not move the head.
  */
 export type StateWriteKind = 'create' | 'change' | 'keep' | 'slot';
-
-interface StateExpressions {
-  readonly update: string;
-  readonly condition: string;
-  readonly names: Readonly<Record<string, string>>;
-}
-
-function buildExpressions(ordering: NormalisedEvent['ordering'], kind: StateWriteKind): StateExpressions {
-  const sequence = ordering === 'arrival-sequence';
-  const head = kind === 'slot' ? [] : [...HEAD_FIELDS, ...(kind === 'keep' ? [] : STATUS_INDEX_FIELDS)];
-  const own = sequence ? SLOT_FIELDS : (['lastContentHash'] as const);
-  const fields = [...head, ...own];
-  const sets = fields.map((name) => `#${name} = :${name}`);
-  // A timestamp-ordered state's seq counts its moves; an arrival-ordered one's is the slot, set like the other slot fields.
-  if (!sequence) sets.push('#seq = if_not_exists(#seq, :zero) + :one');
-  const names = Object.fromEntries([
-    ...fields.map((name) => [`#${name}`, name]),
-    ['#seq', 'seq'],
-    ['#status', 'status'],
-    ...(kind === 'create' ? [['#pk', 'pk']] : sequence ? [] : [['#orderKey', 'orderKey']]),
-  ]);
-  // Compare-and-set on what was read: any other write in between (another event, a stall) fails it.
-  const readCondition = sequence ? '#seq = :readSeq AND #status = :readStatus' : '#orderKey = :readOrderKey AND #status = :readStatus';
-  return { update: `SET ${sets.join(', ')}`, condition: kind === 'create' ? 'attribute_not_exists(#pk)' : readCondition, names };
-}
-
-// Fixed per ordering and kind, so built once: building them per call was the largest CPU cost of item building.
-const STATE_EXPRESSIONS = Object.fromEntries(
-  (['arrival-sequence', 'provider-timestamp'] as const).map((ordering) => [
-    ordering,
-    Object.fromEntries((['create', 'change', 'keep', 'slot'] as const).map((kind) => [kind, buildExpressions(ordering, kind)])),
-  ]),
-) as Record<NormalisedEvent['ordering'], Record<StateWriteKind, StateExpressions>>;
 
 /** The arrival slot's bookkeeping for a state write (write-plan.ts decides it). */
 export interface SlotValues {
@@ -206,61 +145,59 @@ export interface SlotValues {
   readonly recent: string;
 }
 
+/** The fields the state takes from the event it moves to (its "head"), plus `own`. */
+function headOf(item: EventItem, own: Partial<StateFields>): Partial<StateFields> {
+  return Object.assign(
+    {
+      itemType: itemTypes.state,
+      provider: item.provider,
+      jobId: item.jobId,
+      partitionId: item.partitionId,
+      status: item.status,
+      eventType: item.eventType,
+      eventId: item.eventId,
+      occurredAt: item.occurredAt,
+      receivedAt: item.receivedAt,
+      updatedAt: item.receivedAt,
+      orderKey: item.orderKey,
+      headRank: item.rank ?? 0,
+      headTimed: item.providerTime ?? 0,
+    },
+    own,
+  );
+}
+
+const COUNT_MOVES = ['seq'] as const;
+
 /**
- * The compare-and-set update that moves a job's state from `current` (as just read; undefined = none yet) to the
+ * The compare-and-set transition that moves a job's state from `current` (as just read; undefined = none yet) to the
  * event `item` (kind create/change/keep), or only records the arrival slot (kind slot). It applies only while the state
  * is still `current`, so the caller re-reads and decides again on a lost race. Derived from the stored event item, so
- * a retry, or another writer helping, can re-apply it. Unchanged status: the status index keys are left alone.
+ * a retry, or another writer helping, can re-apply it. Unchanged status: the status index entry is left alone (no
+ * index write units).
  */
-export function stateUpdateFor(
+export function stateTransitionFor(
   item: EventItem,
   ordering: NormalisedEvent['ordering'],
   current: Pick<StateItem, 'orderKey' | 'status' | 'seq'> | undefined,
   options: { moveHead: boolean; slot?: SlotValues },
-): StateUpdate {
+): StateTransition {
   const kind: StateWriteKind = current === undefined ? 'create' : !options.moveHead ? 'slot' : current.status === item.status ? 'keep' : 'change';
-  const values: Record<string, string | number> = {};
-  if (kind !== 'slot') {
-    Object.assign(values, {
-      ':itemType': itemTypes.state,
-      ':provider': item.provider,
-      ':jobId': item.jobId,
-      ':partitionId': item.partitionId,
-      ':status': item.status,
-      ':eventType': item.eventType,
-      ':eventId': item.eventId,
-      ':occurredAt': item.occurredAt,
-      ':receivedAt': item.receivedAt,
-      ':updatedAt': item.receivedAt,
-      ':orderKey': item.orderKey,
-      ':headRank': item.rank ?? 0,
-      ':headTimed': item.providerTime ?? 0,
-    });
-    if (kind !== 'keep') {
-      for (const [name, value] of Object.entries(statusIndexPlacement(item.status, item.receivedAt, item.provider, item.jobId))) values[`:${name}`] = value;
-    }
-  }
-  if (ordering === 'arrival-sequence') {
-    if (options.slot === undefined) throw new Error('an arrival-ordered state write needs its slot values');
-    values[':seq'] = options.slot.seq;
-    values[':lastContentHash'] = options.slot.lastContentHash;
-    values[':recent'] = options.slot.recent;
-  } else {
-    values[':lastContentHash'] = item.contentHash;
-    values[':zero'] = 0;
-    values[':one'] = 1;
-  }
-  if (current !== undefined) {
-    values[':readStatus'] = current.status;
-    if (ordering === 'arrival-sequence') values[':readSeq'] = current.seq;
-    else values[':readOrderKey'] = current.orderKey;
-  }
-  const expressions = STATE_EXPRESSIONS[ordering][kind];
+  const sequence = ordering === 'arrival-sequence';
+  const { slot } = options;
+  if (sequence && slot === undefined) throw new Error('an arrival-ordered state write needs its slot values');
+  // A timestamp-ordered state's seq counts its moves; an arrival-ordered one's is the slot, set like the other slot fields.
+  const own: Partial<StateFields> =
+    sequence && slot !== undefined ? { seq: slot.seq, lastContentHash: slot.lastContentHash, recent: slot.recent } : { lastContentHash: item.contentHash };
   return {
-    Key: { pk: item.pk, sk: keys.state(item.jobId) },
-    UpdateExpression: expressions.update,
-    ConditionExpression: expressions.condition,
-    ExpressionAttributeNames: { ...expressions.names },
-    ExpressionAttributeValues: values,
+    key: { pk: item.pk, sk: keys.state(item.jobId) },
+    set: kind === 'slot' ? own : headOf(item, own),
+    index: kind === 'create' || kind === 'change' ? statusIndexPlacement(item.status, item.receivedAt, item.provider, item.jobId) : undefined,
+    increments: sequence ? undefined : COUNT_MOVES,
+    // Compare-and-set on what was read: any other write in between (another event, a stall) fails it.
+    requires:
+      current === undefined
+        ? { kind: 'absent' }
+        : { kind: 'unchanged', fields: sequence ? { seq: current.seq, status: current.status } : { orderKey: current.orderKey, status: current.status } },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The storage rules in one pure function: from a verified event and the job's current state (as just read) to what
- * must be written. The DynamoDB adapter (adapters/dynamo-event-store.ts) reads, asks {@link planWrite}, carries out
- * the plan and, when a compare-and-set loses a race, reads again and asks again. No I/O here.
+ * must be written (an event item and a state transition, state-transition.ts). The DynamoDB adapter
+ * (adapters/dynamo-event-store.ts) reads, asks {@link planWrite} (and {@link planSlotRecord} for an arrival slot it
+ * stored), carries out the plan and, when a compare-and-set loses a race, reads again and asks again. No I/O here,
+ * and no DynamoDB syntax: adapters/state-update-expressions.ts spells the transitions as update expressions.
  *
  * Rules:
  * - Timestamp-ordered providers (Contentor): the event id follows from the content, so a retry maps to the same item.
@@ -16,9 +18,11 @@
  *   than the head arriving within the retry window of it (`generating` overtaken by its own `generated`: concurrent
  *   retries must not roll the state back, nor leave it behind a `generated` stored out of receive order).
  */
+import { InternalError } from './errors';
 import type { EventItem, StateItem } from './items';
 import type { NormalisedEvent } from './model';
-import { buildEventItem, placeBySequence, placeByTimestamp, stateUpdateFor, type StateUpdate } from './event-items';
+import { buildEventItem, placeBySequence, placeByTimestamp, stateTransitionFor } from './event-items';
+import type { StateTransition } from './state-transition';
 
 /** Settings the rules need. */
 export interface WritePlanConfig {
@@ -39,7 +43,7 @@ export type WritePlan =
       /** Put only if absent: a present item with this key is the same event (timestamp order) or another one's slot. */
       readonly event: EventItem;
       /** Compare-and-set on the state as read; absent when the state already is newer (Contentor late event). */
-      readonly state?: StateUpdate;
+      readonly state?: StateTransition;
     };
 
 /** At most this many recent bodies are remembered per job; more distinct bodies within one window is not plausible. */
@@ -117,13 +121,13 @@ export function movesArrivalHead(
  * The state write that records the arrival-ordered `item` (taking slot `item`'s sequence) on top of `state`:
  * slot bookkeeping always, the head only when {@link movesArrivalHead}. `state` must be the slot before.
  */
-export function arrivalStateUpdate(item: EventItem, state: StateItem | undefined, config: WritePlanConfig): StateUpdate {
+function arrivalTransition(item: EventItem, state: StateItem | undefined, config: WritePlanConfig): StateTransition {
   const seq = (state?.seq ?? 0) + 1;
   const window = windowFor(item.identity, config);
   const added: RecentCopy = { hash: item.contentHash.slice(0, HASH_PREFIX), seq, at: epochSeconds(item.receivedAt) };
   const slot = { seq, lastContentHash: item.contentHash, recent: formatRecent(withRecent(parseRecent(state?.recent), added, window)) };
   const moveHead = state === undefined || movesArrivalHead(item, state, window, item.identity);
-  return stateUpdateFor(item, 'arrival-sequence', state, { moveHead, slot });
+  return stateTransitionFor(item, 'arrival-sequence', state, { moveHead, slot });
 }
 
 /** How long a stored copy identifies a repeat: the retry window for bodies, for good for event ids. */
@@ -132,8 +136,23 @@ function windowFor(identity: NormalisedEvent['identity'], config: WritePlanConfi
 }
 
 /** Arrival slot of an arrival-ordered event item (its order key is the zero-padded slot). */
-export function slotOf(item: Pick<EventItem, 'orderKey'>): number {
+function slotOf(item: Pick<EventItem, 'orderKey'>): number {
   return Number(item.orderKey);
+}
+
+/**
+ * What recording the stored arrival-ordered `item` (its own, or another writer's that took the slot) needs on top of
+ * `state` as just read: nothing when the state already passed its slot, else the transition onto it. A slot is only
+ * taken after the state saw the one before, so an item past the next slot is a bug, not an outage.
+ */
+export function planSlotRecord(item: EventItem, state: StateItem | undefined, config: WritePlanConfig): StateTransition | undefined {
+  const next = (state?.seq ?? 0) + 1;
+  const slot = slotOf(item);
+  if (slot < next) return undefined;
+  if (slot > next) {
+    throw new InternalError('internal error: the request could not be stored', { bug: true, jobId: item.jobId, stateSlot: next - 1, eventSlot: slot });
+  }
+  return arrivalTransition(item, state, config);
 }
 
 /** Decides what storing `event`, received at `receivedAt`, writes given the job's `state` as just read. */
@@ -143,7 +162,7 @@ export function planWrite(event: NormalisedEvent, receivedAt: string, state: Sta
     // The state only ever points at a stored event, so the item is there: a duplicate, decided from the read alone.
     if (state?.orderKey === item.orderKey) return { kind: 'duplicate', eventId: item.eventId };
     const newer = state === undefined || item.orderKey > state.orderKey;
-    return { kind: 'write', event: item, ...(newer ? { state: stateUpdateFor(item, event.ordering, state, { moveHead: true }) } : {}) };
+    return { kind: 'write', event: item, ...(newer ? { state: stateTransitionFor(item, event.ordering, state, { moveHead: true }) } : {}) };
   }
   if (state !== undefined) {
     const last = placeBySequence(event, receivedAt, state.seq);
@@ -152,5 +171,5 @@ export function planWrite(event: NormalisedEvent, receivedAt: string, state: Sta
     if (copy !== undefined) return { kind: 'duplicate', eventId: placeBySequence(event, receivedAt, copy.seq).eventId };
   }
   const item = buildEventItem(event, placeBySequence(event, receivedAt, (state?.seq ?? 0) + 1), receivedAt, config.retentionDays);
-  return { kind: 'write', event: item, state: arrivalStateUpdate(item, state, config) };
+  return { kind: 'write', event: item, state: arrivalTransition(item, state, config) };
 }

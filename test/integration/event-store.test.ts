@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
+import { stateUpdateRequest } from '../../lambda/adapters/state-update-expressions';
 import { DependencyError } from '../../lambda/core/errors';
 import { freePort } from '../../local/emulators';
 import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
+import { transitionWalk } from '../helpers/state-transitions';
 
 const RETENTION_DAYS = 30;
 let table: Awaited<ReturnType<typeof createTestTable>>;
@@ -316,6 +318,77 @@ describe('Panjaya events (arrival sequence)', () => {
     await store.store(panjayaEvent({ ...job, event: 'version_teleported' }), at(0));
     const [item] = await queries.history('panjaya', job.assetId, `${job.assetId}/v1`);
     expect(item).toMatchObject({ status: 'unknown', eventType: 'version_teleported' });
+  });
+});
+
+describe('state transitions in DynamoDB (adapters/state-update-expressions.ts)', () => {
+  it('do to the stored state exactly what they mean in memory (core/state-transition.ts), and apply once', async () => {
+    for (const { name, transition, after } of transitionWalk()) {
+      const update = () => client.send(new UpdateCommand({ TableName: table.tableName, ...stateUpdateRequest(transition) }));
+      await update();
+      const stored = await client.send(new GetCommand({ TableName: table.tableName, Key: transition.key, ConsistentRead: true }));
+      expect({ name, state: stored.Item }).toEqual({ name, state: after });
+      await expect(update()).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    }
+  });
+});
+
+describe('the read-only guard (the replay dry run)', () => {
+  let dryRun: DynamoEventStore;
+  beforeAll(() => {
+    dryRun = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: RETENTION_DAYS, readOnly: true });
+  });
+
+  it('answers accepted for new events and writes nothing', async () => {
+    const job = version();
+    const events = [contentorEvent({ status: 'completed' }), panjayaEvent({ ...job, event: 'version_generated' })];
+    for (const event of events) {
+      expect(await dryRun.store(event, at(0))).toMatchObject({ outcome: 'accepted', writeUnits: 0 });
+      expect(await queries.getJob(event.provider, event.partitionId, event.jobId)).toBeUndefined();
+      expect(await queries.history(event.provider, event.partitionId, event.jobId)).toEqual([]);
+    }
+  });
+
+  it('answers as the store does, delivery for delivery (duplicates, late events, retries within the window)', async () => {
+    const uuid = randomUUID();
+    const job = version();
+    const deliveries = [
+      contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' }),
+      contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:40:00Z' }),
+      contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:35:00Z' }),
+      contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:40:00Z' }),
+      panjayaEvent({ ...job, event: 'version_generating' }),
+      panjayaEvent({ ...job, event: 'version_generated' }),
+      panjayaEvent({ ...job, event: 'version_generating' }),
+      panjayaEvent({ ...job, event: 'version_ready' }),
+      panjayaEvent({ ...job, event: 'version_generated' }),
+    ];
+    for (const [i, event] of deliveries.entries()) {
+      const dry = await dryRun.store(event, atSeconds(i));
+      const real = await store.store(event, atSeconds(i));
+      expect({ i, outcome: dry.outcome, eventId: dry.eventId, writeUnits: dry.writeUnits }).toEqual({
+        i,
+        outcome: real.outcome,
+        eventId: real.eventId,
+        writeUnits: 0,
+      });
+    }
+  });
+
+  it('answers as the store would behind a crashed writer (helping it in memory only), and writes nothing', async () => {
+    const job = version();
+    const crashed = panjayaEvent({ ...job, event: 'version_generating' });
+    await expect(storeFailingFirstStateUpdate().store(crashed, at(0))).rejects.toBeInstanceOf(DependencyError);
+    const next = panjayaEvent({ ...job, event: 'version_generated' });
+
+    const dryRetry = await dryRun.store(crashed, at(1));
+    const dryNext = await dryRun.store(next, at(1));
+    expect(dryRetry.outcome).toBe('duplicate');
+    expect(dryNext.outcome).toBe('accepted');
+    expect(await queries.getJob('panjaya', job.assetId, crashed.jobId)).toBeUndefined();
+    expect(await queries.history('panjaya', job.assetId, crashed.jobId)).toHaveLength(1);
+
+    expect(await store.store(next, at(1))).toMatchObject({ outcome: 'accepted', eventId: dryNext.eventId });
   });
 });
 

@@ -154,12 +154,12 @@ describe('the stall write', () => {
   // Built in a hook, not while the file loads: a broken rule must fail these tests, not stop the file.
   let judgement: NonNullable<ReturnType<typeof judgeStall>>;
   let event: ReturnType<typeof buildStall>['event'];
-  let stateUpdate: ReturnType<typeof buildStall>['stateUpdate'];
+  let transition: ReturnType<typeof buildStall>['state'];
   beforeAll(() => {
     const due = judgeStall(s, defaults, now);
     if (!due) throw new Error('fixture must be due');
     judgement = due;
-    ({ event, stateUpdate } = buildStall(s, judgement, now, 90));
+    ({ event, state: transition } = buildStall(s, judgement, now, 90));
   });
 
   it('is a valid event item that the fan-out filter passes and that notifies the failed topic', () => {
@@ -197,17 +197,16 @@ describe('the stall write', () => {
   });
 
   it('updates only status, time and index keys, on condition that the state is still the judged one', () => {
-    expect(stateUpdate.UpdateExpression).not.toMatch(/orderKey|seq|eventId =|lastContentHash/);
-    expect(stateUpdate.ConditionExpression).toBe('#eventId = :judgedEventId AND #status = :judgedStatus');
-    expect(stateUpdate.ExpressionAttributeValues).toMatchObject({
-      ':judgedEventId': s.eventId,
-      ':judgedStatus': 'in_progress',
-      ':gsi1pk': 'STATUS#stalled',
-      ':gsi1sk': keys.statusSort(now.toISOString(), 'contentor', uuid),
-    });
+    expect(transition.set).toEqual({ status: 'stalled', updatedAt: now.toISOString() });
+    expect(transition.increments).toBeUndefined();
+    expect(transition.key).toEqual({ pk: s.pk, sk: keys.state(s.jobId) });
+    expect(transition.requires).toEqual({ kind: 'unchanged', fields: { eventId: s.eventId, status: 'in_progress' } });
     // The job entered `stalled` now: statusSince moves with the index sort key.
-    expect(stateUpdate.UpdateExpression).toContain('#statusSince = :statusSince');
-    expect(stateUpdate.ExpressionAttributeValues).toMatchObject({ ':statusSince': now.toISOString(), ':updatedAt': now.toISOString() });
+    expect(transition.index).toEqual({
+      statusSince: now.toISOString(),
+      gsi1pk: 'STATUS#stalled',
+      gsi1sk: keys.statusSort(now.toISOString(), 'contentor', uuid),
+    });
   });
 
   it('carries the watchdog payload the notification is worded from', () => {

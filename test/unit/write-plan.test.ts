@@ -1,30 +1,30 @@
 import fc from 'fast-check';
-import type { StateUpdate } from '../../lambda/core/event-items';
 import type { StateItem } from '../../lambda/core/items';
 import type { NormalisedEvent } from '../../lambda/core/model';
-import { planWrite, RECENT_MAX, parseRecent, type WritePlanConfig } from '../../lambda/core/write-plan';
+import { applyTransition, type StateTransition } from '../../lambda/core/state-transition';
+import { InternalError } from '../../lambda/core/errors';
+import { planSlotRecord, planWrite, RECENT_MAX, parseRecent, type WritePlanConfig } from '../../lambda/core/write-plan';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
 const config: WritePlanConfig = { retentionDays: 30, retryWindowSeconds: 600 };
 const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
 
 /**
- * Applies a plan's state update to an in-memory state the way DynamoDB would for our expressions: every
- * `#name = :name` assignment, Contentor's seq increment, and the compare-and-set condition checked first.
+ * Applies a plan's state transition to an in-memory state: deliveries here are sequential, so the state is always the
+ * one read and the compare-and-set must hold (absent for a new job, else the read fields unchanged).
  */
-function apply(update: StateUpdate, state: StateItem | undefined): StateItem {
-  const values = update.ExpressionAttributeValues;
-  if (update.ConditionExpression.startsWith('attribute_not_exists')) expect(state).toBeUndefined();
+function apply(transition: StateTransition, state: StateItem | undefined): StateItem {
+  const { requires } = transition;
+  if (requires.kind === 'absent') expect(state).toBeUndefined();
   else {
     expect(state).toBeDefined();
-    if (values[':readSeq'] !== undefined) expect(state?.seq).toBe(values[':readSeq']);
-    if (values[':readOrderKey'] !== undefined) expect(state?.orderKey).toBe(values[':readOrderKey']);
-    expect(state?.status).toBe(values[':readStatus']);
+    if (requires.fields.seq !== undefined) expect(state?.seq).toBe(requires.fields.seq);
+    if (requires.fields.orderKey !== undefined) expect(state?.orderKey).toBe(requires.fields.orderKey);
+    expect(state?.status).toBe(requires.fields.status);
   }
-  const next: Record<string, unknown> = { ...(state ?? { pk: update.Key.pk, sk: update.Key.sk }) };
-  for (const [, name] of update.UpdateExpression.matchAll(/#(\w+) = :\1\b/g)) next[name as string] = values[`:${name}`];
-  if (update.UpdateExpression.includes('if_not_exists(#seq')) next.seq = ((state?.seq as number | undefined) ?? 0) + 1;
-  return next as StateItem;
+  const next = applyTransition(state, transition);
+  if (next === undefined) throw new Error('the precondition must hold for a sequential delivery');
+  return next;
 }
 
 /** Stores one delivery against the state (sequentially), returning the outcome, the stored eventId and the new state. */
@@ -192,5 +192,33 @@ describe('planWrite: arrival order with event ids (configured providers)', () =>
     const late = deliver(event('processing', 'm1', 1), t(200), done.state);
     expect(late.outcome).toBe('accepted');
     expect(late.state).toMatchObject({ status: 'succeeded', eventId: done.eventId });
+  });
+});
+
+describe('planSlotRecord: recording a stored arrival slot on the state', () => {
+  // Built in a hook, not while the file loads: a broken rule must fail these tests, not stop the file.
+  let first: ReturnType<typeof deliver>;
+  let second: ReturnType<typeof deliver>;
+  beforeAll(() => {
+    first = deliver(version('version_generating'), t(0), undefined);
+    second = deliver(version('version_generated'), t(30), first.state);
+  });
+
+  it('records the next slot with the same transition the plan that stored it carries', () => {
+    const plan = planWrite(version('version_generated'), t(30), first.state, config);
+    if (plan.kind !== 'write' || second.item === undefined) throw new Error('fixture must store the second slot');
+    expect(planSlotRecord(second.item, first.state, config)).toEqual(plan.state);
+  });
+
+  it('records nothing once the state has passed the slot (another writer recorded it)', () => {
+    if (first.item === undefined) throw new Error('fixture must store the first slot');
+    expect(planSlotRecord(first.item, second.state, config)).toBeUndefined();
+    if (second.item === undefined) throw new Error('fixture must store the second slot');
+    expect(planSlotRecord(second.item, second.state, config)).toBeUndefined();
+  });
+
+  it('refuses a slot past the next one as a bug, not an outage', () => {
+    if (second.item === undefined) throw new Error('fixture must store the second slot');
+    expect(() => planSlotRecord(second.item as NonNullable<typeof second.item>, undefined, config)).toThrow(InternalError);
   });
 });

@@ -4,15 +4,10 @@
  * trust in force now and `now` = the original receive time (ordering and Panjaya's retry window use it).
  * Accepted or duplicate → removed from the quarantine; refused again → stays. Without `execute` nothing is written.
  */
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
 import { ingest, type IngestDeps } from '../../lambda/core/ingest';
-import { StateItemSchema } from '../../lambda/core/items';
-import type { NormalisedEvent, StoreOutcome } from '../../lambda/core/model';
 import type { EventStore } from '../../lambda/core/ports';
 import type { QuarantineItem } from '../../lambda/core/quarantine';
-import { keys, tableSchema } from '../../lambda/contracts';
-import { planWrite, type WritePlanConfig } from '../../lambda/core/write-plan';
 
 /** Which quarantined deliveries a command applies to. */
 export interface ReplayFilters {
@@ -93,35 +88,9 @@ export async function listQuarantined(store: DynamoQuarantineStore, filters: Rep
 }
 
 /**
- * The dry run's store: writes nothing, and answers what the real store would from one read of the job's state
- * (and, for a write, of the event item's key), through the same pure rules (core/write-plan.ts).
+ * What a replay needs: the quarantine, the receiver's ingest dependencies, and the store a dry run uses instead (the
+ * receiver's own store behind its read-only guard, adapters/dynamo-event-store.ts `readOnly`).
  */
-export class ReadOnlyEventStore implements EventStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly config: WritePlanConfig,
-  ) {}
-
-  async store(event: NormalisedEvent, receivedAt: string): Promise<StoreOutcome> {
-    const pk = keys.partition(event.provider, event.partitionId);
-    const state = await this.get(pk, keys.state(event.jobId));
-    const plan = planWrite(event, receivedAt, state === undefined ? undefined : StateItemSchema.parse(state), this.config);
-    if (plan.kind === 'duplicate') return { outcome: 'duplicate', eventId: plan.eventId, writeUnits: 0 };
-    const occupant = await this.get(plan.event.pk, plan.event.sk);
-    const same = occupant !== undefined && occupant.contentHash === plan.event.contentHash;
-    return { outcome: same ? 'duplicate' : 'accepted', eventId: plan.event.eventId, writeUnits: 0 };
-  }
-
-  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { [tableSchema.partitionKey]: pk, [tableSchema.sortKey]: sk }, ConsistentRead: true }),
-    );
-    return out.Item;
-  }
-}
-
-/** What a replay needs: the quarantine, the receiver's ingest dependencies, and the store a dry run uses instead. */
 export interface ReplayDeps {
   readonly quarantine: DynamoQuarantineStore;
   readonly ingestDeps: IngestDeps;

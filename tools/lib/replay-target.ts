@@ -11,6 +11,7 @@
  */
 import path from 'node:path';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
+import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
 import { readReceiverEnv, retryWindowSecondsOf, type ReceiverEnvInput } from '../../lambda/config/receiver-env';
 import { envNames } from '../../lambda/contracts';
@@ -23,7 +24,6 @@ import { localReceiverEnv } from '../../local/receiver-env';
 import { configuredProvidersForCli } from './cli-providers';
 import { deployConfigFromCdkJson, PROJECT_ROOT } from './deploy-config';
 import { loadOutputs, type StackOutputs } from './outputs';
-import { ReadOnlyEventStore } from './replay-run';
 
 /** The quarantine of a stack: enough to list it (no trust needed). */
 export interface QuarantineTarget {
@@ -38,7 +38,7 @@ export interface QuarantineTarget {
 export interface ReplayTarget extends QuarantineTarget {
   /** The receiver's verification and storage dependencies (its own wiring); `now` is set per delivery. */
   readonly ingestDeps: IngestDeps;
-  /** The dry run's store: reads only. */
+  /** The dry run's store: the receiver's store behind its read-only guard. */
   readonly dryRunStore: EventStore;
 }
 
@@ -109,9 +109,12 @@ export function openReplayTarget(outputsFile: string | undefined, env: NodeJS.Pr
   return {
     ...quarantineTarget(outputs, local, config[envNames.quarantineRetentionDays]),
     ingestDeps: receiverDeps(config),
-    dryRunStore: new ReadOnlyEventStore(client, outputs.TableName, {
+    dryRunStore: new DynamoEventStore({
+      client,
+      tableName: outputs.TableName,
       retentionDays: config[envNames.eventRetentionDays],
       retryWindowSeconds: retryWindowSecondsOf(config),
+      readOnly: true,
     }),
   };
 }

@@ -6,14 +6,15 @@
  * Why it is safe against races:
  * - the stall event id is a hash of the job and the state event it stalls, and the item is put only if absent, so
  *   two sweeps judging the same state write (and notify) once; new activity means a new state event, a new stall id;
- * - the state update leaves `orderKey`/`seq` alone, so any later real event still wins (`stateUpdateFor`), and it
- *   is conditioned on the state still being the one judged (same event id and status), so a real event that landed
+ * - the state transition leaves `orderKey`/`seq` alone, so any later real event still wins (`stateTransitionFor`),
+ *   and it requires the state to be still the one judged (same event id and status), so a real event that landed
  *   meanwhile is never overwritten. The adapter writes both in one transaction: neither happens without the other.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { buildEventItem, type StateUpdate } from '../event-items';
+import { buildEventItem } from '../event-items';
 import type { EventItem, StateItem } from '../items';
+import type { StateTransition } from '../state-transition';
 import { NormalisedStatusSchema, type NormalisedEvent } from '../model';
 import { keys, statusIndexPlacement } from '../../contracts';
 import { eventTypeKey, formatMinutes, sweepableStatuses, type DeadlineRule, type StallDeadlines, type SweepableStatus } from './deadlines';
@@ -112,11 +113,11 @@ export const STALL_ORDER_SUFFIX = '#stall';
 export interface StallWrite {
   /** The `stalled` event item (notifies through the fan-out: failed topic, pending-index keys). */
   readonly event: EventItem;
-  /** Conditional update of the state item to `stalled`, without the table name. */
-  readonly stateUpdate: StateUpdate;
+  /** The state's move to `stalled`, while it is still the state judged. */
+  readonly state: StateTransition;
 }
 
-/** Builds the stall event and the state update for `state`, judged stalled at `now`. */
+/** Builds the stall event and the state transition for `state`, judged stalled at `now`. */
 export function buildStall(state: StateItem, judgement: StallJudgement, now: Date, retentionDays: number): StallWrite {
   const detectedAt = now.toISOString();
   const eventId = stallEventId(state);
@@ -149,31 +150,20 @@ export function buildStall(state: StateItem, judgement: StallJudgement, now: Dat
     rank: 0,
   };
   const item = buildEventItem(event, { eventId, orderKey, occurredAt: judgement.dueAt }, detectedAt, retentionDays);
-  return { event: item, stateUpdate: stallStateUpdate(state, detectedAt) };
+  return { event: item, state: stallTransition(state, detectedAt) };
 }
 
 /**
  * Moves the state to `stalled` only while it is still the state judged. `orderKey`, `seq`, `eventId` and
  * `lastContentHash` stay: later real events still compare against the last real event, and a provider retry of
- * that event is still a duplicate. `updatedAt`, `statusSince` and the index keys move (the job entered `stalled`
- * now), so `jobs stalled --since` lists it.
+ * that event is still a duplicate. `updatedAt` and the status index placement (with `statusSince`) move: the job
+ * entered `stalled` now, so `jobs stalled --since` lists it.
  */
-export function stallStateUpdate(state: StateItem, detectedAt: string): StateUpdate {
-  const sets: Record<string, string> = {
-    status: 'stalled',
-    updatedAt: detectedAt,
-    ...statusIndexPlacement('stalled', detectedAt, state.provider, state.jobId),
-  };
-  const names = Object.keys(sets);
+export function stallTransition(state: StateItem, detectedAt: string): StateTransition {
   return {
-    Key: { pk: state.pk, sk: keys.state(state.jobId) },
-    UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
-    ConditionExpression: '#eventId = :judgedEventId AND #status = :judgedStatus',
-    ExpressionAttributeNames: { ...Object.fromEntries(names.map((name) => [`#${name}`, name])), '#eventId': 'eventId' },
-    ExpressionAttributeValues: {
-      ...Object.fromEntries(names.map((name) => [`:${name}`, sets[name]])),
-      ':judgedEventId': state.eventId,
-      ':judgedStatus': state.status,
-    },
+    key: { pk: state.pk, sk: keys.state(state.jobId) },
+    set: { status: 'stalled', updatedAt: detectedAt },
+    index: statusIndexPlacement('stalled', detectedAt, state.provider, state.jobId),
+    requires: { kind: 'unchanged', fields: { eventId: state.eventId, status: state.status } },
   };
 }

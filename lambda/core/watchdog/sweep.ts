@@ -3,8 +3,8 @@
  * and write a stall for those that are. Pure apart from the port it is given, so it runs the same in the Lambda
  * handler, the local stack's timer and tests.
  */
-import type { StateUpdate } from '../event-items';
 import type { EventItem, StateItem } from '../items';
+import type { StateTransition } from '../state-transition';
 import type { StallDeadlines, SweepableStatus } from './deadlines';
 import { buildStall, judgeStall, sweepQueries } from './stall';
 
@@ -18,8 +18,8 @@ export interface WatchdogStore {
    * not parse as state items are counted in `invalid` rather than failing the whole sweep.
    */
   statesBefore(status: SweepableStatus, sortKeyBefore: string, limit: number): Promise<{ states: StateItem[]; invalid: number }>;
-  /** Puts `event` if absent and applies `stateUpdate`, both or neither. Throws only on storage failure. */
-  writeStall(event: EventItem, stateUpdate: StateUpdate): Promise<StallWriteOutcome>;
+  /** Puts `event` if absent and applies `state`, both or neither. Throws only on storage failure. */
+  writeStall(event: EventItem, state: StateTransition): Promise<StallWriteOutcome>;
 }
 
 /** Minimal structured log (Powertools logger in AWS, console locally). */
@@ -78,9 +78,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
     for (const state of states) {
       const judgement = judgeStall(state, deps.deadlines, now);
       if (judgement === undefined) continue;
-      const { event, stateUpdate } = buildStall(state, judgement, now, deps.retentionDays);
+      const { event, state: transition } = buildStall(state, judgement, now, deps.retentionDays);
       try {
-        const outcome = await deps.store.writeStall(event, stateUpdate);
+        const outcome = await deps.store.writeStall(event, transition);
         if (outcome !== 'stalled') {
           result.skipped += 1;
           continue;
