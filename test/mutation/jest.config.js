@@ -20,6 +20,7 @@ module.exports = {
     '/test/unit/bundle-hygiene\\.test\\.ts$',
     '/test/unit/readme-examples\\.test\\.ts$',
     '/test/security/constant-time\\.test\\.ts$',
+    '/test/unit/core-layering\\.test\\.ts$',
     // other layers: CLIs as processes, the local stream poller, the emulators themselves, latency
     '/test/integration/cli-usage\\.test\\.ts$',
     '/test/integration/stream-poller\\.test\\.ts$',
