@@ -1,4 +1,12 @@
-import { fanOut, type FanoutDeps, type FanoutRecord, type ItemKey, type NotificationLedger } from '../../lambda/core/fanout';
+import {
+  DEFAULT_MARK_RETRY_DELAYS_MS,
+  fanOut,
+  publishIfPending,
+  type FanoutDeps,
+  type FanoutRecord,
+  type ItemKey,
+  type NotificationLedger,
+} from '../../lambda/core/fanout';
 import type { NotificationPublisher, OutgoingNotification } from '../../lambda/core/ports';
 import type { EventItem } from '../../lambda/core/items';
 import { contentorItem, panjayaItem } from '../helpers/event-item-fixtures';
@@ -192,5 +200,116 @@ describe('fan-out orchestration', () => {
     expect(result.failures).toEqual([]);
     expect(result.outcomes[0]?.outcome).toBe('published');
     expect(ledger.pending.size).toBe(1);
+  });
+});
+
+/** A log that keeps every line, for the operator-facing lines the fan-out promises. */
+function recordingLog() {
+  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+describe('fan-out: what operators read and get back', () => {
+  it('logs each published, skipped and concurrently marked event with its sequence number and event id', async () => {
+    const [published, skipped, raced] = [contentorItem('failed'), contentorItem('completed'), contentorItem('failed')];
+    const { deps, ledger } = setup([published, raced]);
+    const { lines, log } = recordingLog();
+    const racing: NotificationLedger = {
+      isPending: async (key) => key.sk === raced.sk || ledger.isPending(key),
+      markNotified: async (key) => (key.sk === raced.sk ? 'already' : ledger.markNotified(key)),
+      markUndeliverable: async () => 'already',
+    };
+    await fanOut([record(published, 1), record(skipped, 2), record(raced, 3)], { ...deps, ledger: racing, log });
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        message: 'notification published',
+        fields: { sequenceNumber: '1', eventId: published.eventId, provider: 'contentor', jobId: published.jobId, status: 'failed' },
+      },
+      { level: 'info', message: 'event already notified, skipped', fields: { sequenceNumber: '2', eventId: skipped.eventId } },
+      { level: 'warn', message: 'event was marked notified concurrently', fields: { sequenceNumber: '3', eventId: raced.eventId } },
+    ]);
+  });
+
+  it('names the event of a failed record and of a parked one in the outcome and the log', async () => {
+    const [refused, down] = [contentorItem('failed'), contentorItem('failed')];
+    const { deps } = setup([refused, down]);
+    const { lines, log } = recordingLog();
+    let calls = 0;
+    const publisher: NotificationPublisher = {
+      publish: async () => {
+        calls += 1;
+        // The SNS adapter flags refusals it knows to be about the message itself (adapters/sns-publisher.ts).
+        if (calls === 1) throw Object.assign(new Error('Message too long'), { name: 'SomeRefusal', permanent: true });
+        throw new Error('socket hang up');
+      },
+    };
+    const result = await fanOut([record(refused, 1), record(down, 2)], { ...deps, publisher, log });
+    expect(result.outcomes).toEqual([
+      { sequenceNumber: '1', outcome: 'parked', eventId: refused.eventId, reason: 'SNS refused the message: SomeRefusal: Message too long' },
+      { sequenceNumber: '2', outcome: 'failed', eventId: down.eventId, reason: 'Error: socket hang up' },
+    ]);
+    expect(lines.find((l) => l.message === 'notification failed')?.fields).toEqual({
+      sequenceNumber: '2',
+      eventId: down.eventId,
+      reason: 'Error: socket hang up',
+    });
+  });
+
+  it('does not treat an error flagged permanent: false as a refusal of the message', async () => {
+    const item = contentorItem('failed');
+    const { deps, records } = setup([item]);
+    const publisher: NotificationPublisher = {
+      publish: async () => {
+        throw Object.assign(new Error('try later'), { permanent: false });
+      },
+    };
+    expect((await fanOut(records, { ...deps, publisher })).outcomes.map((o) => o.outcome)).toEqual(['failed']);
+  });
+
+  it('parks a record without a NewImage, and one that is no event item with each problem named', async () => {
+    const { deps } = setup([]);
+    const result = await fanOut(
+      [
+        { sequenceNumber: '1', image: undefined },
+        { sequenceNumber: '2', image: { pk: 'p', sk: 's' }, key: { pk: 'p', sk: 's' } },
+      ],
+      deps,
+    );
+    expect(result.outcomes[0]).toEqual({ sequenceNumber: '1', outcome: 'parked', reason: 'record has no NewImage' });
+    expect(result.outcomes[1]?.reason).toMatch(/^not an event item: itemType: [^;]+; provider: [^;]+; jobId: /);
+  });
+});
+
+describe('fan-out: waiting out a storage blip between publish and mark', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('pauses for each configured delay before marking again', async () => {
+    jest.useFakeTimers();
+    const item = contentorItem('failed');
+    const { deps, ledger } = setup([item]);
+    let marks = 0;
+    const flaky: NotificationLedger = {
+      isPending: (key) => ledger.isPending(key),
+      markNotified: async (key) => {
+        marks += 1;
+        if (marks === 1) throw new Error('ProvisionedThroughputExceeded');
+        return ledger.markNotified(key);
+      },
+      markUndeliverable: (key, reason) => ledger.markUndeliverable(key, reason),
+    };
+    const done = publishIfPending(item, { ...deps, ledger: flaky, markRetryDelaysMs: [5000] });
+    await jest.advanceTimersByTimeAsync(4999);
+    expect(marks).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(done).resolves.toEqual({ outcome: 'published', marked: 'marked' });
+    expect(marks).toBe(2);
+  });
+
+  it('by default waits about 12.5 s in all, inside the fan-out function timeout (30 s)', () => {
+    const total = DEFAULT_MARK_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(12_000);
+    expect(total).toBeLessThan(30_000);
   });
 });
