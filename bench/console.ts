@@ -22,6 +22,7 @@ import { ingest } from '../lambda/core/ingest';
 import { parseStallDeadlines, sweep } from '../lambda/core/watchdog';
 import { receiverDepsFromEnv } from '../lambda/handlers/receiver/deps';
 import { clientConfig, createTableInput, envNames, STACK_ID } from '../lambda/contracts';
+import { builtInTrustEnv } from '../lambda/config/provider-env';
 import { startDynamoDbLocal } from '../local/emulators';
 import { startConsole } from '../tools/console/server';
 import { openSources } from '../tools/console/sources';
@@ -139,8 +140,7 @@ export async function seed(endpoint: string, trust: BenchTrust, tableName: strin
   const deps = receiverDepsFromEnv({
     [envNames.tableName]: tableName,
     [envNames.dynamoDbEndpoint]: endpoint,
-    [envNames.panjayaPublicKeys]: trust.panjayaPublicKeyPem,
-    [envNames.contentorSecrets]: trust.contentorSecret,
+    ...builtInTrustEnv({ panjaya: trust.panjayaPublicKeyPem, contentor: trust.contentorSecret }),
   });
   const span = 7 * DAY - 6 * EVENT_SPACING_MS;
   let stored = 0;

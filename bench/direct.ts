@@ -7,6 +7,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ALERTS_TOPIC, envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
+import { builtInTrustEnv } from '../lambda/config/provider-env';
 import { DynamoAlertStore } from '../lambda/adapters/dynamo-alert-store';
 import { DEFAULT_ALERT_SETTINGS } from '../lambda/core/alerts';
 import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
@@ -55,8 +56,7 @@ export function receiverEnv(stack: BenchStack, trust: BenchTrust, tableName: str
   return {
     [envNames.tableName]: tableName,
     [envNames.dynamoDbEndpoint]: stack.dynamoEndpoint,
-    [envNames.panjayaPublicKeys]: trust.panjayaPublicKeyPem,
-    [envNames.contentorSecrets]: trust.contentorSecret,
+    ...builtInTrustEnv({ panjaya: trust.panjayaPublicKeyPem, contentor: trust.contentorSecret }),
   };
 }
 

@@ -325,6 +325,15 @@ export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) =
 /** Validated configuration with every default filled in. */
 export type DeployConfig = z.output<typeof DeployConfigSchema>;
 
+/**
+ * The deployed receiver's public keys, by provider: the built-ins whose trust is a key pair, from their deploy
+ * settings (Panjaya's `panjayaPublicKeys` / `panjayaPublicKeysFile`, documented names). The construct and replay
+ * against a deployed stack both read them here.
+ */
+export function deployedPublicKeys(config: Pick<DeployConfig, 'panjayaPublicKeys'>): Record<string, string> {
+  return { panjaya: config.panjayaPublicKeys.join('\n') };
+}
+
 /** A context key this app reads: every key of {@link DeployConfigSchema}, so a key added there is known everywhere. */
 export type ContextKey = keyof typeof DeployConfigObject.shape & string;
 

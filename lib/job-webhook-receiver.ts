@@ -8,11 +8,13 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { FanoutEnvInput } from '../lambda/config/fanout-env';
+import { builtInTrustEnv } from '../lambda/config/provider-env';
 import type { ReceiverEnvInput } from '../lambda/config/receiver-env';
+import { builtInProviders } from '../lambda/core/providers';
 import { envNames, JOBS_COMMAND_HINTS } from '../lambda/contracts';
 import type { AlertableStatus } from '../lambda/core/alerts';
 import { acknowledgeFindings } from './policy-acknowledgements';
-import { parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
+import { deployedPublicKeys, parseDeployConfig, type DeployConfig, type LogRetentionDays } from './config';
 import { WebhookSecret } from './constructs/webhook-secret';
 import { FanoutSource } from './constructs/fanout-source';
 import { functionMemoryMb, WebhookFunction } from './constructs/functions';
@@ -210,9 +212,7 @@ export class JobWebhookReceiver extends Construct {
   public readonly api: HttpApi;
   /** API base URL without trailing slash. */
   public readonly apiUrl: string;
-  /** Contentor webhook secret(s). */
-  public readonly contentorSecret: Secret;
-  /** One secret per configured provider, by route name. */
+  /** One secret per provider with shared secrets, built-in (`contentor`) or configured, by route name. */
   public readonly providerSecrets: Readonly<Record<string, Secret>>;
   /** Topic for terminal successes. */
   public readonly succeededTopic: Topic;
@@ -230,7 +230,6 @@ export class JobWebhookReceiver extends Construct {
     readonly receiver: WebhookFunction;
     readonly fanout: WebhookFunction;
     readonly httpApi: WebhookHttpApi;
-    readonly secret: WebhookSecret;
     readonly notifications: Notifications;
     readonly fanoutSource: FanoutSource;
     readonly monitoring: Monitoring;
@@ -248,19 +247,23 @@ export class JobWebhookReceiver extends Construct {
     const logRetention = config.logRetentionDays as RetentionDays;
 
     const table = new WebhookTable(this, 'Store', { removalPolicy, deletionProtection: config.deletionProtection });
-    const secret = new WebhookSecret(this, 'ContentorSecret', { providerLabel: 'Contentor', removalPolicy });
-    // Configured providers: one secret each (never in the template or the environment; the ARNs are).
-    const providerSecrets = Object.fromEntries(
-      Object.entries(config.providers).map(([name, provider]) => [
-        name,
-        new WebhookSecret(this, `ProviderSecret-${name}`, {
-          providerLabel: provider.label,
-          valueHint: provider.signature.scheme === 'standard-webhooks' ? 'the whsec_… signing secret' : undefined,
-          removalPolicy,
-        }).secret,
-      ]),
-    );
-    const configured = Object.keys(providerSecrets).length > 0;
+    // One secret per provider that signs with shared secrets, built-in or configured (never in the template or the
+    // environment; the ARNs are). A built-in's construct id is `<Name>Secret` (`ContentorSecret`, as it always was).
+    const providerSecrets: Record<string, Secret> = {};
+    for (const module of builtInProviders) {
+      if (module.trust.kind !== 'secrets') continue;
+      const id = `${module.name.charAt(0).toUpperCase()}${module.name.slice(1)}Secret`;
+      providerSecrets[module.name] = new WebhookSecret(this, id, { providerLabel: module.label, removalPolicy }).secret;
+    }
+    for (const [name, provider] of Object.entries(config.providers)) {
+      providerSecrets[name] = new WebhookSecret(this, `ProviderSecret-${name}`, {
+        providerLabel: provider.label,
+        valueHint: provider.signature.scheme === 'standard-webhooks' ? 'the whsec_… signing secret' : undefined,
+        removalPolicy,
+      }).secret;
+    }
+    const secretArns = Object.values(providerSecrets).map((s) => s.secretArn);
+    const configured = Object.keys(config.providers).length > 0;
     // Only when there are any, so the functions' environment (and their 4 KB budget) stays as before otherwise.
     const providersEnv: Record<string, string> = configured ? { [envNames.providers]: Stack.of(this).toJsonString(config.providers) } : {};
     const notifications = new Notifications(this, 'Notifications', {
@@ -291,8 +294,7 @@ export class JobWebhookReceiver extends Construct {
       ...logs,
       environment: {
         [envNames.tableName]: table.table.tableName,
-        [envNames.contentorSecretArn]: secret.secret.secretArn,
-        [envNames.panjayaPublicKeys]: config.panjayaPublicKeys.join('\n'),
+        ...builtInTrustEnv(deployedPublicKeys(config)),
         [envNames.eventRetentionDays]: String(config.eventRetentionDays),
         [envNames.retryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
         [envNames.maxBodyBytes]: String(config.maxBodyBytes),
@@ -300,7 +302,7 @@ export class JobWebhookReceiver extends Construct {
         [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),
         [envNames.quarantineHourlyCap]: String(config.quarantineHourlyCap),
         ...providersEnv,
-        ...(configured
+        ...(secretArns.length > 0
           ? {
               [envNames.providerSecretArns]: Stack.of(this).toJsonString(
                 Object.fromEntries(Object.entries(providerSecrets).map(([name, s]) => [name, s.secretArn])),
@@ -312,13 +314,8 @@ export class JobWebhookReceiver extends Construct {
     });
     // The table only: the receiver never reads the indexes.
     receiver.allow('EventStore', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.table.tableArn]);
-    receiver.allow('ContentorSecret', ['secretsmanager:GetSecretValue'], [secret.secret.secretArn]);
-    if (configured)
-      receiver.allow(
-        'ProviderSecrets',
-        ['secretsmanager:GetSecretValue'],
-        Object.values(providerSecrets).map((s) => s.secretArn),
-      );
+    // Each secret by its ARN: the receiver reads its providers' secrets and nothing else in Secrets Manager.
+    if (secretArns.length > 0) receiver.allow('ProviderSecrets', ['secretsmanager:GetSecretValue'], secretArns);
 
     const fanout = new WebhookFunction(this, 'Fanout', {
       handlerName: 'fanout',
@@ -390,14 +387,13 @@ export class JobWebhookReceiver extends Construct {
     this.fanout = fanout.function;
     this.api = httpApi.api;
     this.apiUrl = httpApi.url;
-    this.contentorSecret = secret.secret;
     this.providerSecrets = providerSecrets;
     this.succeededTopic = notifications.succeededTopic;
     this.failedTopic = notifications.failedTopic;
     this.jobAlertsTopic = notifications.jobAlertsTopic;
     this.alarmTopic = notifications.alarmTopic;
     this.deadLetterQueue = fanoutSource.deadLetterQueue;
-    this.parts = { table, receiver, fanout, httpApi, secret, notifications, fanoutSource, monitoring, watchdog };
+    this.parts = { table, receiver, fanout, httpApi, notifications, fanoutSource, monitoring, watchdog };
     // The construct carries its own accepted findings (each with its reason), so any app that composes it — this
     // repository's or a team's own, with cdk-nag and the guard rules as policy validation — sees only its own.
     if (acknowledgePolicyFindings) acknowledgeFindings(this);

@@ -32,11 +32,11 @@ export const nagAcknowledgements: readonly NagAcknowledgement[] = [
   {
     id: 'AwsSolutions-SMG4',
     reason:
-      'Each webhook secret (Contentor, and one per configured provider) is issued by its provider, not by us, so a ' +
+      'Each webhook secret (one per provider that signs with shared secrets) is issued by its provider, not by us, so a ' +
       'rotation Lambda could not change it at the provider. Users rotate by adding the new secret as a second entry ' +
       'of the JSON array (the receiver accepts any entry) and removing the old one once the provider uses the new one.',
     // Every provider secret that exists, so a configured provider's secret is covered and nothing else is.
-    scope: (r) => [r.contentorSecret, ...Object.values(r.providerSecrets)],
+    scope: (r) => Object.values(r.providerSecrets),
   },
   {
     id: 'AwsSolutions-IAM5[Resource::*]',

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { JobWebhookReceiver, type JobWebhookReceiverProps } from './job-webhook-receiver';
 import { outputNames, STACK_ID } from '../lambda/contracts';
+import { builtInProviders } from '../lambda/core/providers';
 
 export { outputNames, STACK_ID } from '../lambda/contracts';
 
@@ -40,14 +41,19 @@ export class JobWebhookReceiverStack extends Stack {
       value: r.jobAlertsTopic.topicArn,
       description: 'People: alerts and digests (e-mail, Slack, Teams), at most 5 messages a second',
     });
-    new CfnOutput(this, outputNames.contentorSecretArn, {
-      value: r.contentorSecret.secretArn,
-      description: 'Put the Contentor webhook secret(s) here as a JSON array of strings',
-    });
+    // A built-in may name its secret in an output of its own (Contentor: ContentorSecretArn, a documented name).
+    for (const module of builtInProviders) {
+      const secret = Object.hasOwn(r.providerSecrets, module.name) ? r.providerSecrets[module.name] : undefined;
+      if (module.trust.kind !== 'secrets' || !module.trust.outputName || !secret) continue;
+      new CfnOutput(this, module.trust.outputName, {
+        value: secret.secretArn,
+        description: `Put the ${module.label} webhook secret(s) here as a JSON array of strings`,
+      });
+    }
     if (Object.keys(r.providerSecrets).length > 0) {
       new CfnOutput(this, outputNames.providerSecretArns, {
         value: this.toJsonString(Object.fromEntries(Object.entries(r.providerSecrets).map(([name, secret]) => [name, secret.secretArn]))),
-        description: "Configured providers: put each one's secret(s) in its secret, as a JSON array of strings",
+        description: "Each provider's secret by provider name: put its secret(s) in it as a JSON array of strings",
       });
     }
     new CfnOutput(this, outputNames.alarmTopicArn, {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ALERT_DEFAULTS, envNames, issueLines } from '../lambda/contracts';
 import { providerRegistry } from '../lambda/core/providers';
+import { builtInTrustGiven } from './receiver-env';
 import { parseStallDeadlines } from '../lambda/core/watchdog';
 import {
   checkProviderSecrets,
@@ -38,8 +39,6 @@ export const LocalEnvSchema = z.object({
   LOCAL_STATE_DIR: z.string().min(1).default('.local'),
   LOCAL_OUTPUTS_FILE: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PANJAYA_PUBLIC_KEYS: z.string().min(1).optional(),
-  CONTENTOR_WEBHOOK_SECRETS: z.string().min(1).optional(),
   /** Print each notification as the e-mail would read (on by default). */
   LOCAL_CONSOLE_SUBSCRIBER: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('on'),
   /** Stream poll interval in ms. */
@@ -67,8 +66,8 @@ export interface LocalConfig {
   stateDir: string;
   outputsFile: string;
   port: number;
-  panjayaPublicKeys?: string;
-  contentorSecrets?: string;
+  /** Each built-in's own trust variable (PANJAYA_PUBLIC_KEYS, CONTENTOR_WEBHOOK_SECRETS: named by its module), by provider. */
+  builtInTrust: Readonly<Record<string, string | undefined>>;
   consoleSubscriber: boolean;
   streamPollMs: number;
   /** Configured providers (validated; empty when none). */
@@ -98,8 +97,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     stateDir,
     outputsFile: path.resolve(e.LOCAL_OUTPUTS_FILE ?? path.join(stateDir, 'outputs.json')),
     port: e.PORT,
-    panjayaPublicKeys: e.PANJAYA_PUBLIC_KEYS,
-    contentorSecrets: e.CONTENTOR_WEBHOOK_SECRETS,
+    builtInTrust: builtInTrustGiven(env),
     consoleSubscriber: ['on', 'true', '1'].includes(e.LOCAL_CONSOLE_SUBSCRIBER),
     streamPollMs: e.LOCAL_STREAM_POLL_MS,
     providers,

@@ -1,50 +1,58 @@
 /**
- * Development signing material for the local stack. When PANJAYA_PUBLIC_KEYS / CONTENTOR_WEBHOOK_SECRETS are unset,
- * a key pair and a secret are generated once into the state dir; the `send` CLI signs with them. The private key
- * never leaves the state dir and is only ever used locally.
+ * Development signing material for the local stack, one set per built-in provider, generated once into the state
+ * dir as its module's trust asks (lambda/core/providers, `trust`): a key pair (`<name>-private.pem`,
+ * `<name>-public.pem`) or a secret (`<name>-secret.txt`). The `send` CLI signs with them; the private keys never leave
+ * the state dir and are only ever used locally.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { builtInProviders } from '../lambda/core/providers';
+import type { ProviderModule } from '../lambda/core/providers/provider';
 
-export interface DevCredentialPaths {
-  readonly dir: string;
-  readonly panjayaPrivateKey: string;
-  readonly panjayaPublicKey: string;
-  readonly contentorSecret: string;
+/** The folder of the development material. */
+export const devKeysDir = (stateDir: string): string => path.join(stateDir, 'dev-keys');
+
+export interface DevMaterialPaths {
+  /** What signs: the private key PEM, or the secret. */
+  readonly signing: string;
+  /** What the receiver trusts, for a key pair (the secret is its own). */
+  readonly trusted?: string;
 }
 
-export function devCredentialPaths(stateDir: string): DevCredentialPaths {
-  const dir = path.join(stateDir, 'dev-keys');
-  return {
-    dir,
-    panjayaPrivateKey: path.join(dir, 'panjaya-private.pem'),
-    panjayaPublicKey: path.join(dir, 'panjaya-public.pem'),
-    contentorSecret: path.join(dir, 'contentor-secret.txt'),
-  };
+export function devMaterialPaths(stateDir: string, module: ProviderModule): DevMaterialPaths {
+  const dir = devKeysDir(stateDir);
+  if (module.trust.kind === 'public-keys')
+    return { signing: path.join(dir, `${module.name}-private.pem`), trusted: path.join(dir, `${module.name}-public.pem`) };
+  return { signing: path.join(dir, `${module.name}-secret.txt`) };
 }
 
-/** Creates the development key pair and secret if missing; returns their paths. */
-export function ensureDevCredentials(stateDir: string): DevCredentialPaths {
-  const paths = devCredentialPaths(stateDir);
-  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-  if (!existsSync(paths.panjayaPrivateKey) || !existsSync(paths.panjayaPublicKey)) {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    writeFileSync(paths.panjayaPrivateKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    writeFileSync(paths.panjayaPublicKey, publicKey.export({ type: 'spki', format: 'pem' }));
+/** Creates every built-in's development material that is missing. */
+export function ensureDevCredentials(stateDir: string, modules: readonly ProviderModule[] = builtInProviders): void {
+  mkdirSync(devKeysDir(stateDir), { recursive: true, mode: 0o700 });
+  for (const module of modules) {
+    const paths = devMaterialPaths(stateDir, module);
+    if (module.trust.kind === 'public-keys') {
+      if (existsSync(paths.signing) && paths.trusted && existsSync(paths.trusted)) continue;
+      const pair = module.trust.generateDevKeyPair();
+      writeFileSync(paths.signing, pair.privateKeyPem, { mode: 0o600 });
+      if (paths.trusted) writeFileSync(paths.trusted, pair.publicKeyPem);
+    } else if (!existsSync(paths.signing)) {
+      writeFileSync(paths.signing, `dev-${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    }
   }
-  if (!existsSync(paths.contentorSecret)) {
-    writeFileSync(paths.contentorSecret, `dev-${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  }
-  return paths;
 }
 
-export function readDevContentorSecret(stateDir: string): string | undefined {
-  const file = devCredentialPaths(stateDir).contentorSecret;
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+/** What `send` signs with by default: the development private key or secret, if the local stack made one. */
+export function readDevSigningMaterial(stateDir: string, module: ProviderModule): string | undefined {
+  const file = devMaterialPaths(stateDir, module).signing;
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  return module.trust.kind === 'public-keys' ? text : text.trim();
 }
 
-export function readDevPanjayaPrivateKey(stateDir: string): string | undefined {
-  const file = devCredentialPaths(stateDir).panjayaPrivateKey;
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+/** The development public key a key-pair built-in trusts locally, beside its documented default. */
+export function readDevPublicKey(stateDir: string, module: ProviderModule): string | undefined {
+  const file = devMaterialPaths(stateDir, module).trusted;
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }

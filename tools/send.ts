@@ -6,24 +6,15 @@
 import './lib/quiet-node-warning';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  panjayaSignatureEncodings,
-  signPanjaya,
-  signContentorHeader,
-  contentorEnvelope,
-  contentorHeaderStyles,
-  type PanjayaSignatureEncoding,
-  type ContentorHeaderStyle,
-} from './lib/signing';
-import { readDevContentorSecret, readDevPanjayaPrivateKey } from '../local/dev-credentials';
+import { readDevSigningMaterial } from '../local/dev-credentials';
 import { didYouMean } from '../lambda/core/closest-match';
 import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
 import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
-import { builtInRegistry } from '../lambda/core/providers';
+import { builtInProviders, builtInRegistry } from '../lambda/core/providers';
 import { cliProviders, configuredProvidersForCli } from './lib/cli-providers';
 import { configuredRequest, type SignedRequest } from './lib/configured-request';
 import { webhookRoute } from '../lambda/contracts';
-import type { ProviderModule } from '../lambda/core/providers/provider';
+import type { ProviderModule, SampleSender } from '../lambda/core/providers/provider';
 import type { ConfiguredProvider } from '../lambda/core/providers/configured/config-schema';
 import { parseProviderSecrets } from '../lambda/core/providers/configured/config-schema';
 
@@ -36,7 +27,24 @@ function configuredSecrets(provider: string): string[] {
   return [...secrets];
 }
 
-const contentorStyles = [...contentorHeaderStyles.map((s) => `header-${s}`), 'envelope'] as const;
+/** The built-ins' own send options (their modules' `sender`), once each, for the usage text and the parser. */
+const builtInOptions = new Map<string, { label: string; help: string; default?: string }[]>();
+for (const module of builtInProviders) {
+  for (const [name, option] of Object.entries(module.sender?.options ?? {})) {
+    builtInOptions.set(name, [...(builtInOptions.get(name) ?? []), { label: module.label, ...option }]);
+  }
+}
+const optionLines = [...builtInOptions]
+  .map(([name, uses]) => {
+    const help = uses.map((u) => `${u.label}: ${u.help}${u.default === undefined ? '' : ` (default ${u.default})`}`).join('; ');
+    return `  ${`--${name} V`.padEnd(19)}${help}`;
+  })
+  .join('\n');
+const styleLines = builtInProviders
+  .flatMap((m) => (m.sender ? [`${' '.repeat(21)}${m.label}: ${m.sender.styles.join(' | ')} (default ${m.sender.styles[0]})`] : []))
+  .join('\n');
+const keyLabels = builtInProviders.filter((m) => m.trust.kind === 'public-keys').map((m) => m.label);
+const secretLabels = builtInProviders.filter((m) => m.trust.kind === 'secrets').map((m) => m.label);
 
 const usage = `Usage: npm run send -- <provider> <event|status> [options]
 
@@ -52,15 +60,15 @@ Anything else is refused as a likely typo (exit 2); --allow-unknown sends it on 
 and stores it as status "unknown".
 
 Options:
-  --asset ID, --version ID, --locale L   Panjaya ids (defaults: asset-demo, v1, es-ES; no version for asset_failed)
-  --uuid ID, --timestamp ISO             Contentor job and time (defaults: new uuid, now)
+${optionLines}
   --job-id ID        a configured provider's job id (default: a new uuid); --timestamp sets its event time
                      (terminal statuses only, as such providers send it); --secret defaults to the first of
                      LOCAL_PROVIDER_SECRETS' for it
-  --style S          Panjaya: ${panjayaSignatureEncodings.join(' | ')} (default der-hex)
-                     Contentor: ${contentorStyles.join(' | ')} (default header-hex)
-  --key FILE         Panjaya private key PEM (default: the local stack's development key)
-  --secret S         Contentor secret (default: $CONTENTOR_WEBHOOK_SECRETS' first, else the development secret)
+  --style S          the signature's form:
+${styleLines}
+  --key FILE         private key PEM (${keyLabels.join(', ')}; default: the local stack's development key)
+  --secret S         secret (${secretLabels.join(', ')}; default: the provider's own variable's first, e.g.
+                     $CONTENTOR_WEBHOOK_SECRETS, else LOCAL_PROVIDER_SECRETS', else the development secret)
   --url URL          target base URL, e.g. a deployed ApiUrl (default: ApiUrl from the outputs file)
   --outputs FILE     outputs file (default: $LOCAL_OUTPUTS_FILE, else $LOCAL_STATE_DIR/outputs.json)
   --allow-unknown    send an event/status the provider does not document (stored as "unknown")
@@ -70,33 +78,41 @@ Options:
 
 const stateDir = () => process.env.LOCAL_STATE_DIR ?? '.local';
 
-export function panjayaRequest(
-  event: string,
-  o: { asset: string; version?: string; locale: string; style: PanjayaSignatureEncoding; key: string },
-): SignedRequest {
-  const isAssetEvent = event.startsWith('asset_');
-  const body = JSON.stringify({
-    asset_id: o.asset,
-    version_id: isAssetEvent ? null : (o.version ?? 'v1'),
-    version_locale: isAssetEvent ? null : o.locale,
-    event,
-  });
-  return { path: webhookRoute.pathFor('panjaya'), headers: { 'content-type': 'application/json', 'x-signature': signPanjaya(body, o.key, o.style) }, body };
+/**
+ * What a built-in's delivery is signed with: --key (a key-pair provider) or --secret, else its own variable's first
+ * secret, else LOCAL_PROVIDER_SECRETS' first, else the local stack's development material.
+ */
+function signingMaterial(module: ProviderModule, values: { key?: string; secret?: string }): string {
+  const trust = module.trust;
+  if (trust.kind === 'public-keys') {
+    if (values.key) return readFileSync(values.key, 'utf8');
+  } else {
+    const own = trust.localEnvName ? process.env[trust.localEnvName]?.split(',')[0]?.trim() : undefined;
+    const listed = process.env.LOCAL_PROVIDER_SECRETS
+      ? parseProviderSecrets(process.env.LOCAL_PROVIDER_SECRETS, 'LOCAL_PROVIDER_SECRETS')[module.name]?.[0]
+      : undefined;
+    const given = values.secret ?? (own || undefined) ?? listed;
+    if (given) return given;
+  }
+  const what = trust.kind === 'public-keys' ? 'key' : 'secret';
+  return need(
+    readDevSigningMaterial(stateDir(), module),
+    `no --${what} and no development ${what} in ${stateDir()}/dev-keys: start the local stack once (npm start)`,
+  );
 }
 
-export function contentorRequest(status: string, o: { uuid: string; timestamp: string; style: string; secret: string }): SignedRequest {
-  const data = { uuid: o.uuid, status, timestamp: o.timestamp };
-  if (o.style === 'envelope') {
-    return { path: webhookRoute.pathFor('contentor'), headers: { 'content-type': 'application/json' }, body: contentorEnvelope(data, o.secret) };
-  }
-  const headerStyle = o.style.replace(/^header-/, '') as ContentorHeaderStyle;
-  if (!contentorHeaderStyles.includes(headerStyle)) throw new UsageError(`--style for contentor must be one of ${contentorStyles.join(', ')}`);
-  const body = JSON.stringify(data);
-  return {
-    path: webhookRoute.pathFor('contentor'),
-    headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, o.secret, headerStyle) },
-    body,
-  };
+/** A built-in's delivery, made and signed by its own module. */
+export function builtInRequest(
+  module: ProviderModule,
+  event: string,
+  values: Readonly<Record<string, string | undefined>>,
+  material: string,
+): { request: SignedRequest; job: string } {
+  const sender = module.sender as SampleSender;
+  const style = values.style ?? sender.styles[0] ?? '';
+  if (!sender.styles.includes(style)) throw new UsageError(`--style for ${module.name} must be one of ${sender.styles.join(', ')}`);
+  const sample = sender.sample(event, values, material, style);
+  return { request: { path: webhookRoute.pathFor(module.name), headers: sample.headers, body: sample.body }, job: [module.name, ...sample.job].join(' ') };
 }
 
 function need<T>(value: T | undefined, message: string): T {
@@ -109,10 +125,9 @@ function need<T>(value: T | undefined, message: string): T {
  * stored as an "unknown" event without a word.
  */
 function checkDocumented(module: ProviderModule, event: string, allowUnknown: boolean): void {
-  const provider = module.name;
   const known: readonly string[] = module?.knownEventTypes ?? [];
   if (known.includes(event.trim().toLowerCase())) return;
-  const what = `${module.label} ${provider === 'panjaya' ? 'event' : 'status'}`;
+  const what = `${module.label} ${module.sender?.eventNoun ?? 'status'}`;
   const hint = `"${event}" is not a ${what} the provider documents${didYouMean(event, known)}`;
   if (!allowUnknown) throw new UsageError(`${hint}; known: ${known.join(', ')}. Add --allow-unknown to send it anyway (stored as status "unknown")`);
   process.stderr.write(`warning: ${hint}; sending it anyway (--allow-unknown): it will be stored as status "unknown"\n`);
@@ -122,11 +137,9 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(
     argv,
     {
-      asset: { type: 'string' },
-      version: { type: 'string' },
-      locale: { type: 'string' },
-      uuid: { type: 'string' },
+      ...Object.fromEntries([...builtInOptions.keys()].map((name) => [name, { type: 'string' as const }])),
       'job-id': { type: 'string' },
+      // Configured providers' event time too.
       timestamp: { type: 'string' },
       style: { type: 'string' },
       key: { type: 'string' },
@@ -163,23 +176,10 @@ async function main(argv: string[]): Promise<number> {
       occurredAt: terminal ? (values.timestamp ?? new Date().toISOString()) : undefined,
     });
     job = `${provider} ${jobId}`;
-  } else if (provider === 'panjaya') {
-    const style = (values.style ?? 'der-hex') as PanjayaSignatureEncoding;
-    if (!panjayaSignatureEncodings.includes(style)) throw new UsageError(`--style for panjaya must be one of ${panjayaSignatureEncodings.join(', ')}`);
-    const key = values.key
-      ? readFileSync(values.key, 'utf8')
-      : need(readDevPanjayaPrivateKey(stateDir()), `no --key and no development key in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
-    const asset = values.asset ?? 'asset-demo';
-    request = panjayaRequest(event, { asset, version: values.version, locale: values.locale ?? 'es-ES', style, key });
-    job = event.startsWith('asset_') ? `panjaya ${asset}` : `panjaya ${asset} ${values.version ?? 'v1'}`;
   } else {
-    const secret =
-      values.secret ??
-      process.env.CONTENTOR_WEBHOOK_SECRETS?.split(',')[0]?.trim() ??
-      need(readDevContentorSecret(stateDir()), `no --secret and no development secret in ${stateDir()}/dev-keys: start the local stack once (npm start)`);
-    const uuid = values.uuid ?? randomUUID();
-    request = contentorRequest(event, { uuid, timestamp: values.timestamp ?? new Date().toISOString(), style: values.style ?? 'header-hex', secret });
-    job = `contentor ${uuid}`;
+    const made = builtInRequest(module, event, values as unknown as Record<string, string | undefined>, signingMaterial(module, values));
+    request = made.request;
+    job = made.job;
   }
   if (values['body-only']) {
     process.stdout.write(`${JSON.stringify(request, null, 2)}\n`);

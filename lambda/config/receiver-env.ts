@@ -4,7 +4,7 @@ import { DEFAULT_RETRY_WINDOW_SECONDS } from '../core/write-plan';
 import { readEnv, type EnvText } from './read-env';
 import { QUARANTINE_DEFAULTS } from '../core/quarantine';
 import { DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_CACHE_TTL_SECONDS, envNames, MAX_STORABLE_BODY_BYTES } from '../contracts';
-import { providerEnvShape, providerTrustEnvShape } from './provider-env';
+import { builtInTrustEnvShape, missingBuiltInSecrets, providerEnvShape, providerTrustEnvShape } from './provider-env';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 /** An integer from its environment-variable text, with the given bound checks. */
@@ -12,15 +12,14 @@ const coercedInt = (...checks: Parameters<ReturnType<typeof z.int>['check']>) =>
 
 /**
  * The receiver's environment, read once at cold start; a missing or bad value fails loudly naming the variable.
- * In AWS the Contentor secrets come from Secrets Manager (CONTENTOR_SECRET_ARN); the local stack sets
- * CONTENTOR_WEBHOOK_SECRETS instead. Exactly one of the two must be present.
+ * Secrets come from Secrets Manager in AWS (PROVIDER_SECRET_ARNS, one secret per provider) and from the environment
+ * locally (a built-in's own variable such as CONTENTOR_WEBHOOK_SECRETS, or PROVIDER_SECRETS); every built-in with
+ * secrets must have one of them.
  */
 export const ReceiverEnvSchema = z
   .object({
     [envNames.tableName]: nonEmpty(),
-    [envNames.panjayaPublicKeys]: z.optional(z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must hold one or more PEM public keys' }))),
-    [envNames.contentorSecretArn]: z.optional(nonEmpty()),
-    [envNames.contentorSecrets]: z.optional(nonEmpty()),
+    ...builtInTrustEnvShape,
     [envNames.secretCacheTtlSeconds]: z._default(coercedInt(z.nonnegative()), DEFAULT_SECRET_CACHE_TTL_SECONDS),
     // Stored whole in one item: never past what DynamoDB can hold (contracts/env.ts).
     [envNames.maxBodyBytes]: z._default(coercedInt(z.positive(), z.lte(MAX_STORABLE_BODY_BYTES)), DEFAULT_MAX_BODY_BYTES),
@@ -35,8 +34,8 @@ export const ReceiverEnvSchema = z
     [envNames.dynamoDbEndpoint]: z.optional(z.url()),
   })
   .check(
-    z.refine((env) => Boolean(env[envNames.contentorSecretArn]) !== Boolean(env[envNames.contentorSecrets]), {
-      message: `set exactly one of ${envNames.contentorSecretArn} (AWS) or ${envNames.contentorSecrets} (local stack)`,
+    z.superRefine((env, ctx) => {
+      for (const message of missingBuiltInSecrets(env)) ctx.addIssue({ code: 'custom', message });
     }),
   );
 

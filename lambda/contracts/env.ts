@@ -4,12 +4,8 @@
  */
 export const envNames = {
   tableName: 'TABLE_NAME',
-  /** AWS: ARN of the Secrets Manager secret holding a JSON array of Contentor webhook secrets. */
-  contentorSecretArn: 'CONTENTOR_SECRET_ARN',
-  /** Local stack only: comma-separated Contentor secrets (never set in AWS). */
-  contentorSecrets: 'CONTENTOR_WEBHOOK_SECRETS',
-  /** One or more PEM public keys, concatenated. Public material, so an environment variable is fine. */
-  panjayaPublicKeys: 'PANJAYA_PUBLIC_KEYS',
+  // A built-in provider's own trust variables (PANJAYA_PUBLIC_KEYS, CONTENTOR_WEBHOOK_SECRETS) are named by its
+  // module (lambda/core/providers, `trust`), not here.
   secretCacheTtlSeconds: 'SECRET_CACHE_TTL_SECONDS',
   eventRetentionDays: 'EVENT_RETENTION_DAYS',
   /**
@@ -40,9 +36,9 @@ export const envNames = {
   stallDeadlines: 'STALL_DEADLINES',
   /** Configured providers: the deploy context `providers` / local `LOCAL_PROVIDERS` JSON (providers/configured). */
   providers: 'PROVIDERS',
-  /** AWS: JSON object from configured provider name to the ARN of its Secrets Manager secret. */
+  /** AWS: JSON object from provider name (built-in or configured) to the ARN of its Secrets Manager secret. */
   providerSecretArns: 'PROVIDER_SECRET_ARNS',
-  /** Local stack only: JSON object from configured provider name to its secrets (`LOCAL_PROVIDER_SECRETS`). */
+  /** Local stack only: JSON object from provider name to its secrets (`LOCAL_PROVIDER_SECRETS`, the built-ins' development secrets). */
   providerSecrets: 'PROVIDER_SECRETS',
   /** Custom endpoints, set only by the local stack and tests. */
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',

@@ -11,9 +11,11 @@ export const outputNames = {
   failedTopicArn: 'FailedTopicArn',
   /** People's topic: individual alerts (failed and stalled by default) and digests, at most 5 messages a second. */
   jobAlertsTopicArn: 'JobAlertsTopicArn',
-  contentorSecretArn: 'ContentorSecretArn',
   alarmTopicArn: 'AlarmTopicArn',
-  /** Configured providers only: JSON object from provider name to the ARN of its secret. */
+  /**
+   * JSON object from provider name to the ARN of its secret, for every provider with shared secrets (built-in or
+   * configured). A built-in may also name its secret's ARN in an output of its own (Contentor: `ContentorSecretArn`).
+   */
   providerSecretArns: 'ProviderSecretArns',
   /** Not in the contract: lets `npm run redrive` report on the fan-out's failure records without a flag. */
   deadLetterQueueUrl: 'DeadLetterQueueUrl',

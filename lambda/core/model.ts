@@ -3,8 +3,6 @@
 import * as z from 'zod/mini';
 import './zod-locale';
 
-/** The built-in providers' route names (their modules: providers/index.ts); configured ones are named by config. */
-export const providerNames = ['panjaya', 'contentor'] as const;
 /** Route names: `POST /webhooks/<name>`, also the `provider` of items, notifications and the CLIs' first argument. */
 export const PROVIDER_NAME_RE = /^[a-z][a-z0-9-]{1,30}$/;
 /**

@@ -37,7 +37,7 @@ export function trustOf(config: ReceiverEnv, providers: ProviderRegistry, cacheT
       publicKeys[module.name] = spec.parse(text(spec.envName) || spec.defaultPem);
       continue;
     }
-    const arn = text(spec.arnEnvName) ?? (Object.hasOwn(arns, module.name) ? arns[module.name] : undefined);
+    const arn = Object.hasOwn(arns, module.name) ? arns[module.name] : undefined;
     const listed = text(spec.localEnvName) ?? (Object.hasOwn(local, module.name) ? local[module.name] : undefined);
     if (arn) secrets[module.name] = new CachedSecretsManagerSource(arn, cacheTtlMs);
     else if (listed !== undefined) secrets[module.name] = new StaticSecretSource(listed);

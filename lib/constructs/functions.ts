@@ -16,6 +16,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { envNames } from '../../lambda/contracts';
+import { builtInTrustEnvNames } from '../../lambda/config/provider-env';
 import { validateEnvironmentBudget } from '../environment-budget';
 
 /**
@@ -135,7 +136,7 @@ export class WebhookFunction extends Construct {
           bundling: bundlingOptions,
         });
     // Names of what we set must come from envNames; this guards against a typo'd literal slipping in.
-    const known = new Set<string>(Object.values(envNames));
+    const known = new Set<string>([...Object.values(envNames), ...builtInTrustEnvNames]);
     for (const name of Object.keys(props.environment)) {
       if (!known.has(name)) throw new Error(`${id}: environment variable ${name} is not in lambda/contracts/env.ts envNames`);
     }

@@ -10,9 +10,9 @@ const providers = exampleProviders;
 
 type Fn = { Properties: { Environment?: { Variables?: Record<string, unknown> } } };
 const { template } = synth({ providers: JSON.stringify(providers) }, { bundle: false });
-const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function')) as Fn[];
-const envOf = (service: string) =>
-  functions.find((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service)?.Properties.Environment?.Variables ?? {};
+const envOf = (service: string, of = template) =>
+  (Object.values(resourcesOf(of, 'AWS::Lambda::Function')) as Fn[]).find((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service)
+    ?.Properties.Environment?.Variables ?? {};
 
 it('creates one Secrets Manager secret per configured provider, besides the Contentor one, with no value in the template', () => {
   const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
@@ -38,17 +38,25 @@ it('lets the receiver read exactly those secrets', () => {
   );
   const read = statements.find((s) => s.Sid === 'ProviderSecrets');
   expect(read?.Action).toBe('secretsmanager:GetSecretValue');
-  expect(read?.Resource).toHaveLength(2);
+  // The two configured providers' and Contentor's, each by its ARN.
+  expect(read?.Resource).toEqual([
+    { Ref: expect.stringMatching(/^ReceiverContentorSecret/) },
+    { Ref: expect.stringMatching(/^ReceiverProviderSecretacmeSecret/) },
+    { Ref: expect.stringMatching(/^ReceiverProviderSecretreplicateSecret/) },
+  ]);
 });
 
 it('outputs the secret ARNs by provider name', () => {
   expect(Object.keys(template.findOutputs(outputNames.providerSecretArns))).toEqual([outputNames.providerSecretArns]);
 });
 
-it('adds nothing for a stack without configured providers', () => {
+it('adds nothing for a stack without configured providers: only the built-in Contentor secret', () => {
   const plain = synth({}, { bundle: false }).template;
-  expect(Object.keys(resourcesOf(plain, 'AWS::SecretsManager::Secret'))).toHaveLength(1);
-  expect(plain.findOutputs(outputNames.providerSecretArns)).toEqual({});
+  expect(Object.keys(resourcesOf(plain, 'AWS::SecretsManager::Secret'))).toEqual([expect.stringMatching(/^ReceiverContentorSecret/)]);
+  expect(plain.findOutputs(outputNames.providerSecretArns)[outputNames.providerSecretArns]?.Value).toEqual({
+    'Fn::Join': ['', ['{"contentor":"', { Ref: expect.stringMatching(/^ReceiverContentorSecret/) }, '"}']],
+  });
+  expect(envOf('receiver', plain)).not.toHaveProperty(envNames.providers);
 });
 
 it.each([

@@ -88,7 +88,7 @@ const rows: readonly Row[] = [
   {
     name: 'several Panjaya keys',
     keys: ['panjayaPublicKeysFile'],
-    check: (t) => expect(envOf(t, 'receiver')[envNames.panjayaPublicKeys]).toBe(`${panjayaCurrent.trim()}\n${panjayaNext.trim()}`),
+    check: (t) => expect(envOf(t, 'receiver').PANJAYA_PUBLIC_KEYS).toBe(`${panjayaCurrent.trim()}\n${panjayaNext.trim()}`),
   },
   {
     name: 'removal policy destroy',
@@ -110,7 +110,7 @@ const rows: readonly Row[] = [
       expect(ofType(t, 'AWS::Chatbot::SlackChannelConfiguration')).toHaveLength(1);
       expect(ofType(t, 'AWS::Chatbot::MicrosoftTeamsChannelConfiguration')).toHaveLength(1);
       // Two keys from the file, one base64 body on the command line (the documented key).
-      expect(String(envOf(t, 'receiver')[envNames.panjayaPublicKeys]).match(/BEGIN PUBLIC KEY/g)).toHaveLength(3);
+      expect(String(envOf(t, 'receiver').PANJAYA_PUBLIC_KEYS).match(/BEGIN PUBLIC KEY/g)).toHaveLength(3);
       expect(envOf(t, 'fanout')[envNames.alertStatuses]).toBe('succeeded,failed,stalled');
     },
   },

@@ -49,7 +49,7 @@ describe('cdk-nag AwsSolutions', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const receiver = new JobWebhookReceiver(new Stack(app, 'Bare'), 'Receiver', { providers: exampleProviders, acknowledgePolicyFindings: false });
     const smg4 = nagAcknowledgements.find((a) => a.id === 'AwsSolutions-SMG4');
-    expect(smg4?.scope(receiver)).toEqual([receiver.contentorSecret, receiver.providerSecrets.replicate, receiver.providerSecrets.acme]);
+    expect(smg4?.scope(receiver)).toEqual([receiver.providerSecrets.contentor, receiver.providerSecrets.replicate, receiver.providerSecrets.acme]);
     const raised = new AwsSolutionsChecks().validateScope(app).violations.filter((v) => v.ruleName === 'AwsSolutions-SMG4');
     expect(raised.flatMap((v) => v.violatingResources.map((r) => r.constructPath)).sort()).toEqual(
       ['ContentorSecret', 'ProviderSecret-acme', 'ProviderSecret-replicate'].map((id) => `Bare/Receiver/${id}/Secret/Resource`),

@@ -3,6 +3,7 @@ import { envNames, metricNames } from '../../lambda/contracts';
 import { fanoutFilterPattern } from '../../lambda/core/stream-filter';
 import { tableSchema } from '../../lambda/contracts';
 import { PANJAYA_DOCUMENTED_PUBLIC_KEY } from '../../lib/config';
+import { panjaya } from '../../lambda/core/providers/panjaya';
 import { outputNames } from '../../lambda/contracts';
 import { APP_METRICS_NAMESPACE as metricsNamespace, resourcesOf, synth } from './synth';
 
@@ -124,8 +125,9 @@ describe('functions', () => {
       Environment: {
         Variables: Match.objectLike({
           [envNames.tableName]: { Ref: Match.stringLikeRegexp('Table') },
-          [envNames.contentorSecretArn]: { Ref: Match.stringLikeRegexp('ContentorSecret') },
-          [envNames.panjayaPublicKeys]: PANJAYA_DOCUMENTED_PUBLIC_KEY,
+          // {"contentor": <ARN>}: every built-in and configured provider's secret by name.
+          [envNames.providerSecretArns]: { 'Fn::Join': ['', ['{"contentor":"', { Ref: Match.stringLikeRegexp('ContentorSecret') }, '"}']] },
+          [panjaya.trust.kind === 'public-keys' ? panjaya.trust.envName : '']: PANJAYA_DOCUMENTED_PUBLIC_KEY,
           [envNames.eventRetentionDays]: '90',
           [envNames.maxBodyBytes]: '262144',
           [envNames.secretCacheTtlSeconds]: '60',
@@ -156,7 +158,8 @@ describe('functions', () => {
   it('never put a Contentor secret value in the environment', () => {
     for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
       const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(vars).not.toHaveProperty(envNames.contentorSecrets);
+      expect(vars).not.toHaveProperty('CONTENTOR_WEBHOOK_SECRETS');
+      expect(vars).not.toHaveProperty(envNames.providerSecrets);
     }
   });
 });
@@ -363,14 +366,13 @@ describe('outputs (contract)', () => {
     template.hasOutput(outputNames.succeededTopicArn, { Value: { Ref: Match.stringLikeRegexp('SucceededTopic') } });
     template.hasOutput(outputNames.failedTopicArn, { Value: { Ref: Match.stringLikeRegexp('FailedTopic') } });
     template.hasOutput(outputNames.jobAlertsTopicArn, { Value: { Ref: Match.stringLikeRegexp('JobAlertsTopic') } });
-    template.hasOutput(outputNames.contentorSecretArn, { Value: { Ref: Match.stringLikeRegexp('ContentorSecret') } });
+    template.hasOutput('ContentorSecretArn', { Value: { Ref: Match.stringLikeRegexp('ContentorSecret') } });
     template.hasOutput(outputNames.alarmTopicArn, { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
     template.hasOutput(outputNames.deadLetterQueueUrl, { Value: { Ref: Match.stringLikeRegexp('DeadLetter|Dlq|FailureQueue|Queue') } });
-    // ProviderSecretArns appears only with configured providers (test/infra/configured-providers.test.ts).
-    expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual(
-      Object.values(outputNames)
-        .filter((name) => name !== outputNames.providerSecretArns)
-        .sort(),
-    );
+    template.hasOutput(outputNames.providerSecretArns, {
+      Value: { 'Fn::Join': ['', ['{"contentor":"', { Ref: Match.stringLikeRegexp('ContentorSecret') }, '"}']] },
+    });
+    // Contentor's own output is its module's (lambda/core/providers/contentor.ts, trust.outputName).
+    expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual([...Object.values(outputNames), 'ContentorSecretArn'].sort());
   });
 });

@@ -53,7 +53,7 @@ it('the checks tell the import styles apart', () => {
 });
 
 it('zod/mini issues read in English (the locale is loaded once for function code)', () => {
-  expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: 'BEGIN PUBLIC KEY', CONTENTOR_SECRET_ARN: 'arn' })).toThrow(
+  expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: 'BEGIN PUBLIC KEY', CONTENTOR_WEBHOOK_SECRETS: 's' })).toThrow(
     'TABLE_NAME: Invalid input: expected string, received undefined',
   );
 });

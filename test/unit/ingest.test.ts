@@ -92,24 +92,31 @@ describe('ingest refusals as the caller and the operator see them', () => {
 
 describe('receiver environment', () => {
   const base = { TABLE_NAME: 't', PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM };
-  it('needs exactly one Contentor secret source', () => {
-    expect(() => readReceiverEnv(base)).toThrow(/exactly one of CONTENTOR_SECRET_ARN/);
-    expect(() => readReceiverEnv({ ...base, CONTENTOR_SECRET_ARN: 'arn', CONTENTOR_WEBHOOK_SECRETS: 's' })).toThrow(/exactly one/);
-    expect(readReceiverEnv({ ...base, CONTENTOR_SECRET_ARN: 'arn' }).MAX_BODY_BYTES).toBe(262144);
+  it('needs a secret source for every built-in that signs with secrets: its ARN, its own variable, or a PROVIDER_SECRETS entry', () => {
+    expect(() => readReceiverEnv(base)).toThrow(
+      /no secret for Contentor: set PROVIDER_SECRET_ARNS\.contentor \(AWS\) or CONTENTOR_WEBHOOK_SECRETS or PROVIDER_SECRETS\.contentor \(local stack\)/,
+    );
+    expect(() => readReceiverEnv({ ...base, PROVIDER_SECRET_ARNS: '{"acme":"arn:acme"}' })).toThrow(/no secret for Contentor/);
+    expect(readReceiverEnv({ ...base, PROVIDER_SECRET_ARNS: '{"contentor":"arn"}' }).MAX_BODY_BYTES).toBe(262144);
+    expect(readReceiverEnv({ ...base, CONTENTOR_WEBHOOK_SECRETS: 's' }).MAX_BODY_BYTES).toBe(262144);
+    expect(readReceiverEnv({ ...base, PROVIDER_SECRETS: '{"contentor":["s"]}' }).MAX_BODY_BYTES).toBe(262144);
   });
   it('names a missing variable', () => {
-    expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, CONTENTOR_SECRET_ARN: 'arn' })).toThrow(/TABLE_NAME/);
+    expect(() => readReceiverEnv({ PANJAYA_PUBLIC_KEYS: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, PROVIDER_SECRET_ARNS: '{"contentor":"arn"}' })).toThrow(/TABLE_NAME/);
   });
   it('takes the retry window from RETRY_WINDOW_SECONDS, else from its first name PANJAYA_RETRY_WINDOW_SECONDS, else 600', () => {
-    const aws = { ...base, CONTENTOR_SECRET_ARN: 'arn' };
+    const aws = { ...base, PROVIDER_SECRET_ARNS: '{"contentor":"arn"}' };
     expect(retryWindowSecondsOf(readReceiverEnv(aws))).toBe(600);
     expect(retryWindowSecondsOf(readReceiverEnv({ ...aws, PANJAYA_RETRY_WINDOW_SECONDS: '30' }))).toBe(30);
     expect(retryWindowSecondsOf(readReceiverEnv({ ...aws, RETRY_WINDOW_SECONDS: '0', PANJAYA_RETRY_WINDOW_SECONDS: '30' }))).toBe(0);
     expect(() => readReceiverEnv({ ...aws, PANJAYA_RETRY_WINDOW_SECONDS: '-1' })).toThrow(/PANJAYA_RETRY_WINDOW_SECONDS/);
   });
   it("reads the configured providers' secret ARNs as a JSON object of names to ARNs, naming the variable when it is not", () => {
-    const aws = { ...base, CONTENTOR_SECRET_ARN: 'arn' };
-    expect(readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '{"acme":"arn:acme"}' }).PROVIDER_SECRET_ARNS).toEqual({ acme: 'arn:acme' });
+    const aws = { ...base, PROVIDER_SECRET_ARNS: '{"contentor":"arn"}' };
+    expect(readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '{"contentor":"arn","acme":"arn:acme"}' }).PROVIDER_SECRET_ARNS).toEqual({
+      contentor: 'arn',
+      acme: 'arn:acme',
+    });
     expect(() => readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '{"acme":' })).toThrow(/PROVIDER_SECRET_ARNS.*must be JSON/);
     expect(() => readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '["arn:acme"]' })).toThrow(/PROVIDER_SECRET_ARNS/);
     expect(() => readReceiverEnv({ ...aws, PROVIDER_SECRET_ARNS: '{"acme":""}' })).toThrow(/PROVIDER_SECRET_ARNS\.acme/);

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { issueLines, localOutputNames, outputNames, STACK_ID } from '../../lambda/contracts';
+import { builtInProviders } from '../../lambda/core/providers';
 
 export const StackOutputsSchema = z.object({
   [outputNames.apiUrl]: z.string().optional(),
@@ -17,9 +18,8 @@ export const StackOutputsSchema = z.object({
   [outputNames.succeededTopicArn]: z.string().optional(),
   [outputNames.failedTopicArn]: z.string().optional(),
   [outputNames.jobAlertsTopicArn]: z.string().optional(),
-  [outputNames.contentorSecretArn]: z.string().optional(),
   [outputNames.alarmTopicArn]: z.string().optional(),
-  /** Deployed stacks with configured providers: JSON object from provider name to its secret's ARN. */
+  /** Deployed stacks: JSON object from provider name to its secret's ARN (built-in and configured providers). */
   [outputNames.providerSecretArns]: z.string().optional(),
   /** The fan-out's dead-letter queue (deployed and local): redrive reports on its failure records. */
   [outputNames.deadLetterQueueUrl]: z.string().optional(),
@@ -27,6 +27,10 @@ export const StackOutputsSchema = z.object({
   [localOutputNames.dynamoDbEndpoint]: z.string().optional(),
   [localOutputNames.snsEndpoint]: z.string().optional(),
   [localOutputNames.deadLetterQueueArn]: z.string().optional(),
+  // A built-in's own secret output (Contentor: ContentorSecretArn), named by its module.
+  ...Object.fromEntries(
+    builtInProviders.flatMap((m) => (m.trust.kind === 'secrets' && m.trust.outputName ? [[m.trust.outputName, z.string().optional()]] : [])),
+  ),
 });
 export type StackOutputs = z.infer<typeof StackOutputsSchema>;
 
@@ -60,11 +64,27 @@ export function loadOutputs(file: string | undefined, env: NodeJS.ProcessEnv = p
 
 /** The region in the stack's ARNs (`arn:<partition>:<service>:<region>:…`), if the outputs have any. */
 export function stackRegion(outputs: StackOutputs): string | undefined {
-  for (const arn of [outputs.SucceededTopicArn, outputs.FailedTopicArn, outputs.AlarmTopicArn, outputs.ContentorSecretArn]) {
+  for (const arn of [outputs.SucceededTopicArn, outputs.FailedTopicArn, outputs.AlarmTopicArn, ...Object.values(providerSecretArnsOf(outputs))]) {
     const region = arn?.split(':')[3];
     if (region) return region;
   }
   return undefined;
+}
+
+/**
+ * Each provider's secret ARN by provider name: ProviderSecretArns, plus a built-in's own output where an outputs
+ * file written before ProviderSecretArns held the built-ins has only that (ContentorSecretArn).
+ */
+export function providerSecretArnsOf(outputs: StackOutputs): Record<string, string> {
+  const arns: Record<string, string> = {};
+  const own = outputs as Readonly<Record<string, unknown>>;
+  for (const module of builtInProviders) {
+    const value = module.trust.kind === 'secrets' && module.trust.outputName ? own[module.trust.outputName] : undefined;
+    if (typeof value === 'string' && value) arns[module.name] = value;
+  }
+  const listed = outputs.ProviderSecretArns ? (JSON.parse(outputs.ProviderSecretArns) as unknown) : {};
+  if (listed && typeof listed === 'object') for (const [name, arn] of Object.entries(listed)) if (typeof arn === 'string' && arn) arns[name] = arn;
+  return arns;
 }
 
 /** The endpoints a local stack's outputs name, by output key. */

@@ -3,27 +3,30 @@
  * the outputs file and the keys and secrets in force now, so a replay verifies and stores exactly as the receiver.
  *
  * - Local stack (the outputs file names DynamoDbEndpoint): trust as `npm start` resolves it, from the same
- *   environment — CONTENTOR_WEBHOOK_SECRETS, else the development secret in the state dir; PANJAYA_PUBLIC_KEYS, else
- *   the documented key plus the development key. Run replay with the environment you started the stack with.
- * - Deployed stack: the Contentor secret(s) from Secrets Manager (the outputs' ContentorSecretArn), Panjaya keys from
- *   PANJAYA_PUBLIC_KEYS, else cdk.json's `panjayaPublicKeys` context, else the documented key; retention, body limit
- *   and quarantine settings from cdk.json's context (the deploy's configuration).
+ *   environment (local/receiver-env.ts: each built-in's own variable, LOCAL_PROVIDER_SECRETS, else the development
+ *   material in the state dir). Run replay with the environment you started the stack with.
+ * - Deployed stack: every provider's secret(s) from Secrets Manager (the outputs' ProviderSecretArns; older outputs
+ *   files name Contentor's in ContentorSecretArn only), public keys from the provider's own variable (e.g.
+ *   PANJAYA_PUBLIC_KEYS), else cdk.json's context, else the documented key; retention, body limit and quarantine
+ *   settings from cdk.json's context (the deploy's configuration).
  */
 import path from 'node:path';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
 import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-store';
 import { readReceiverEnv, retryWindowSecondsOf, type ReceiverEnvInput } from '../../lambda/config/receiver-env';
-import { envNames } from '../../lambda/contracts';
+import { builtInTrustEnv } from '../../lambda/config/provider-env';
+import { envNames, outputNames } from '../../lambda/contracts';
 import type { IngestDeps } from '../../lambda/core/ingest';
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';
 import type { EventStore } from '../../lambda/core/ports';
 import { receiverDeps } from '../../lambda/handlers/receiver/deps';
 import { localFunctionSettings } from '../../local/config';
-import { localReceiverEnv } from '../../local/receiver-env';
+import { builtInTrustGiven, localReceiverEnv } from '../../local/receiver-env';
+import { deployedPublicKeys } from '../../lib/config';
 import { configuredProvidersForCli } from './cli-providers';
 import { deployConfigFromCdkJson, PROJECT_ROOT } from './deploy-config';
-import { loadOutputs, type StackOutputs } from './outputs';
+import { loadOutputs, providerSecretArnsOf, type StackOutputs } from './outputs';
 
 /** The quarantine of a stack: enough to list it (no trust needed). */
 export interface QuarantineTarget {
@@ -47,8 +50,7 @@ function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessE
     tableName: outputs.TableName,
     dynamoEndpoint: outputs.DynamoDbEndpoint ?? '',
     stateDir: env.LOCAL_STATE_DIR ?? path.dirname(outputs.file),
-    panjayaPublicKeys: env.PANJAYA_PUBLIC_KEYS,
-    contentorSecrets: env.CONTENTOR_WEBHOOK_SECRETS,
+    builtInTrust: builtInTrustGiven(env),
     // Configured providers as `npm start` had them (tools/lib/cli-providers.ts), their secrets from this shell.
     providers: configuredProvidersForCli(outputs.file, env),
     providerSecrets: env.LOCAL_PROVIDER_SECRETS,
@@ -57,19 +59,22 @@ function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessE
 }
 
 function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv, root: string): ReceiverEnvInput {
-  if (!outputs.ContentorSecretArn) throw new Error(`${outputs.file} has no ContentorSecretArn: pass the outputs file of \`cdk deploy --outputs-file\``);
+  const secretArns = providerSecretArnsOf(outputs);
+  if (Object.keys(secretArns).length === 0)
+    throw new Error(`${outputs.file} has no ${outputNames.providerSecretArns}: pass the outputs file of \`cdk deploy --outputs-file\``);
   const config = deployConfigFromCdkJson(root);
+  const given = builtInTrustGiven(env);
+  const publicKeys = Object.fromEntries(Object.entries(deployedPublicKeys(config)).map(([name, pem]) => [name, given[name] ?? pem]));
   return {
     [envNames.tableName]: outputs.TableName,
-    [envNames.contentorSecretArn]: outputs.ContentorSecretArn,
-    [envNames.panjayaPublicKeys]: env.PANJAYA_PUBLIC_KEYS ?? config.panjayaPublicKeys.join('\n'),
+    ...builtInTrustEnv(publicKeys),
+    [envNames.providerSecretArns]: JSON.stringify(secretArns),
     [envNames.eventRetentionDays]: String(config.eventRetentionDays),
     [envNames.maxBodyBytes]: String(config.maxBodyBytes),
     [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),
     [envNames.retryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
     [envNames.secretCacheTtlSeconds]: '0',
     [envNames.providers]: JSON.stringify(config.providers),
-    ...(outputs.ProviderSecretArns ? { [envNames.providerSecretArns]: outputs.ProviderSecretArns } : {}),
   };
 }
 

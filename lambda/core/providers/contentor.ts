@@ -5,10 +5,10 @@
  *   what the document's other-language samples produce (see json/canonical-forms.ts), or over `data` exactly as sent.
  * The same event in either style gets the same content hash, so it is one event, not two.
  */
-import { hash } from 'node:crypto';
+import { createHmac, hash, randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError, ValidationError } from '../errors';
-import { canonicalForms, serialiseAs } from '../json/canonical-forms';
+import { type CanonicalForm, canonicalForms, serialiseAs } from '../json/canonical-forms';
 import { CanonicalJsonError, decodeJsonText, JsonTooDeepError, memberOf, parseJson, type JsonNode } from '../json/parse';
 import { anyDigestMatches, hmacSha256, usableSecrets } from '../crypto/hmac';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
@@ -16,7 +16,18 @@ import type { NormalisedEvent, NormalisedStatus } from '../model';
 import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
 import { checkEventType, checkId } from './ids';
 import { normaliseIsoTimestamp } from './timestamps';
-import { describeFrom, lookupStatus, type OutcomeWords, type ProviderModule, type RawRequest, singleIdNaming, tableLifecycle, type Trust } from './provider';
+import {
+  describeFrom,
+  lookupStatus,
+  type OutcomeWords,
+  type ProviderModule,
+  type RawRequest,
+  type SampleDelivery,
+  type SampleSender,
+  singleIdNaming,
+  tableLifecycle,
+  type Trust,
+} from './provider';
 
 /** Contentor `status` → normalised status. Any other status is `unknown`. */
 export const contentorStatuses: Readonly<Record<string, NormalisedStatus>> = {
@@ -234,11 +245,54 @@ function normalise(request: RawRequest, parsed: ParsedBody): NormalisedEvent {
   return toEvent(request.body, topLevelOf(signed), span, hash('sha256', `contentor\n${pythonFormOf(parsed, signed)}`, 'hex'));
 }
 
+/** How a Contentor header signature is written: hex, base64, or GitHub-style `sha256=<hex>`. */
+export type ContentorHeaderStyle = 'hex' | 'base64' | 'sha256=hex';
+export const contentorHeaderStyles: readonly ContentorHeaderStyle[] = ['hex', 'base64', 'sha256=hex'];
+
+/** `X-Webhook-Signature` value: HMAC-SHA256(secret, raw body). */
+export function signContentorHeader(body: string | Uint8Array, secret: string, style: ContentorHeaderStyle = 'hex'): string {
+  const digest = createHmac('sha256', secret).update(body).digest();
+  if (style === 'base64') return digest.toString('base64');
+  return (style === 'sha256=hex' ? 'sha256=' : '') + digest.toString('hex');
+}
+
+/** What an envelope signature is computed over: a canonical form of `data`, or `data` exactly as sent. */
+export type ContentorEnvelopeForm = CanonicalForm | 'as-sent';
+
+/**
+ * A Contentor envelope body `{"data": <data>, "signature": "<base64 HMAC>"}`. `data` is JSON text (sent exactly as
+ * given) or a value (sent as `JSON.stringify`). The signature is over `form` of that text, Python's
+ * `json.dumps(data, sort_keys=True)` by default, as the provider's samples sign.
+ */
+export function contentorEnvelope(data: string | Record<string, unknown>, secret: string, form: ContentorEnvelopeForm = 'python'): string {
+  const dataText = typeof data === 'string' ? data : JSON.stringify(data);
+  const signed = form === 'as-sent' ? dataText : serialiseAs(parseJson(dataText), form);
+  const signature = createHmac('sha256', secret).update(signed, 'utf8').digest('base64');
+  return `{"data": ${dataText}, "signature": ${JSON.stringify(signature)}}`;
+}
+
+/** `send` styles: the three header forms, or the signed envelope. */
+const sendStyles = [...contentorHeaderStyles.map((style) => `header-${style}`), 'envelope'];
+
+const sender: SampleSender = {
+  eventNoun: 'status',
+  options: { uuid: { help: 'job uuid (default: a new one)' }, timestamp: { help: 'event time, ISO (default: now)' } },
+  styles: sendStyles,
+  sample(status, values, secret, style): SampleDelivery {
+    const uuid = values.uuid ?? randomUUID();
+    const data = { uuid, status, timestamp: values.timestamp ?? new Date().toISOString() };
+    if (style === 'envelope') return { headers: { 'content-type': 'application/json' }, body: contentorEnvelope(data, secret), job: [uuid] };
+    const body = JSON.stringify(data);
+    const headerStyle = style.replace(/^header-/, '') as ContentorHeaderStyle;
+    return { headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, secret, headerStyle) }, body, job: [uuid] };
+  },
+};
+
 /** The Contentor provider module. */
 export const contentor: ProviderModule<ParsedBody> = {
   name: 'contentor',
   label: 'Contentor',
-  trust: { kind: 'secrets', arnEnvName: 'CONTENTOR_SECRET_ARN', localEnvName: 'CONTENTOR_WEBHOOK_SECRETS' },
+  trust: { kind: 'secrets', localEnvName: 'CONTENTOR_WEBHOOK_SECRETS', outputName: 'ContentorSecretArn' },
   // The envelope form carries its signature in the body, which is kept whole.
   signatureHeaders: ['x-webhook-signature'],
   verify,
@@ -247,4 +301,5 @@ export const contentor: ProviderModule<ParsedBody> = {
   defaultStallDeadlines,
   naming,
   describe: describeFrom('Contentor', naming, statusWords),
+  sender,
 };

@@ -1,15 +1,13 @@
 /**
- * The provider registry: the one place a provider module is registered. A built-in provider is its module plus one
- * line in `builtInProviders`; a configured one comes from the `providers` configuration (configured/module.ts).
+ * The provider registry. A built-in provider is its module plus one line in `builtInProviders` (built-in.ts); a
+ * configured one comes from the `providers` configuration (configured/module.ts).
  */
 import { configuredModule } from './configured/module';
 import type { ConfiguredProviders } from './configured/config-schema';
-import { contentor } from './contentor';
-import { panjaya } from './panjaya';
+import { builtInProviders } from './built-in';
 import type { ProviderModule } from './provider';
 
-/** The built-in providers, in the order the CLIs list them. */
-export const builtInProviders: readonly ProviderModule[] = [panjaya as ProviderModule, contentor as ProviderModule];
+export { builtInProviders, isBuiltInProvider } from './built-in';
 
 /** Provider modules by route name. */
 export interface ProviderRegistry {

@@ -3,7 +3,7 @@
  * The provider's document shows hex of DER (Python `cryptography`); hex or base64 of raw r‖s and base64 of DER are
  * accepted too. Bodies carry no event id and no timestamp, so ordering is by arrival.
  */
-import { createPublicKey, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, verify as verifySignature, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError } from '../errors';
 import type { EventItem } from '../items';
@@ -11,7 +11,17 @@ import type { NormalisedEvent, NormalisedStatus } from '../model';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
 import { detailsOf, parseJsonObjectBody, parsePayload, requiredString, wholeBodySpan } from './body';
 import { checkEventType, checkId } from './ids';
-import { describeFrom, type JobNaming, lookupStatus, type OutcomeWords, type ProviderModule, type RawRequest, tableLifecycle, type Trust } from './provider';
+import {
+  describeFrom,
+  type JobNaming,
+  lookupStatus,
+  type OutcomeWords,
+  type ProviderModule,
+  type RawRequest,
+  type SampleSender,
+  tableLifecycle,
+  type Trust,
+} from './provider';
 
 /** Panjaya `event` → normalised status. Any other event is `unknown` (stored and counted, never rejected). */
 export const panjayaEventStatuses: Readonly<Record<string, NormalisedStatus>> = {
@@ -195,11 +205,55 @@ function normalise(request: RawRequest, root: Record<string, unknown>): Normalis
   };
 }
 
+/** How a Panjaya signature is written into `X-Signature`. `der-hex` is what Panjaya documents. */
+export type PanjayaSignatureEncoding = 'der-hex' | 'raw-hex' | 'raw-base64' | 'der-base64';
+export const panjayaSignatureEncodings: readonly PanjayaSignatureEncoding[] = ['der-hex', 'raw-hex', 'raw-base64', 'der-base64'];
+
+/** ES256 signature over the exact body bytes, in any form `verify` reads. `privateKey`: a KeyObject or a PEM (PKCS#8 or SEC1). */
+export function signPanjaya(body: string | Uint8Array, privateKey: KeyObject | string, encoding: PanjayaSignatureEncoding = 'der-hex'): string {
+  const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+  const [layout, text] = encoding.split('-') as ['der' | 'raw', 'hex' | 'base64'];
+  const signature = sign('sha256', typeof body === 'string' ? Buffer.from(body, 'utf8') : body, {
+    key,
+    dsaEncoding: layout === 'der' ? 'der' : 'ieee-p1363',
+  });
+  return signature.toString(text);
+}
+
+/** Panjaya's callback body for an event: version events name the version and its locale, asset events neither. */
+const sampleDefaults = { asset: 'asset-demo', version: 'v1', locale: 'es-ES' };
+const sender: SampleSender = {
+  eventNoun: 'event',
+  options: {
+    asset: { help: 'asset id', default: sampleDefaults.asset },
+    version: { help: 'version id (none for asset_* events)', default: sampleDefaults.version },
+    locale: { help: 'version locale', default: sampleDefaults.locale },
+  },
+  styles: panjayaSignatureEncodings,
+  sample(event, values, privateKeyPem, style) {
+    const isAssetEvent = event.startsWith('asset_');
+    const version = isAssetEvent ? null : (values.version ?? sampleDefaults.version);
+    const asset = values.asset ?? sampleDefaults.asset;
+    const locale = isAssetEvent ? null : (values.locale ?? sampleDefaults.locale);
+    const body = JSON.stringify({ asset_id: asset, version_id: version, version_locale: locale, event });
+    const headers = { 'content-type': 'application/json', 'x-signature': signPanjaya(body, privateKeyPem, style as PanjayaSignatureEncoding) };
+    return { headers, body, job: version === null ? [asset] : [asset, version] };
+  },
+};
+
+function generateDevKeyPair() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
 /** The Panjaya provider module. */
 export const panjaya: ProviderModule<Record<string, unknown>> = {
   name: 'panjaya',
   label: 'Panjaya',
-  trust: { kind: 'public-keys', envName: 'PANJAYA_PUBLIC_KEYS', defaultPem: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, parse: parsePanjayaPublicKeys },
+  trust: { kind: 'public-keys', envName: 'PANJAYA_PUBLIC_KEYS', defaultPem: PANJAYA_DEFAULT_PUBLIC_KEY_PEM, parse: parsePanjayaPublicKeys, generateDevKeyPair },
   signatureHeaders: ['x-signature', 'x-signature-algorithm'],
   verify,
   normalise,
@@ -207,4 +261,5 @@ export const panjaya: ProviderModule<Record<string, unknown>> = {
   defaultStallDeadlines,
   naming,
   describe: describeFrom('Panjaya', naming, eventWords),
+  sender,
 };

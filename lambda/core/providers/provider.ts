@@ -21,29 +21,56 @@ export interface Trust {
 }
 
 /**
- * How a provider's trust material is loaded by the wiring (handlers/provider-wiring.ts, tools): public keys parsed
- * once per cold start from an environment variable (with a documented default), or shared secrets from Secrets
- * Manager in AWS (one secret per provider, cached with a short TTL) and from the local stack's environment.
+ * How a provider's trust material is loaded by every host (handlers/provider-wiring.ts, the CDK construct, the local
+ * stack, the tools), so a provider declares it once here: public keys parsed once per cold start from an environment
+ * variable (with a documented default), or shared secrets from Secrets Manager in AWS (one secret per provider, its
+ * ARN in PROVIDER_SECRET_ARNS, cached with a short TTL) and from the local stack's environment.
  */
 export type TrustSpec =
   | {
       readonly kind: 'public-keys';
-      /** Environment variable holding the keys (concatenated PEM). */
+      /** Environment variable holding the keys (concatenated PEM), for the functions and for `npm start`. */
       readonly envName: string;
       /** Keys trusted when the variable is unset. */
       readonly defaultPem: string;
       /** Parses the variable's text; throws an Error naming the bad key. */
       parse(text: string): KeyObject[];
+      /** A key pair of the kind `parse` accepts: the local stack's development key (the private half signs `send`). */
+      generateDevKeyPair(): { readonly publicKeyPem: string; readonly privateKeyPem: string };
     }
   | {
       readonly kind: 'secrets';
-      /**
-       * A built-in's own variables: the Secrets Manager ARN (AWS) and the comma-separated secrets (local stack).
-       * Without them, the secret comes from the JSON maps every configured provider uses (lambda/contracts/env.ts).
-       */
-      readonly arnEnvName?: string;
+      /** A built-in's own variable for `npm start` and the local functions: comma-separated secrets (a documented name). */
       readonly localEnvName?: string;
+      /** A built-in's own stack output naming its secret's ARN (a documented name); every secret is in ProviderSecretArns too. */
+      readonly outputName?: string;
     };
+
+/** Signing material for a test delivery: a shared secret, or a private key PEM (whichever the provider's trust uses). */
+export type SigningMaterial = string;
+
+/** A test delivery, signed as the provider signs: what `npm run send` posts to `POST /webhooks/<name>`. */
+export interface SampleDelivery {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** The CLI words that name its job (`npm run jobs -- get <provider> <words>`). */
+  readonly job: readonly string[];
+}
+
+/**
+ * How a built-in provider's deliveries are made for trying the stack out (`npm run send`, the tests): the module
+ * that verifies a scheme also writes it, so the two sides cannot drift apart.
+ */
+export interface SampleSender {
+  /** What the provider calls the names it sends: `event` (Panjaya) or `status`. */
+  readonly eventNoun: string;
+  /** `send` options naming the job and its time, with their help text and default (none: a new id each time). */
+  readonly options: Readonly<Record<string, { readonly help: string; readonly default?: string }>>;
+  /** Signature styles `--style` takes; the first is the default. */
+  readonly styles: readonly string[];
+  /** A delivery of `eventType` as the provider sends it; `values` holds the options given, defaults applied. */
+  sample(eventType: string, values: Readonly<Record<string, string | undefined>>, material: SigningMaterial, style: string): SampleDelivery;
+}
 
 /** How a person names a provider's jobs on the CLIs, and how a notification spells that command. */
 export interface JobNaming {
@@ -92,6 +119,8 @@ export interface ProviderModule<V = unknown> {
   readonly naming: JobNaming;
   /** Words for a terminal event of this provider (the watchdog's stalls are worded apart). */
   describe(item: EventItem): EventDescription;
+  /** Built-ins: how `npm run send` makes their deliveries (configured providers are sent from their declaration). */
+  readonly sender?: SampleSender;
 }
 
 /** The same spelling rule for every status lookup: providers may drift in case or stray whitespace. */

@@ -3,8 +3,10 @@
  * Panjaya regeneration cycles) and the shuffled send queue built from them. Deterministic for a seed.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { devCredentialPaths } from '../../../local/dev-credentials';
+import { readDevSigningMaterial } from '../../../local/dev-credentials';
+import { contentor } from '../../../lambda/core/providers/contentor';
+import { panjaya } from '../../../lambda/core/providers/panjaya';
+import type { ProviderModule } from '../../../lambda/core/providers/provider';
 import { contentorEnvelope, signContentorHeader, signPanjaya, type ContentorHeaderStyle, type PanjayaSignatureEncoding } from '../../../tools/lib/signing';
 
 /** A delivery as the provider would send it. */
@@ -33,8 +35,12 @@ export interface Signing {
 }
 
 export function readSigning(stateDir: string): Signing {
-  const dev = devCredentialPaths(stateDir);
-  return { contentorSecret: readFileSync(dev.contentorSecret, 'utf8').trim(), panjayaPrivateKey: readFileSync(dev.panjayaPrivateKey, 'utf8') };
+  const material = (module: ProviderModule) => {
+    const found = readDevSigningMaterial(stateDir, module);
+    if (found === undefined) throw new Error(`no development ${module.name} material in ${stateDir}`);
+    return found;
+  };
+  return { contentorSecret: material(contentor), panjayaPrivateKey: material(panjaya) };
 }
 
 /** Deterministic PRNG (mulberry32) so a failing run can be repeated with its seed. */

@@ -7,7 +7,8 @@
 import * as z from 'zod/mini';
 import '../../zod-locale';
 import { didYouMean as closestMatchHint } from '../../closest-match';
-import { PROVIDER_NAME_RE, providerNames } from '../../model';
+import { PROVIDER_NAME_RE } from '../../model';
+import { builtInProviders, isBuiltInProvider } from '../built-in';
 import { compilePointer, JsonPointerSyntaxError } from './json-pointer';
 import { decodeStandardWebhooksSecret, StandardWebhooksSecretError } from './standard-webhooks';
 
@@ -231,7 +232,7 @@ export function parseProvidersConfig(input: unknown, source = 'providers'): Conf
   const providers: Record<string, ConfiguredProvider> = {};
   for (const [name, raw] of Object.entries(value)) {
     const at = `${source}.${name}`;
-    if ((providerNames as readonly string[]).includes(name)) {
+    if (isBuiltInProvider(name)) {
       problems.push(`${at}: ${quoted(name)} is a built-in provider: give the configured one another name`);
       continue;
     }
@@ -309,10 +310,12 @@ export function checkProviderSecrets(providers: ConfiguredProviders, secrets: Co
   const configured = Object.keys(providers);
   for (const name of Object.keys(secrets)) {
     if (Object.hasOwn(providers, name)) continue;
-    const builtIn = (providerNames as readonly string[]).includes(name);
+    // A built-in that signs with shared secrets takes them here too (e.g. a rotated development secret).
+    const builtIn = builtInProviders.find((module) => module.name === name);
+    if (builtIn?.trust.kind === 'secrets') continue;
     problems.push(
       builtIn
-        ? `${source}.${name}: ${quoted(name)} is a built-in provider, whose secrets have their own setting: remove this entry`
+        ? `${source}.${name}: ${quoted(name)} is a built-in provider that trusts public keys, not secrets: remove this entry`
         : `${source}.${name}: no configured provider has this name${didYouMean(name, configured)}: remove the entry or configure the provider`,
     );
   }

@@ -265,9 +265,10 @@ describe('configured provider secrets', () => {
       'LOCAL_PROVIDER_SECRETS.acm: no configured provider has this name (did you mean "acme"?): remove the entry or configure the provider',
     ]);
   });
-  it('says a built-in provider takes its secrets elsewhere', () => {
-    expect(check({ replicate: [replicateSecret], acme: ['s'], contentor: ['t'] })).toEqual([
-      'LOCAL_PROVIDER_SECRETS.contentor: "contentor" is a built-in provider, whose secrets have their own setting: remove this entry',
+  it("takes a shared-secret built-in's secrets too, and says a public-key built-in takes none", () => {
+    expect(() => checkProviderSecrets(providers, parseProviderSecrets({ replicate: [replicateSecret], acme: ['s'], contentor: ['t'] }))).not.toThrow();
+    expect(check({ replicate: [replicateSecret], acme: ['s'], panjaya: ['t'] })).toEqual([
+      'LOCAL_PROVIDER_SECRETS.panjaya: "panjaya" is a built-in provider that trusts public keys, not secrets: remove this entry',
     ]);
   });
   it('refuses a Standard Webhooks secret that is not whsec_ + base64, without quoting it', () => {
