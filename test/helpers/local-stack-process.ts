@@ -9,9 +9,9 @@ import { waitFor } from './processes';
 export const projectRoot = path.resolve(__dirname, '../..');
 const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
 
-/** Runs `tools/<script>` to its end in `env`. */
-export function runCli(script: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000) {
-  const out = spawnSync(tsx, [path.join(projectRoot, 'tools', script), ...args], { env, cwd: projectRoot, encoding: 'utf8', timeout: timeoutMs });
+/** Runs `tools/<script>` to its end in `env` (of the project at `root`: this one, or a copy). */
+export function runCli(script: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, root = projectRoot) {
+  const out = spawnSync(tsx, [path.join(root, 'tools', script), ...args], { env, cwd: root, encoding: 'utf8', timeout: timeoutMs });
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
@@ -35,9 +35,9 @@ export interface StackProcess {
   waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
 }
 
-/** Starts `local/start.ts` in `env`. */
-export function spawnLocalStack(env: NodeJS.ProcessEnv, defaultTimeoutMs = 45_000): StackProcess {
-  const child = spawn(tsx, [path.join(projectRoot, 'local', 'start.ts')], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `local/start.ts` in `env` (of the project at `root`: this one, or a copy). */
+export function spawnLocalStack(env: NodeJS.ProcessEnv, defaultTimeoutMs = 45_000, root = projectRoot): StackProcess {
+  const child = spawn(tsx, [path.join(root, 'local', 'start.ts')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
