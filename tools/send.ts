@@ -7,6 +7,7 @@ import './lib/quiet-node-warning';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readDevSigningMaterial } from '../local/dev-credentials';
+import { signerOf } from './lib/signing';
 import { didYouMean } from '../lambda/core/closest-match';
 import { exitCodes, oneOf, parseCliArgs, runCli, UsageError } from './lib/cli';
 import { defaultOutputsFile, ensureLocalStackAnswers, loadOutputs } from './lib/outputs';
@@ -111,7 +112,7 @@ export function builtInRequest(
   const sender = module.sender as SampleSender;
   const style = values.style ?? sender.styles[0] ?? '';
   if (!sender.styles.includes(style)) throw new UsageError(`--style for ${module.name} must be one of ${sender.styles.join(', ')}`);
-  const sample = sender.sample(event, values, material, style);
+  const sample = sender.sample(event, values, signerOf(material), style);
   return { request: { path: webhookRoute.pathFor(module.name), headers: sample.headers, body: sample.body }, job: [module.name, ...sample.job].join(' ') };
 }
 

@@ -2,18 +2,43 @@
  * Signing the way each provider signs, for the `send` CLI and the tests. The verifiers in lambda/core/providers are
  * the other side of these functions; the CPython golden vectors keep the Python envelope form honest.
  */
+import { createHmac, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { hmacSha256 } from '../../lambda/core/crypto/hmac';
+import { type ContentorEnvelopeForm, type ContentorHeaderStyle, contentorEnvelopeWith, contentorHeaderSignature } from '../../lambda/core/providers/contentor';
+import { type PanjayaSignatureEncoding, panjayaSignature } from '../../lambda/core/providers/panjaya';
+import type { Signer } from '../../lambda/core/providers/provider';
 import { decodeStandardWebhooksSecret } from '../../lambda/core/providers/configured/standard-webhooks';
 
-// The built-ins' own signers live beside their verifiers (lambda/core/providers); tests and tools import them here.
-export {
-  type ContentorEnvelopeForm,
-  type ContentorHeaderStyle,
-  contentorEnvelope,
-  contentorHeaderStyles,
-  signContentorHeader,
-} from '../../lambda/core/providers/contentor';
-export { type PanjayaSignatureEncoding, panjayaSignatureEncodings, signPanjaya } from '../../lambda/core/providers/panjaya';
+/** Signing primitives over a shared secret or a private key PEM (PKCS#8 or SEC1): what a module's `sender` writes with. */
+export function signerOf(material: string | KeyObject): Signer {
+  return {
+    hmac: (algorithm, ...parts) => {
+      const mac = createHmac(algorithm, material as string);
+      for (const part of parts) mac.update(part);
+      return mac.digest();
+    },
+    ecdsa: (data, dsaEncoding) => sign('sha256', data, { key: typeof material === 'string' ? createPrivateKey(material) : material, dsaEncoding }),
+  };
+}
+
+export type { ContentorEnvelopeForm, ContentorHeaderStyle } from '../../lambda/core/providers/contentor';
+export { contentorHeaderStyles } from '../../lambda/core/providers/contentor';
+export { type PanjayaSignatureEncoding, panjayaSignatureEncodings } from '../../lambda/core/providers/panjaya';
+
+/** ES256 signature over the exact body bytes (Panjaya's `X-Signature`). `privateKey`: a KeyObject or a PEM. */
+export function signPanjaya(body: string | Uint8Array, privateKey: KeyObject | string, encoding: PanjayaSignatureEncoding = 'der-hex'): string {
+  return panjayaSignature(body, signerOf(privateKey), encoding);
+}
+
+/** `X-Webhook-Signature` value: HMAC-SHA256(secret, raw body). */
+export function signContentorHeader(body: string | Uint8Array, secret: string, style: ContentorHeaderStyle = 'hex'): string {
+  return contentorHeaderSignature(body, signerOf(secret), style);
+}
+
+/** A signed Contentor envelope body (lambda/core/providers/contentor.ts `contentorEnvelopeWith`). */
+export function contentorEnvelope(data: string | Record<string, unknown>, secret: string, form: ContentorEnvelopeForm = 'python'): string {
+  return contentorEnvelopeWith(data, signerOf(secret), form);
+}
 
 /** Which header names a Standard Webhooks delivery uses: `webhook-*`, or the `svix-*` aliases some senders still use. */
 export type StandardWebhooksHeaderPrefix = 'webhook' | 'svix';

@@ -5,7 +5,7 @@
  *   what the document's other-language samples produce (see json/canonical-forms.ts), or over `data` exactly as sent.
  * The same event in either style gets the same content hash, so it is one event, not two.
  */
-import { createHmac, hash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError, ValidationError } from '../errors';
 import { type CanonicalForm, canonicalForms, serialiseAs } from '../json/canonical-forms';
@@ -24,6 +24,7 @@ import {
   type RawRequest,
   type SampleDelivery,
   type SampleSender,
+  type Signer,
   singleIdNaming,
   tableLifecycle,
   type Trust,
@@ -249,9 +250,9 @@ function normalise(request: RawRequest, parsed: ParsedBody): NormalisedEvent {
 export type ContentorHeaderStyle = 'hex' | 'base64' | 'sha256=hex';
 export const contentorHeaderStyles: readonly ContentorHeaderStyle[] = ['hex', 'base64', 'sha256=hex'];
 
-/** `X-Webhook-Signature` value: HMAC-SHA256(secret, raw body). */
-export function signContentorHeader(body: string | Uint8Array, secret: string, style: ContentorHeaderStyle = 'hex'): string {
-  const digest = createHmac('sha256', secret).update(body).digest();
+/** `X-Webhook-Signature` value: HMAC-SHA256(secret, raw body), written in `style`. */
+export function contentorHeaderSignature(body: string | Uint8Array, signer: Signer, style: ContentorHeaderStyle = 'hex'): string {
+  const digest = signer.hmac('sha256', body);
   if (style === 'base64') return digest.toString('base64');
   return (style === 'sha256=hex' ? 'sha256=' : '') + digest.toString('hex');
 }
@@ -264,10 +265,10 @@ export type ContentorEnvelopeForm = CanonicalForm | 'as-sent';
  * given) or a value (sent as `JSON.stringify`). The signature is over `form` of that text, Python's
  * `json.dumps(data, sort_keys=True)` by default, as the provider's samples sign.
  */
-export function contentorEnvelope(data: string | Record<string, unknown>, secret: string, form: ContentorEnvelopeForm = 'python'): string {
+export function contentorEnvelopeWith(data: string | Record<string, unknown>, signer: Signer, form: ContentorEnvelopeForm = 'python'): string {
   const dataText = typeof data === 'string' ? data : JSON.stringify(data);
   const signed = form === 'as-sent' ? dataText : serialiseAs(parseJson(dataText), form);
-  const signature = createHmac('sha256', secret).update(signed, 'utf8').digest('base64');
+  const signature = signer.hmac('sha256', signed).toString('base64');
   return `{"data": ${dataText}, "signature": ${JSON.stringify(signature)}}`;
 }
 
@@ -278,13 +279,13 @@ const sender: SampleSender = {
   eventNoun: 'status',
   options: { uuid: { help: 'job uuid (default: a new one)' }, timestamp: { help: 'event time, ISO (default: now)' } },
   styles: sendStyles,
-  sample(status, values, secret, style): SampleDelivery {
+  sample(status, values, signer, style): SampleDelivery {
     const uuid = values.uuid ?? randomUUID();
     const data = { uuid, status, timestamp: values.timestamp ?? new Date().toISOString() };
-    if (style === 'envelope') return { headers: { 'content-type': 'application/json' }, body: contentorEnvelope(data, secret), job: [uuid] };
+    if (style === 'envelope') return { headers: { 'content-type': 'application/json' }, body: contentorEnvelopeWith(data, signer), job: [uuid] };
     const body = JSON.stringify(data);
     const headerStyle = style.replace(/^header-/, '') as ContentorHeaderStyle;
-    return { headers: { 'content-type': 'application/json', 'x-webhook-signature': signContentorHeader(body, secret, headerStyle) }, body, job: [uuid] };
+    return { headers: { 'content-type': 'application/json', 'x-webhook-signature': contentorHeaderSignature(body, signer, headerStyle) }, body, job: [uuid] };
   },
 };
 

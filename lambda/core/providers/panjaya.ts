@@ -3,7 +3,7 @@
  * The provider's document shows hex of DER (Python `cryptography`); hex or base64 of raw r‖s and base64 of DER are
  * accepted too. Bodies carry no event id and no timestamp, so ordering is by arrival.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError } from '../errors';
 import type { EventItem } from '../items';
@@ -19,6 +19,7 @@ import {
   type ProviderModule,
   type RawRequest,
   type SampleSender,
+  type Signer,
   tableLifecycle,
   type Trust,
 } from './provider';
@@ -209,15 +210,10 @@ function normalise(request: RawRequest, root: Record<string, unknown>): Normalis
 export type PanjayaSignatureEncoding = 'der-hex' | 'raw-hex' | 'raw-base64' | 'der-base64';
 export const panjayaSignatureEncodings: readonly PanjayaSignatureEncoding[] = ['der-hex', 'raw-hex', 'raw-base64', 'der-base64'];
 
-/** ES256 signature over the exact body bytes, in any form `verify` reads. `privateKey`: a KeyObject or a PEM (PKCS#8 or SEC1). */
-export function signPanjaya(body: string | Uint8Array, privateKey: KeyObject | string, encoding: PanjayaSignatureEncoding = 'der-hex'): string {
-  const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+/** `X-Signature`: ES256 over the exact body bytes, written in any form `verify` reads. */
+export function panjayaSignature(body: string | Uint8Array, signer: Signer, encoding: PanjayaSignatureEncoding = 'der-hex'): string {
   const [layout, text] = encoding.split('-') as ['der' | 'raw', 'hex' | 'base64'];
-  const signature = sign('sha256', typeof body === 'string' ? Buffer.from(body, 'utf8') : body, {
-    key,
-    dsaEncoding: layout === 'der' ? 'der' : 'ieee-p1363',
-  });
-  return signature.toString(text);
+  return signer.ecdsa(typeof body === 'string' ? Buffer.from(body, 'utf8') : body, layout === 'der' ? 'der' : 'ieee-p1363').toString(text);
 }
 
 /** Panjaya's callback body for an event: version events name the version and its locale, asset events neither. */
@@ -230,13 +226,13 @@ const sender: SampleSender = {
     locale: { help: 'version locale', default: sampleDefaults.locale },
   },
   styles: panjayaSignatureEncodings,
-  sample(event, values, privateKeyPem, style) {
+  sample(event, values, signer, style) {
     const isAssetEvent = event.startsWith('asset_');
     const version = isAssetEvent ? null : (values.version ?? sampleDefaults.version);
     const asset = values.asset ?? sampleDefaults.asset;
     const locale = isAssetEvent ? null : (values.locale ?? sampleDefaults.locale);
     const body = JSON.stringify({ asset_id: asset, version_id: version, version_locale: locale, event });
-    const headers = { 'content-type': 'application/json', 'x-signature': signPanjaya(body, privateKeyPem, style as PanjayaSignatureEncoding) };
+    const headers = { 'content-type': 'application/json', 'x-signature': panjayaSignature(body, signer, style as PanjayaSignatureEncoding) };
     return { headers, body, job: version === null ? [asset] : [asset, version] };
   },
 };

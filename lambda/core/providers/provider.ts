@@ -46,8 +46,17 @@ export type TrustSpec =
       readonly outputName?: string;
     };
 
-/** Signing material for a test delivery: a shared secret, or a private key PEM (whichever the provider's trust uses). */
-export type SigningMaterial = string;
+/**
+ * The signing primitives `send` and the tests hand a module, holding the material (a shared secret or a private key):
+ * tools/lib/signing.ts makes them. A module decides what is signed and how it is written; no digest is computed in
+ * lambda/ outside verification (test/security/constant-time.test.ts).
+ */
+export interface Signer {
+  /** HMAC of the concatenated parts with the shared secret. */
+  hmac(algorithm: 'sha256' | 'sha512', ...parts: readonly (string | Uint8Array)[]): Buffer;
+  /** ECDSA over SHA-256 of the bytes with the private key: DER, or raw r||s (`ieee-p1363`). */
+  ecdsa(data: Uint8Array, encoding: 'der' | 'ieee-p1363'): Buffer;
+}
 
 /** A test delivery, signed as the provider signs: what `npm run send` posts to `POST /webhooks/<name>`. */
 export interface SampleDelivery {
@@ -69,7 +78,7 @@ export interface SampleSender {
   /** Signature styles `--style` takes; the first is the default. */
   readonly styles: readonly string[];
   /** A delivery of `eventType` as the provider sends it; `values` holds the options given, defaults applied. */
-  sample(eventType: string, values: Readonly<Record<string, string | undefined>>, material: SigningMaterial, style: string): SampleDelivery;
+  sample(eventType: string, values: Readonly<Record<string, string | undefined>>, signer: Signer, style: string): SampleDelivery;
 }
 
 /** How a person names a provider's jobs on the CLIs, and how a notification spells that command. */

@@ -337,13 +337,15 @@ describe('Contentor secrets, from the variables its module names', () => {
   it('takes the local stack secrets from CONTENTOR_WEBHOOK_SECRETS', async () => {
     await expect(trustFrom({ CONTENTOR_WEBHOOK_SECRETS: 'local-one,local-two' })).resolves.toMatchObject({ secrets: ['local-one', 'local-two'] });
   });
-  it('fetches them from Secrets Manager when CONTENTOR_SECRET_ARN is set: unreachable here, so a 503, never no secrets', async () => {
+  it('fetches them from Secrets Manager when PROVIDER_SECRET_ARNS names its secret: unreachable here, so a 503, never no secrets', async () => {
     // A closed local port: the fetch fails at once, offline.
     const offline = { AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
     const saved = Object.fromEntries(Object.keys(offline).map((name) => [name, process.env[name]]));
     Object.assign(process.env, offline);
     try {
-      await expect(trustFrom({ CONTENTOR_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:contentor' })).rejects.toMatchObject({
+      await expect(
+        trustFrom({ PROVIDER_SECRET_ARNS: JSON.stringify({ contentor: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:contentor' }) }),
+      ).rejects.toMatchObject({
         reason: 'secrets_unavailable',
       });
     } finally {
