@@ -69,6 +69,14 @@ describe('the fan-out step for people', () => {
     ]);
     // Systems messages first, then the one alert.
     expect(captured.slice(first).map((c) => c.input.TopicArn)).toEqual([topics.failed, topics.succeeded, topics.alerts]);
+    // Once the window has closed, its flush finds nothing owed (the alert went out alone) and logs no digest.
+    const { lines: later, log: laterLog } = recordingLog();
+    const flushed = await fanOut(
+      [],
+      deps(() => new Date('2035-01-01T00:10:00.000Z'), alerts, laterLog),
+    );
+    expect(flushed.digests).toEqual([{ windowStart: '2035-01-01T00:00:00.000Z', digestTotal: 0, outcome: 'nothing-to-send' }]);
+    expect(later.filter((l) => l.message === 'digest published')).toEqual([]);
     // The same records again (Lambda retrying the batch): both skipped, and the alert is found decided.
     const again = await fanOut(records, deps(now, alerts));
     expect(again.outcomes.map((o) => o.outcome)).toEqual(['skipped', 'skipped']);
@@ -131,5 +139,24 @@ describe('the fan-out step for people', () => {
     const later = await fanOut([], deps(now, alerts, log));
     expect(later.digests).toEqual([{ windowStart: '2035-01-04T00:00:00.000Z', digestTotal: 1, outcome: 'sent' }]);
     expect(lines).toContainEqual({ level: 'info', message: 'digest published', fields: { windowStart: '2035-01-04T00:00:00.000Z', total: 1 } });
+  });
+
+  it('alerts no event that was parked (SNS refused its systems message for good)', async () => {
+    const now = () => new Date('2035-01-05T00:00:10.000Z');
+    const [refused, fine] = [contentorItem('failed'), contentorItem('failed')];
+    const records = await stored(refused, fine);
+    // A fault fauxqs cannot produce on demand: SNS refusing one message as invalid.
+    const refusing = {
+      publish: async (notification: Parameters<SnsNotificationPublisher['publish']>[0]) => {
+        if (notification.message.includes(refused.eventId) && notification.topic !== 'alerts') {
+          throw Object.assign(new Error('Invalid parameter: Message'), { name: 'InvalidParameterException' });
+        }
+        return publisher.publish(notification);
+      },
+    };
+    const alerts = { store: new DynamoAlertStore(doc, tableName), settings: settings(5) };
+    const result = await fanOut(records, { ...deps(now, alerts), publisher: refusing });
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['parked', 'published']);
+    expect(result.alerts).toEqual([{ eventId: fine.eventId, outcome: 'alerted' }]);
   });
 });

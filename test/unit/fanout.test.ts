@@ -183,12 +183,17 @@ describe('fan-out orchestration', () => {
     };
     const result = await fanOut([{ sequenceNumber: '7', image: { pk: 'p' }, key: { pk: 'p', sk: 's' } }, record(contentorItem('failed'), 8)], deps);
     expect(result.failures).toEqual(['7', '8']);
+    // No event id to name: the outcomes carry none (not even an undefined one).
+    expect(result.outcomes).toStrictEqual([
+      { sequenceNumber: '7', outcome: 'failed', reason: 'DynamoDB unavailable' },
+      { sequenceNumber: '8', outcome: 'not_attempted' },
+    ]);
   });
 
   it('parks a record whose image could not be decoded (logged, nothing to mark without a key)', async () => {
     const { deps } = setup([]);
     const result = await fanOut([{ sequenceNumber: '7', image: undefined, decodeError: 'record has no NewImage' }], deps);
-    expect(result.outcomes).toEqual([{ sequenceNumber: '7', outcome: 'parked', reason: 'record has no NewImage' }]);
+    expect(result.outcomes).toStrictEqual([{ sequenceNumber: '7', outcome: 'parked', reason: 'record has no NewImage' }]);
     expect(result.failures).toEqual([]);
   });
 
