@@ -107,6 +107,16 @@ describe('the AWS Chatbot card', () => {
     expect(buildChatbotNotification(ready, opts).content.title).toMatch(/^:information_source: /);
   });
 
+  it('shows a provider message up to 300 characters, other provider values up to 200', () => {
+    const message = 'm'.repeat(280);
+    const rows = buildChatbotNotification(
+      contentorItem('failed', 'j'.repeat(280), { extraPayload: { error_message: message } }),
+      opts,
+    ).content.description.split('\n');
+    expect(rows).toContain(`*Provider message:* \`${message}\``);
+    expect(rows).toContain(`*Job id:* \`${'j'.repeat(195)}...\``);
+  });
+
   it('keeps the look-up step within its 500-character limit, whatever the id', () => {
     const [lookUp] = buildChatbotNotification(contentorItem('failed', 'x'.repeat(2000)), opts).content.nextSteps;
     expect(lookUp?.length).toBeLessThanOrEqual(500);
