@@ -11,7 +11,7 @@ import { readReceiverEnv } from '../../../lambda/config/receiver-env';
 import { providersOf, trustOf } from '../../../lambda/handlers/provider-wiring';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../../../lambda/core/providers/panjaya';
 import { contentorItem } from '../../helpers/event-item-fixtures';
-import { contentorEnvelope, signContentorHeader } from '../../helpers/signing';
+import { contentorEnvelope, signContentorHeader, signerOf } from '../../helpers/signing';
 import { payloadTextOfEvent } from '../../helpers/events';
 import { request, secretsTrust, validationMessage, verifyAndNormalise, verifyOutcome } from './outcome';
 
@@ -354,5 +354,55 @@ describe('Contentor secrets, from the variables its module names', () => {
         else process.env[name] = value;
       }
     }
+  });
+});
+
+describe('Contentor sample deliveries (npm run send)', () => {
+  const sender = contentor.sender;
+  if (!sender) throw new Error('Contentor has no sample sender');
+  const sample = (style: string, values: Record<string, string | undefined> = { uuid: 'u-sample', timestamp: '2026-01-01T00:00:00Z' }) =>
+    sender.sample('completed', values, signerOf(secret), style);
+  afterEach(() => jest.useRealTimers());
+
+  it('offers the three header styles, hex first, and the envelope; names its options as the CLI shows them', () => {
+    expect(sender.styles).toEqual(['header-hex', 'header-base64', 'header-sha256=hex', 'envelope']);
+    expect(sender.eventNoun).toBe('status');
+    expect(sender.options).toEqual({ uuid: { help: 'job uuid (default: a new one)' }, timestamp: { help: 'event time, ISO (default: now)' } });
+  });
+
+  it.each(['header-hex', 'header-base64', 'header-sha256=hex', 'envelope'])('makes a %s delivery that verifies and names its job, status and time', (style) => {
+    const delivery = sample(style);
+    expect(delivery.headers['content-type']).toBe('application/json');
+    expect(delivery.job).toEqual(['u-sample']);
+    expect(verifyAndNormalise(contentor, request(delivery.body, delivery.headers), trusted)).toMatchObject({
+      jobId: 'u-sample',
+      eventType: 'completed',
+      status: 'succeeded',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('writes each style as the provider does', () => {
+    expect(sample('header-hex').headers['x-webhook-signature']).toMatch(/^[0-9a-f]{64}$/);
+    expect(sample('header-base64').headers['x-webhook-signature']).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(sample('header-sha256=hex').headers['x-webhook-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    const envelope = sample('envelope');
+    expect(envelope.headers).toEqual({ 'content-type': 'application/json' });
+    expect(JSON.parse(envelope.body)).toEqual({
+      data: { uuid: 'u-sample', status: 'completed', timestamp: '2026-01-01T00:00:00Z' },
+      signature: expect.any(String),
+    });
+  });
+
+  it('defaults to a new uuid each time and to the current time', () => {
+    jest.useFakeTimers({ now: new Date('2026-02-03T04:05:06.000Z') });
+    const [first, second] = [sample('header-hex', {}), sample('header-hex', {})];
+    expect(first.job[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second.job[0]).not.toBe(first.job[0]);
+    expect(JSON.parse(first.body)).toMatchObject({ uuid: first.job[0], timestamp: '2026-02-03T04:05:06.000Z' });
+  });
+
+  it("names the stack output that holds Contentor's secret as README.md documents it (ContentorSecretArn)", () => {
+    expect(contentor.trust).toMatchObject({ kind: 'secrets', outputName: 'ContentorSecretArn' });
   });
 });
