@@ -4,6 +4,9 @@
  * test/unit/digest.test.ts covers the document (contract) and the neutralising of provider values.
  */
 import { buildDigestNotification, type DigestJob } from '../../lambda/core/notification/digest';
+import { providerRegistry } from '../../lambda/core/providers';
+import { parseProvidersConfig } from '../../lambda/core/providers/configured/config-schema';
+import { exampleProviders } from '../fixtures/configured-providers';
 
 const window = { start: '2026-12-04T10:00:00.000Z', end: '2026-12-04T10:10:00.000Z' };
 const hint = 'npm run --silent jobs -- get';
@@ -22,14 +25,16 @@ function digest(events: DigestJob[]) {
 }
 
 describe('a digest of three jobs from two providers', () => {
-  const { notification, email, card } = digest(three);
+  // Built inside each test, not once here: the mutation run credits code only to the test that ran it.
 
   it('has a subject with the count, the statuses and the window', () => {
+    const { notification } = digest(three);
     expect(notification.subject).toBe('[DIGEST] 3 jobs failed or stalled, 10:00-10:10 UTC on 2026-12-04');
     expect(notification.attributes).toEqual({ provider: '-', status: 'digest', eventType: '-' });
   });
 
   it('reads, line by line, in the e-mail', () => {
+    const { email } = digest(three);
     expect(email.split('\n')).toEqual([
       '3 jobs failed or stalled in the alert window 2026-12-04T10:00:00.000Z to 2026-12-04T10:10:00.000Z,',
       'beyond the individual alerts that window allows (alertsPerWindow), so they come together here.',
@@ -51,6 +56,7 @@ describe('a digest of three jobs from two providers', () => {
   });
 
   it('reads, field by field, on the Chatbot card', () => {
+    const { card } = digest(three);
     expect(card).toEqual({
       version: '1.0',
       source: 'custom',
@@ -97,9 +103,9 @@ describe('a digest of more jobs than it names', () => {
     eventType: 'failed',
     eventId: `e${i}`,
   }));
-  const { document, email, card } = digest(many);
 
   it('names the first 20 and counts the rest', () => {
+    const { document, email, card } = digest(many);
     expect(document.jobs).toHaveLength(20);
     expect(document.more).toBe(105);
     expect(email).toContain('\nThe first 20 (provider, job id, status, event type, event id):\n');
@@ -108,6 +114,7 @@ describe('a digest of more jobs than it names', () => {
   });
 
   it('lists them all with a limit that covers every one', () => {
+    const { document } = digest(many);
     expect(document.listCommand).toBe('npm run --silent jobs -- list --status failed --since 2026-12-04T10:00:00.000Z --limit 125');
   });
 });
@@ -145,5 +152,22 @@ describe('order and edges', () => {
   ])('lists with the jobs command of the hint %j: %j', (jobsCommandHint, base) => {
     const { document } = buildDigestNotification(window, three, { jobsCommandHint });
     expect(document.listCommand.split('; ')[0]).toBe(`${base} list --status failed --since 2026-12-04T10:00:00.000Z --limit 100`);
+  });
+
+  it("uses a configured provider's label", () => {
+    const providers = providerRegistry(parseProvidersConfig(exampleProviders, 'test'));
+    const job: DigestJob = { provider: 'replicate', jobId: 'r-1', status: 'failed', eventType: 'failed', eventId: 'e9' };
+    const { notification } = buildDigestNotification(window, [job], { jobsCommandHint: hint, providers });
+    const message = JSON.parse(notification.message) as { email: string; https: string };
+    expect(message.email).toContain('\n  Replicate     failed 1\n');
+    expect(JSON.parse(message.https).content.description.split('\n')[0]).toBe('*Replicate:* failed 1');
+  });
+
+  it('keeps each list step within its 500-character limit, whatever the jobs command', () => {
+    const long = `${'npm run --silent jobs -- --outputs '.padEnd(600, 'x')} get`;
+    const { notification } = buildDigestNotification(window, three, { jobsCommandHint: long });
+    const steps = JSON.parse((JSON.parse(notification.message) as { https: string }).https).content.nextSteps as string[];
+    expect(steps).toHaveLength(2);
+    for (const step of steps) expect(step.length).toBeLessThanOrEqual(500);
   });
 });
