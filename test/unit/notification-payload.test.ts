@@ -52,6 +52,8 @@ describe('the payload of a stored event', () => {
     expect(parkedBecause(() => payloadTextOf(item('{"a":')))).toBe('the stored payload is not JSON');
     expect(parkedBecause(() => payloadTextOf(item('\ufeff{}')))).toBe('the stored payload is not JSON');
     expect(parkedBecause(() => payloadTextOf(item('{}', { payloadStart: 1, payloadEnd: 1 })))).toBe('the stored payload is not JSON');
+    // A string left open after a literal: the scan for literals must stop at the end, not run on.
+    expect(parkedBecause(() => payloadTextOf(item('{"a": NaN, "b": "open')))).toBe('the stored payload is not JSON');
   });
 
   it("sends Python's NaN and infinities as null", () => {
