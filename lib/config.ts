@@ -11,6 +11,7 @@ import { readPanjayaKeys } from './panjaya-keys';
 import { alertableStatuses, type AlertableStatus } from '../lambda/core/alerts';
 import { PANJAYA_DEFAULT_PUBLIC_KEY_PEM } from '../lambda/core/providers/panjaya';
 import { QUARANTINE_DEFAULTS } from '../lambda/core/quarantine';
+import { DEFAULT_RETRY_WINDOW_SECONDS } from '../lambda/core/write-plan';
 import { parseStallDeadlines, StallDeadlinesError } from '../lambda/core/watchdog';
 import { providerRegistry } from '../lambda/core/providers';
 import { parseProvidersConfig, ProvidersConfigError } from '../lambda/core/providers/configured/config-schema';
@@ -104,6 +105,18 @@ const chatConfigurationArn = (key: string, kind: 'slack-channel' | 'microsoft-te
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TEAMS_CHANNEL_ID = /^19(:|%3[aA])[A-Za-z0-9_.-]+(@|%40)thread\.[a-z0-9]+$/;
 
+/** A retry window in seconds from a context value (a string with `-c`), named in its messages. */
+function retryWindow(key: string) {
+  return z.preprocess(
+    fromString,
+    z
+      .number({ error: `${key} must be a number of seconds: e.g. -c ${key}=600` })
+      .int(`${key} must be a whole number of seconds`)
+      .min(0, `${key} must not be negative (0 turns the window off)`)
+      .max(86_400, `${key} must be at most 86400 (one day)`),
+  );
+}
+
 /**
  * Deploy-time configuration. Every key is optional: defaults make `cdk synth` work with no context at all.
  * Error messages name the context key and the fix.
@@ -173,17 +186,13 @@ export const DeployConfigObject = z
     panjayaPublicKeysFile: z.string({ error: 'panjayaPublicKeysFile must be a file path, e.g. -c panjayaPublicKeysFile=panjaya-keys.pem' }).optional(),
     /** Days an event item lives before DynamoDB TTL removes it (job state items do not expire). */
     eventRetentionDays: positiveInt('eventRetentionDays', 'e.g. -c eventRetentionDays=90').default(DEFAULT_EVENT_RETENTION_DAYS),
-    /** Panjaya: seconds within which an identical body is a provider retry even if the job moved on (0 = off). */
-    panjayaRetryWindowSeconds: z
-      .preprocess(
-        fromString,
-        z
-          .number({ error: 'panjayaRetryWindowSeconds must be a number of seconds: e.g. -c panjayaRetryWindowSeconds=600' })
-          .int('panjayaRetryWindowSeconds must be a whole number of seconds')
-          .min(0, 'panjayaRetryWindowSeconds must not be negative (0 turns the window off)')
-          .max(86_400, 'panjayaRetryWindowSeconds must be at most 86400 (one day)'),
-      )
-      .default(600),
+    /**
+     * Seconds within which an identical body is a provider retry even if the job moved on (0 = off): Panjaya, and
+     * configured providers whose events carry no id (lambda/core/write-plan.ts). Default 600.
+     */
+    retryWindowSeconds: retryWindow('retryWindowSeconds').optional(),
+    /** The retry window's first, documented name: still accepted (not together with `retryWindowSeconds`). */
+    panjayaRetryWindowSeconds: retryWindow('panjayaRetryWindowSeconds').optional(),
     /** What happens to the table and the secret when the stack is deleted. */
     removalPolicy: z.enum(['retain', 'destroy'], { error: 'removalPolicy must be "retain" or "destroy"' }).default('retain'),
     /** DynamoDB deletion protection on the table. */
@@ -300,6 +309,13 @@ export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) =
         "teamsChannelConfigurationArn and teamsTenantId/teamsTeamId/teamsChannelId: give the existing configuration's ARN (the stack creates none) or the three ids (the stack creates one), not both",
     });
   }
+  if (config.retryWindowSeconds !== undefined && config.panjayaRetryWindowSeconds !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['panjayaRetryWindowSeconds'],
+      message: 'panjayaRetryWindowSeconds is the former name of retryWindowSeconds: give retryWindowSeconds only',
+    });
+  }
   if (config.throttleBurstLimit < config.throttleRateLimit) {
     ctx.addIssue({
       code: 'custom',
@@ -313,7 +329,9 @@ export const DeployConfigSchema = DeployConfigObject.superRefine((config, ctx) =
   try {
     // Deadlines may name configured providers' statuses: resolved against the built-ins plus those.
     const stallDeadlines = parseStallDeadlines(config.stallDeadlines ?? {}, 'stallDeadlines', providerRegistry(config.providers));
-    return panjaya.problems.length > 0 ? z.NEVER : { ...config, panjayaPublicKeys: panjaya.keys, stallDeadlines };
+    const { panjayaRetryWindowSeconds, ...rest } = config;
+    const retryWindowSeconds = config.retryWindowSeconds ?? panjayaRetryWindowSeconds ?? DEFAULT_RETRY_WINDOW_SECONDS;
+    return panjaya.problems.length > 0 ? z.NEVER : { ...rest, retryWindowSeconds, panjayaPublicKeys: panjaya.keys, stallDeadlines };
   } catch (error) {
     if (!(error instanceof StallDeadlinesError)) throw error;
     ctx.addIssue({ code: 'custom', path: ['stallDeadlines'], message: error.message });

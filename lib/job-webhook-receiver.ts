@@ -108,8 +108,13 @@ export interface JobWebhookReceiverProps {
    */
   readonly panjayaPublicKeysFile?: string;
   /**
-   * Panjaya: seconds within which an identical body is a provider retry (a duplicate) even if the job moved on; 0 = off.
+   * Seconds within which an identical body is a provider retry (a duplicate) even if the job moved on; 0 = off. Panjaya,
+   * and configured providers whose events carry no id.
    * @default 600
+   */
+  readonly retryWindowSeconds?: number;
+  /**
+   * @deprecated the former name of `retryWindowSeconds` (still accepted, not together with it).
    */
   readonly panjayaRetryWindowSeconds?: number;
   /**
@@ -296,7 +301,7 @@ export class JobWebhookReceiver extends Construct {
         [envNames.tableName]: table.table.tableName,
         ...builtInTrustEnv(deployedPublicKeys(config)),
         [envNames.eventRetentionDays]: String(config.eventRetentionDays),
-        [envNames.retryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
+        [envNames.retryWindowSeconds]: String(config.retryWindowSeconds),
         [envNames.maxBodyBytes]: String(config.maxBodyBytes),
         [envNames.secretCacheTtlSeconds]: String(config.secretCacheTtlSeconds),
         [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),

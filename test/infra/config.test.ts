@@ -27,7 +27,7 @@ describe('deploy configuration', () => {
       panjayaPublicKeys: [PANJAYA_DOCUMENTED_PUBLIC_KEY],
       eventRetentionDays: 90,
       providers: {},
-      panjayaRetryWindowSeconds: 600,
+      retryWindowSeconds: 600,
       removalPolicy: 'retain',
       deletionProtection: true,
       throttleRateLimit: 50,
@@ -43,6 +43,18 @@ describe('deploy configuration', () => {
       alertsPerWindow: 10,
       alertWindowMinutes: 10,
     });
+  });
+
+  it('takes the retry window as retryWindowSeconds, or by its former name, never both', () => {
+    expect(parseDeployConfig({ retryWindowSeconds: '30' }).retryWindowSeconds).toBe(30);
+    expect(parseDeployConfig({ panjayaRetryWindowSeconds: '45' }).retryWindowSeconds).toBe(45);
+    expect(parseDeployConfig({ panjayaRetryWindowSeconds: 0 }).retryWindowSeconds).toBe(0);
+    expect(parseDeployConfig({ panjayaRetryWindowSeconds: 45 })).not.toHaveProperty('panjayaRetryWindowSeconds');
+    expect(() => parseDeployConfig({ retryWindowSeconds: 30, panjayaRetryWindowSeconds: 30 })).toThrow(
+      'panjayaRetryWindowSeconds is the former name of retryWindowSeconds: give retryWindowSeconds only',
+    );
+    expect(() => parseDeployConfig({ retryWindowSeconds: -1 })).toThrow('retryWindowSeconds must not be negative');
+    expect(() => parseDeployConfig({ panjayaRetryWindowSeconds: 'soon' })).toThrow('panjayaRetryWindowSeconds must be a number of seconds');
   });
 
   it('accepts the string forms that `cdk -c key=value` produces', () => {

@@ -18,8 +18,8 @@ const root = path.resolve(__dirname, '..', '..');
 const checkoutEntries = ['cdk.json', 'bin', 'lib', 'lambda', 'examples', 'node_modules', 'package.json', 'package-lock.json', 'tsconfig.json'];
 const POLICY_LINE = 'policy checks passed: cdk-nag AwsSolutions, AWS Control Tower guard rules';
 
-/** Keys that replace others of the every-option example (an existing Chatbot configuration instead of new ids). */
-const alternatives: readonly ContextKey[] = ['slackChannelConfigurationArn', 'teamsChannelConfigurationArn'];
+/** Keys that replace others of the every-option example (an existing Chatbot configuration instead of new ids; a former name). */
+const alternatives: readonly ContextKey[] = ['slackChannelConfigurationArn', 'teamsChannelConfigurationArn', 'panjayaRetryWindowSeconds'];
 
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>; Outputs?: object };
 interface Row {
@@ -89,6 +89,11 @@ const rows: readonly Row[] = [
     name: 'several Panjaya keys',
     keys: ['panjayaPublicKeysFile'],
     check: (t) => expect(envOf(t, 'receiver').PANJAYA_PUBLIC_KEYS).toBe(`${panjayaCurrent.trim()}\n${panjayaNext.trim()}`),
+  },
+  {
+    name: 'the retry window by its former name',
+    keys: ['panjayaRetryWindowSeconds'],
+    check: (t) => expect(envOf(t, 'receiver')[envNames.retryWindowSeconds]).toBe('900'),
   },
   {
     name: 'removal policy destroy',

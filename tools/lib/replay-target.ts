@@ -72,7 +72,7 @@ function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.Proce
     [envNames.eventRetentionDays]: String(config.eventRetentionDays),
     [envNames.maxBodyBytes]: String(config.maxBodyBytes),
     [envNames.quarantineRetentionDays]: String(config.quarantineRetentionDays),
-    [envNames.retryWindowSeconds]: String(config.panjayaRetryWindowSeconds),
+    [envNames.retryWindowSeconds]: String(config.retryWindowSeconds),
     [envNames.secretCacheTtlSeconds]: '0',
     [envNames.providers]: JSON.stringify(config.providers),
   };
