@@ -35,8 +35,9 @@ Options:
   -h, --help       this text
 
 Trust: against the local stack, the same environment as npm start (CONTENTOR_WEBHOOK_SECRETS, PANJAYA_PUBLIC_KEYS,
-else the development key and secret in the state dir). Against a deployed stack, the Contentor secret from Secrets
-Manager (ContentorSecretArn in the outputs file) and the Panjaya keys from PANJAYA_PUBLIC_KEYS, else cdk.json.
+LOCAL_PROVIDER_SECRETS, else the development keys and secrets in the state dir). Against a deployed stack, every
+provider's secret from Secrets Manager (ProviderSecretArns in the outputs file) and the Panjaya keys from
+PANJAYA_PUBLIC_KEYS, else cdk.json.
 
 Exit codes: 0 ok (refused-again deliveries included), 1 error or a replay that hit a storage failure, 2 usage.
 `;
