@@ -167,7 +167,7 @@ describe('the console against a deployed stack (outputs file without endpoints)'
     const page = await get('/quarantine');
     expect(page.status).toBe(200);
     expect(page.text).toContain('Replay is not possible');
-    expect(page.text).toContain('ContentorSecretArn');
+    expect(page.text).toContain('has no ProviderSecretArns or ContentorSecretArn');
   });
 
   it.each([

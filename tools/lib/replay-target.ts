@@ -17,6 +17,7 @@ import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-s
 import { readReceiverEnv, retryWindowSecondsOf, type ReceiverEnvInput } from '../../lambda/config/receiver-env';
 import { builtInTrustEnv } from '../../lambda/config/provider-env';
 import { envNames, outputNames } from '../../lambda/contracts';
+import { builtInProviders } from '../../lambda/core/providers';
 import type { IngestDeps } from '../../lambda/core/ingest';
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';
 import type { EventStore } from '../../lambda/core/ports';
@@ -60,8 +61,13 @@ function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessE
 
 function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv, root: string): ReceiverEnvInput {
   const secretArns = providerSecretArnsOf(outputs);
-  if (Object.keys(secretArns).length === 0)
-    throw new Error(`${outputs.file} has no ${outputNames.providerSecretArns}: pass the outputs file of \`cdk deploy --outputs-file\``);
+  if (Object.keys(secretArns).length === 0) {
+    const names = [
+      outputNames.providerSecretArns,
+      ...builtInProviders.flatMap((m) => (m.trust.kind === 'secrets' && m.trust.outputName ? [m.trust.outputName] : [])),
+    ];
+    throw new Error(`${outputs.file} has no ${names.join(' or ')}: pass the outputs file of \`cdk deploy --outputs-file\``);
+  }
   const config = deployConfigFromCdkJson(root);
   const given = builtInTrustGiven(env);
   const publicKeys = Object.fromEntries(Object.entries(deployedPublicKeys(config)).map(([name, pem]) => [name, given[name] ?? pem]));
