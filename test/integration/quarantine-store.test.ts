@@ -102,6 +102,16 @@ describe('listing and removing (the replay tool)', () => {
     );
   });
 
+  it('lists many deliveries newest first, whatever order the table returns them in', async () => {
+    const s = store();
+    const name = route();
+    // The table returns a partition in delivery-id order (a hash): unrelated to when each came.
+    const times = Array.from({ length: 9 }, (_, i) => `2034-02-02T0${i}:00:00.000Z`);
+    for (const at of times) await s.keep(record(name, at));
+    const listed = await s.list({ providers: [name], sinceIso: '2034-02-02T00:00:00.000Z', nowIso: '2034-02-02T12:00:00.000Z' });
+    expect(listed.items.map((i) => i.receivedAt)).toEqual([...times].reverse());
+  });
+
   it('leaves an item out from the second its TTL names', async () => {
     const s = store({ retentionDays: 1 });
     const name = route();
