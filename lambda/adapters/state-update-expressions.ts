@@ -52,8 +52,33 @@ function buildExpressions(assigned: readonly string[], increments: readonly stri
 
 // The core's transitions come in a handful of shapes (which fields, which counters, which precondition): their
 // expressions are built once per shape, and a request only adds its values. Building them per call was the largest
-// CPU cost of a state write (bench/cpu.ts), so the per-call path below stays a few plain loops.
-const expressionsByShape = new Map<string, Expressions>();
+// CPU cost of a state write (bench/cpu.ts); so is hashing a shape spelled as one string, so shapes are bucketed by
+// their sizes and told apart by comparing their names.
+interface Shape {
+  readonly assigned: readonly string[];
+  readonly increments: readonly string[];
+  readonly compared: readonly string[] | undefined;
+  readonly expressions: Expressions;
+}
+const shapesBySize = new Map<number, Shape[]>();
+
+const sameNames = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((name, i) => name === b[i]));
+
+function expressionsFor(assigned: readonly string[], increments: readonly string[], compared: readonly string[] | undefined): Expressions {
+  const size = (assigned.length * 100 + increments.length) * 100 + (compared === undefined ? 99 : compared.length);
+  let shapes = shapesBySize.get(size);
+  if (shapes === undefined) {
+    shapes = [];
+    shapesBySize.set(size, shapes);
+  }
+  for (const shape of shapes) {
+    if (sameNames(shape.assigned, assigned) && sameNames(shape.increments, increments) && sameNames(shape.compared, compared)) return shape.expressions;
+  }
+  const expressions = buildExpressions(assigned, increments, compared);
+  shapes.push({ assigned, increments, compared, expressions });
+  return expressions;
+}
 
 /** The conditional UpdateItem that carries out `transition` (fails its condition when the state is not as read). */
 export function stateUpdateRequest(transition: StateTransition): StateUpdateRequest {
@@ -90,12 +115,7 @@ export function stateUpdateRequest(transition: StateTransition): StateUpdateRequ
       compared.push(name);
     }
   }
-  const shape = `${assigned.join()}|${increments.join()}|${compared?.join() ?? '-'}`;
-  let expressions = expressionsByShape.get(shape);
-  if (expressions === undefined) {
-    expressions = buildExpressions(assigned, increments, compared);
-    expressionsByShape.set(shape, expressions);
-  }
+  const expressions = expressionsFor(assigned, increments, compared);
   return {
     Key: { pk: transition.key.pk, sk: transition.key.sk },
     UpdateExpression: expressions.update,

@@ -113,6 +113,22 @@ describe('state update expressions', () => {
     expect(a.ExpressionAttributeNames).not.toHaveProperty('#extra');
   });
 
+  it('tell apart shapes of the same size by their names (fields set and fields compared)', () => {
+    const key = { pk: 'JOB#p#j', sk: 'STATE#j' };
+    const requests = [
+      stateUpdateRequest({ key, set: { status: 'failed' }, requires: { kind: 'unchanged', fields: { seq: 1 } } }),
+      stateUpdateRequest({ key, set: { eventType: 'x' }, requires: { kind: 'unchanged', fields: { seq: 1 } } }),
+      stateUpdateRequest({ key, set: { status: 'failed' }, requires: { kind: 'unchanged', fields: { orderKey: 'o' } } }),
+      stateUpdateRequest({ key, set: { status: 'failed' }, requires: { kind: 'absent' } }),
+    ];
+    expect(requests.map((r) => `${r.UpdateExpression} IF ${r.ConditionExpression}`)).toEqual([
+      'SET #status = :status IF #seq = :readSeq',
+      'SET #eventType = :eventType IF #seq = :readSeq',
+      'SET #status = :status IF #orderKey = :readOrderKey',
+      'SET #status = :status IF attribute_not_exists(#pk)',
+    ]);
+  });
+
   it('put an event item only where none is', () => {
     expect(ITEM_ABSENT_CONDITION).toBe('attribute_not_exists(pk)');
   });
