@@ -80,41 +80,31 @@ function expressionsFor(assigned: readonly string[], increments: readonly string
   return expressions;
 }
 
+type AttributeValues = Readonly<Record<string, string | number | undefined>>;
+
+/** Adds the defined values of `source` under their tokens and returns their names, in order. */
+function addValues(values: Record<string, string | number>, source: AttributeValues, token: (name: string) => string, names: string[] = []): string[] {
+  for (const name in source) {
+    const value = source[name];
+    if (value === undefined) continue;
+    values[token(name)] = value;
+    names.push(name);
+  }
+  return names;
+}
+
 /** The conditional UpdateItem that carries out `transition` (fails its condition when the state is not as read). */
 export function stateUpdateRequest(transition: StateTransition): StateUpdateRequest {
   const values: Record<string, string | number> = {};
-  const assigned: string[] = [];
-  const set = transition.set as Readonly<Record<string, string | number | undefined>>;
-  for (const name in set) {
-    const value = set[name];
-    if (value === undefined) continue;
-    values[valueToken(name)] = value;
-    assigned.push(name);
-  }
-  const index = transition.index as Readonly<Record<string, string>> | undefined;
-  if (index !== undefined) {
-    for (const name in index) {
-      values[valueToken(name)] = index[name] as string;
-      assigned.push(name);
-    }
-  }
+  const assigned = addValues(values, transition.set as AttributeValues, valueToken);
+  if (transition.index !== undefined) addValues(values, transition.index, valueToken, assigned);
   const increments = transition.increments ?? [];
   if (increments.length > 0) {
     values[':zero'] = 0;
     values[':one'] = 1;
   }
   const { requires } = transition;
-  let compared: string[] | undefined;
-  if (requires.kind === 'unchanged') {
-    compared = [];
-    const fields = requires.fields as Readonly<Record<string, string | number | undefined>>;
-    for (const name in fields) {
-      const value = fields[name];
-      if (value === undefined) continue;
-      values[readToken(name)] = value;
-      compared.push(name);
-    }
-  }
+  const compared = requires.kind === 'unchanged' ? addValues(values, requires.fields as AttributeValues, readToken) : undefined;
   const expressions = expressionsFor(assigned, increments, compared);
   return {
     Key: { pk: transition.key.pk, sk: transition.key.sk },
