@@ -86,6 +86,10 @@ export class FaultInjector {
     }
     if (!this.done.poison && sent >= this.at.poison) {
       this.done.poison = true;
+      // Only once fauxqs is back from every kill: a poison record in a batch whose neighbours cannot be published
+      // (SNS down) is retried with them and then skipped by the local poller, never reaching the check it is here for.
+      const deadline = Date.now() + MID_FLIGHT_WAIT_MS;
+      while (this.messagingRestarts < this.fauxqsKills.length && Date.now() < deadline) await sleep(50);
       this.liveNotifiedAtPoison = observer.messages;
       // Passes the stream filter (new terminal event item, pending) but fails the fan-out's item schema: a poison
       // record the fan-out must park (mark undeliverable) and pass over.
