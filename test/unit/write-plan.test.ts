@@ -220,5 +220,14 @@ describe('planSlotRecord: recording a stored arrival slot on the state', () => {
   it('refuses a slot past the next one as a bug, not an outage', () => {
     if (second.item === undefined) throw new Error('fixture must store the second slot');
     expect(() => planSlotRecord(second.item as NonNullable<typeof second.item>, undefined, config)).toThrow(InternalError);
+    // The caller reads a 500 that says nothing of our layout; the log says which slots disagreed.
+    try {
+      planSlotRecord(second.item as NonNullable<typeof second.item>, undefined, config);
+    } catch (error) {
+      expect(error).toMatchObject({
+        message: 'internal error: the request could not be stored',
+        logDetail: { bug: true, jobId: second.item.jobId, stateSlot: 0, eventSlot: 2 },
+      });
+    }
   });
 });
