@@ -59,6 +59,8 @@ describe('by body, within the retry window of the head', () => {
     expect(movesArrivalHead(item(600, 1), head, 600)).toBe(false);
     expect(movesArrivalHead(item(601, 1), head, 600)).toBe(true);
     expect(movesArrivalHead(item(5, 1), head, 0)).toBe(true);
+    // Without a window even a copy received in the same second is just later: it moves the head.
+    expect(movesArrivalHead(item(0, 1), head, 0)).toBe(true);
   });
 });
 
