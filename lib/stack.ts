@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { JobWebhookReceiver, type JobWebhookReceiverProps } from './job-webhook-receiver';
 import { outputNames, STACK_ID } from '../lambda/contracts';
-import { builtInProviders } from '../lambda/core/providers';
+import { builtInSecretOutputs } from '../lambda/core/providers';
 
 export { outputNames, STACK_ID } from '../lambda/contracts';
 
@@ -42,10 +42,10 @@ export class JobWebhookReceiverStack extends Stack {
       description: 'People: alerts and digests (e-mail, Slack, Teams), at most 5 messages a second',
     });
     // A built-in may name its secret in an output of its own (Contentor: ContentorSecretArn, a documented name).
-    for (const module of builtInProviders) {
+    for (const { module, outputName } of builtInSecretOutputs) {
       const secret = Object.hasOwn(r.providerSecrets, module.name) ? r.providerSecrets[module.name] : undefined;
-      if (module.trust.kind !== 'secrets' || !module.trust.outputName || !secret) continue;
-      new CfnOutput(this, module.trust.outputName, {
+      if (!secret) continue;
+      new CfnOutput(this, outputName, {
         value: secret.secretArn,
         description: `Put the ${module.label} webhook secret(s) here as a JSON array of strings`,
       });

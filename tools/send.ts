@@ -19,12 +19,17 @@ import type { ProviderModule, SampleSender } from '../lambda/core/providers/prov
 import type { ConfiguredProvider } from '../lambda/core/providers/configured/config-schema';
 import { parseProviderSecrets } from '../lambda/core/providers/configured/config-schema';
 
-/** A configured provider's secrets for signing: LOCAL_PROVIDER_SECRETS, as the local stack reads them. */
-function configuredSecrets(provider: string): string[] {
+/** A provider's secrets in LOCAL_PROVIDER_SECRETS, as the local stack reads them (undefined when it lists none). */
+function listedSecrets(provider: string): readonly string[] | undefined {
   const text = process.env.LOCAL_PROVIDER_SECRETS;
   const secrets = text ? parseProviderSecrets(text, 'LOCAL_PROVIDER_SECRETS')[provider] : undefined;
-  if (!secrets || secrets.length === 0)
-    throw new UsageError(`no --secret and no LOCAL_PROVIDER_SECRETS entry for ${provider}: sign with the secret the stack trusts`);
+  return secrets && secrets.length > 0 ? secrets : undefined;
+}
+
+/** A configured provider's secrets for signing: its LOCAL_PROVIDER_SECRETS entry. */
+function configuredSecrets(provider: string): string[] {
+  const secrets = listedSecrets(provider);
+  if (!secrets) throw new UsageError(`no --secret and no LOCAL_PROVIDER_SECRETS entry for ${provider}: sign with the secret the stack trusts`);
   return [...secrets];
 }
 
@@ -89,9 +94,7 @@ function signingMaterial(module: ProviderModule, values: { key?: string; secret?
     if (values.key) return readFileSync(values.key, 'utf8');
   } else {
     const own = trust.localEnvName ? process.env[trust.localEnvName]?.split(',')[0]?.trim() : undefined;
-    const listed = process.env.LOCAL_PROVIDER_SECRETS
-      ? parseProviderSecrets(process.env.LOCAL_PROVIDER_SECRETS, 'LOCAL_PROVIDER_SECRETS')[module.name]?.[0]
-      : undefined;
+    const listed = listedSecrets(module.name)?.[0];
     const given = values.secret ?? (own || undefined) ?? listed;
     if (given) return given;
   }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { issueLines, localOutputNames, outputNames, STACK_ID } from '../../lambda/contracts';
-import { builtInProviders } from '../../lambda/core/providers';
+import { builtInSecretOutputs } from '../../lambda/core/providers';
 
 export const StackOutputsSchema = z.object({
   [outputNames.apiUrl]: z.string().optional(),
@@ -28,9 +28,7 @@ export const StackOutputsSchema = z.object({
   [localOutputNames.snsEndpoint]: z.string().optional(),
   [localOutputNames.deadLetterQueueArn]: z.string().optional(),
   // A built-in's own secret output (Contentor: ContentorSecretArn), named by its module.
-  ...Object.fromEntries(
-    builtInProviders.flatMap((m) => (m.trust.kind === 'secrets' && m.trust.outputName ? [[m.trust.outputName, z.string().optional()]] : [])),
-  ),
+  ...Object.fromEntries(builtInSecretOutputs.map(({ outputName }) => [outputName, z.string().optional()])),
 });
 export type StackOutputs = z.infer<typeof StackOutputsSchema>;
 
@@ -78,8 +76,8 @@ export function stackRegion(outputs: StackOutputs): string | undefined {
 export function providerSecretArnsOf(outputs: StackOutputs): Record<string, string> {
   const arns: Record<string, string> = {};
   const own = outputs as Readonly<Record<string, unknown>>;
-  for (const module of builtInProviders) {
-    const value = module.trust.kind === 'secrets' && module.trust.outputName ? own[module.trust.outputName] : undefined;
+  for (const { module, outputName } of builtInSecretOutputs) {
+    const value = own[outputName];
     if (typeof value === 'string' && value) arns[module.name] = value;
   }
   const listed = outputs.ProviderSecretArns ? (JSON.parse(outputs.ProviderSecretArns) as unknown) : {};

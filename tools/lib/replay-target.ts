@@ -17,7 +17,7 @@ import { DynamoQuarantineStore } from '../../lambda/adapters/dynamo-quarantine-s
 import { readReceiverEnv, retryWindowSecondsOf, type ReceiverEnvInput } from '../../lambda/config/receiver-env';
 import { builtInTrustEnv } from '../../lambda/config/provider-env';
 import { envNames, outputNames } from '../../lambda/contracts';
-import { builtInProviders } from '../../lambda/core/providers';
+import { builtInSecretOutputs } from '../../lambda/core/providers';
 import type { IngestDeps } from '../../lambda/core/ingest';
 import { QUARANTINE_DEFAULTS } from '../../lambda/core/quarantine';
 import type { EventStore } from '../../lambda/core/ports';
@@ -62,10 +62,7 @@ function localEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessE
 function deployedEnv(outputs: StackOutputs & { file: string }, env: NodeJS.ProcessEnv, root: string): ReceiverEnvInput {
   const secretArns = providerSecretArnsOf(outputs);
   if (Object.keys(secretArns).length === 0) {
-    const names = [
-      outputNames.providerSecretArns,
-      ...builtInProviders.flatMap((m) => (m.trust.kind === 'secrets' && m.trust.outputName ? [m.trust.outputName] : [])),
-    ];
+    const names = [outputNames.providerSecretArns, ...builtInSecretOutputs.map(({ outputName }) => outputName)];
     throw new Error(`${outputs.file} has no ${names.join(' or ')}: pass the outputs file of \`cdk deploy --outputs-file\``);
   }
   const config = deployConfigFromCdkJson(root);

@@ -9,5 +9,10 @@ import type { ProviderModule } from './provider';
 /** The built-in providers, in the order the CLIs list them. */
 export const builtInProviders: readonly ProviderModule[] = [panjaya as ProviderModule, contentor as ProviderModule];
 
+/** The built-ins that name their secret's ARN in a stack output of their own (Contentor: `ContentorSecretArn`). */
+export const builtInSecretOutputs: readonly { readonly module: ProviderModule; readonly outputName: string }[] = builtInProviders.flatMap((module) =>
+  module.trust.kind === 'secrets' && module.trust.outputName ? [{ module, outputName: module.trust.outputName }] : [],
+);
+
 /** Whether `name` is a built-in provider's route name. */
 export const isBuiltInProvider = (name: string): boolean => builtInProviders.some((module) => module.name === name);

@@ -7,7 +7,7 @@ import type { ConfiguredProviders } from './configured/config-schema';
 import { builtInProviders } from './built-in';
 import type { ProviderModule } from './provider';
 
-export { builtInProviders, isBuiltInProvider } from './built-in';
+export { builtInProviders, builtInSecretOutputs, isBuiltInProvider } from './built-in';
 
 /** Provider modules by route name. */
 export interface ProviderRegistry {
