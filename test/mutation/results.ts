@@ -49,7 +49,8 @@ export interface MutationResults {
 
 /**
  * The modules that hold a promise of README.md, docs/SECURITY.md or docs/RELIABILITY.md: providers and crypto,
- * the write plan, ingest, the fan-out, notifications, the quarantine, the event store and the ledger.
+ * the write plan, ingest, the fan-out, notifications, the quarantine, the event store and the ledger. The event
+ * store's state writes are decided in core/state-transition.ts and spelled in adapters/state-update-expressions.ts.
  */
 export const promiseModules: readonly RegExp[] = [
   /^lambda\/core\/providers\//,
@@ -57,11 +58,13 @@ export const promiseModules: readonly RegExp[] = [
   /^lambda\/core\/json\//,
   /^lambda\/core\/write-plan\.ts$/,
   /^lambda\/core\/event-items\.ts$/,
+  /^lambda\/core\/state-transition\.ts$/,
   /^lambda\/core\/ingest\.ts$/,
   /^lambda\/core\/fanout\.ts$/,
   /^lambda\/core\/notification\//,
   /^lambda\/core\/quarantine\.ts$/,
   /^lambda\/adapters\/dynamo-event-store\.ts$/,
+  /^lambda\/adapters\/state-update-expressions\.ts$/,
   /^lambda\/adapters\/dynamo-quarantine-store\.ts$/,
   /^lambda\/adapters\/notification-ledger\.ts$/,
 ];

@@ -59,8 +59,83 @@ function scopeOf(args: readonly string[]): (file: string) => boolean {
   return (file) => patterns.some((re) => re.test(file));
 }
 
+/** The results file's summary over `files`, with every open mutant's accepted reason read afresh. */
+function summarise(files: Record<string, FileResult>, acceptedList: readonly AcceptedSurvivor[], lastRun: MutationResults['lastRun']): MutationResults {
+  const withReasons: Record<string, FileResult> = Object.fromEntries(
+    Object.entries(files).map(([file, result]) => [
+      file,
+      {
+        ...result,
+        open: result.open.map(({ accepted: _old, ...o }) => {
+          const reason = accepted(acceptedList, { file, mutator: o.mutator, replacement: o.replacement, lineText: o.code });
+          return reason ? { ...o, accepted: reason } : o;
+        }),
+      },
+    ]),
+  );
+  const all = Object.values(withReasons);
+  const promise = Object.entries(withReasons).filter(([file]) => promiseModules.some((re) => re.test(file)));
+  const sum = (list: FileResult[]) =>
+    list.reduce(
+      (t, f) => ({ killed: t.killed + f.killed, survived: t.survived + f.survived, noCoverage: t.noCoverage + f.noCoverage, timeout: t.timeout + f.timeout }),
+      { killed: 0, survived: 0, noCoverage: 0, timeout: 0 },
+    );
+  const scoreOfTotals = (t: ReturnType<typeof sum>) => {
+    const valid = t.killed + t.timeout + t.survived + t.noCoverage;
+    return valid === 0 ? null : Math.round(((t.killed + t.timeout) / valid) * 10000) / 100;
+  };
+  const promiseTotals = sum(promise.map(([, f]) => f));
+  return {
+    about:
+      'npm run mutate (test/mutation/run.ts, stryker.config.mjs). Score = (killed + timed out) / (killed + timed out + survived + no coverage), in %. `open`: survivors and uncovered mutants; `accepted` gives the reason one may stay (test/mutation/accepted-survivors.json).',
+    lastRun,
+    promiseModules: {
+      files: promise.length,
+      ...promiseTotals,
+      score: scoreOfTotals(promiseTotals),
+      unacceptedOpen: promise.flatMap(([, f]) => f.open).filter((o) => !o.accepted).length,
+    },
+    allFiles: { files: all.length, ...sum(all), score: scoreOfTotals(sum(all)) },
+    files: Object.fromEntries(Object.entries(withReasons).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
+
+function readResults(file: string): MutationResults | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MutationResults) : undefined;
+}
+
+function writeResults(results: MutationResults, seconds: number | undefined): void {
+  mkdirSync(path.dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  const { promiseModules: p, allFiles } = results;
+  process.stdout.write(
+    `mutation: promise modules ${p.score ?? '-'}% over ${p.files} file(s) (${p.unacceptedOpen} open without a reason); all ${allFiles.score ?? '-'}%${seconds === undefined ? '' : `; this run ${seconds} s`} -> ${path.relative(root, resultsFile)}\n`,
+  );
+}
+
+/**
+ * `npm run mutate -- --summarise [<other results file>]`: no Stryker run. Re-reads the accepted reasons, and with
+ * another results file (e.g. another branch's, when both ran different files) keeps each file's newer entry.
+ */
+function summariseOnly(other: string | undefined): number {
+  const mine = readResults(resultsFile);
+  const theirs = other ? readResults(path.resolve(other)) : undefined;
+  if (!mine) throw new Error(`${resultsFile} does not exist: run npm run mutate first`);
+  if (other && !theirs) throw new Error(`${other} does not exist`);
+  const files: Record<string, FileResult> = { ...mine.files };
+  for (const [file, result] of Object.entries(theirs?.files ?? {})) {
+    const current = files[file];
+    if (!current || result.runAt > current.runAt) files[file] = result;
+  }
+  const lastRun = theirs && theirs.lastRun.at > mine.lastRun.at ? theirs.lastRun : mine.lastRun;
+  const acceptedList = JSON.parse(readFileSync(acceptedFile, 'utf8')) as AcceptedSurvivor[];
+  writeResults(summarise(files, acceptedList, lastRun), undefined);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  if (args[0] === '--summarise') return summariseOnly(args[1]);
   const started = Date.now();
   const status = await runStryker(args);
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -71,9 +146,7 @@ async function main(): Promise<number> {
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as StrykerReport;
   const acceptedList = JSON.parse(readFileSync(acceptedFile, 'utf8')) as AcceptedSurvivor[];
   const runAt = new Date(started).toISOString();
-  const previous: MutationResults | undefined = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as MutationResults) : undefined;
-
-  const files: Record<string, FileResult> = { ...(previous?.files ?? {}) };
+  const files: Record<string, FileResult> = { ...(readResults(resultsFile)?.files ?? {}) };
   const inScope = scopeOf(args);
   for (const [file, { mutants, source }] of Object.entries(report.files)) {
     // The report also carries files reused from the incremental record; only this run's own replace entries.
@@ -84,54 +157,20 @@ async function main(): Promise<number> {
       .map((m) => {
         const line = m.location.start.line;
         const original = (lines[line - 1] ?? '').trim();
-        const key = mutantKey(file, m, original);
+        const reason = accepted(acceptedList, mutantKey(file, m, original));
         return {
           line,
           status: m.status,
           mutator: m.mutatorName,
           replacement: m.replacement ?? '',
           code: original.slice(0, 160),
-          ...(accepted(acceptedList, key) ? { accepted: accepted(acceptedList, key) } : {}),
+          ...(reason ? { accepted: reason } : {}),
         };
       });
     files[file] = { runAt, ...scoreOf(mutants), open };
   }
-
-  const all = Object.values(files);
-  const promise = Object.entries(files).filter(([file]) => promiseModules.some((re) => re.test(file)));
-  const sum = (list: FileResult[]) =>
-    list.reduce(
-      (t, f) => ({ killed: t.killed + f.killed, survived: t.survived + f.survived, noCoverage: t.noCoverage + f.noCoverage, timeout: t.timeout + f.timeout }),
-      {
-        killed: 0,
-        survived: 0,
-        noCoverage: 0,
-        timeout: 0,
-      },
-    );
-  const scoreOfTotals = (t: ReturnType<typeof sum>) => {
-    const valid = t.killed + t.timeout + t.survived + t.noCoverage;
-    return valid === 0 ? null : Math.round(((t.killed + t.timeout) / valid) * 10000) / 100;
-  };
-  const promiseTotals = sum(promise.map(([, f]) => f));
-  const results: MutationResults = {
-    about:
-      'npm run mutate (test/mutation/run.ts, stryker.config.mjs). Score = (killed + timed out) / (killed + timed out + survived + no coverage), in %. `open`: survivors and uncovered mutants; `accepted` gives the reason one may stay (test/mutation/accepted-survivors.json).',
-    lastRun: { at: runAt, seconds, args, stryker: report.schemaVersion ? `report schema ${report.schemaVersion}` : 'unknown' },
-    promiseModules: {
-      files: promise.length,
-      ...promiseTotals,
-      score: scoreOfTotals(promiseTotals),
-      unacceptedOpen: promise.flatMap(([, f]) => f.open).filter((o) => !o.accepted).length,
-    },
-    allFiles: { files: all.length, ...sum(all), score: scoreOfTotals(sum(all)) },
-    files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))),
-  };
-  mkdirSync(path.dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(
-    `mutation: promise modules ${results.promiseModules.score ?? '-'}% over ${promise.length} file(s) (${results.promiseModules.unacceptedOpen} open without a reason); all ${results.allFiles.score ?? '-'}%; this run ${seconds} s -> ${path.relative(root, resultsFile)}\n`,
-  );
+  const lastRun = { at: runAt, seconds, args, stryker: report.schemaVersion ? `report schema ${report.schemaVersion}` : 'unknown' };
+  writeResults(summarise(files, acceptedList, lastRun), seconds);
   return 0;
 }
 
