@@ -11,8 +11,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { launchHeadlessChromium } from './headless-chromium';
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeDocumentClient } from '../lambda/adapters/dynamo-client';
 import { DynamoJobQueries } from '../lambda/adapters/dynamo-job-queries';
@@ -202,19 +202,7 @@ export async function measureConsole(options: {
   const outputsFile = path.join(dir, 'outputs.json');
   writeFileSync(outputsFile, JSON.stringify({ [STACK_ID]: { TableName: tableName, DynamoDbEndpoint: dynamo.endpoint } }));
   const running = await startConsole({ sources: openSources(outputsFile, { LOCAL_STATE_DIR: dir }), port: 0 });
-  const context = await chromium.launchPersistentContext(path.join(dir, 'chromium'), {
-    executablePath: process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await launchHeadlessChromium(path.join(dir, 'chromium'));
   try {
     const page = await context.newPage();
     await page.goto(running.url);

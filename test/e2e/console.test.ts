@@ -20,7 +20,8 @@ import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../../bench/headless-chromium';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoNotificationLedger } from '../../lambda/adapters/notification-ledger';
 import { clientConfig } from '../../lambda/contracts';
@@ -230,20 +231,7 @@ beforeAll(async () => {
   consoleServer = await startConsole({ sources: openSources(outputsFile, consoleEnv(`${OLD_SECRET},${NEW_SECRET}`)), port: 0 });
   base = `http://127.0.0.1:${consoleServer.port}`;
   // A fresh profile for every run (Playwright takes the user-data-dir as the persistent context's directory).
-  context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'console-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  context = await launchHeadlessChromium(mkdtempSync(path.join(tmpdir(), 'console-chromium-')), { width: 1280, height: 900 });
   page = await context.newPage();
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
