@@ -6,21 +6,14 @@
  */
 import type { EventItem } from '../items';
 import { buildAlertNotification } from '../notification';
-import type { NotificationPublisher } from '../ports';
-import type { ProviderRegistry } from '../providers';
+import type { FlushDeps } from './flush';
 import { waitForSlot } from './pace';
-import { ALERT_ITEM_RETENTION_DAYS, STALE_CLAIM_MS, type AlertSettings } from './settings';
-import type { AlertFacts, AlertKind, AlertStore } from './store';
+import { ALERT_ITEM_RETENTION_DAYS, STALE_CLAIM_MS } from './settings';
+import type { AlertFacts, AlertKind } from './store';
 import { nextWindow, windowAt, type AlertWindow } from './windows';
 
-export interface AlertDeps {
-  readonly store: AlertStore;
-  readonly publisher: NotificationPublisher;
-  readonly settings: AlertSettings;
-  readonly jobsCommandHint: string;
-  readonly providers?: ProviderRegistry;
-  readonly now: () => Date;
-  readonly sleep?: (ms: number) => Promise<void>;
+/** What a flush needs (alerts/flush.ts), and how long the pacing may wait for a slot. */
+export interface AlertDeps extends FlushDeps {
   /** See PaceDeps.waitUntilMs (alerts/pace.ts). */
   readonly waitUntilMs?: number;
 }
