@@ -107,3 +107,20 @@ export function table(headers: readonly string[], rows: readonly (readonly HtmlV
 export function csrfField(context: Pick<PageContext, 'csrf'>): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${context.csrf}">`;
 }
+
+/**
+ * The form a dry-run report ends with: the exact ids it showed and their signed plan, so executing runs only what the
+ * dry run showed (a changed selection is refused: tools/console/actions.ts).
+ */
+export function executeForm(
+  context: Pick<PageContext, 'csrf' | 'planToken'>,
+  form: { action: string; ids: readonly string[]; plan: string; explanation: SafeHtml; button: string; cancelHref: string },
+): SafeHtml {
+  return html`<form method="post" action="${form.action}" class="report">
+${csrfField(context)}
+${form.ids.map((id) => html`<input type="hidden" name="id" value="${id}">`)}
+<input type="hidden" name="plan" value="${context.planToken(form.plan)}">
+<p>${form.explanation}</p>
+<button type="submit" class="danger">${form.button}</button> <a href="${form.cancelHref}">Cancel</a>
+</form>`;
+}

@@ -6,7 +6,7 @@
 import type { EventItem } from '../../../lambda/core/items';
 import type { RedriveReport } from '../../lib/redrive-run';
 import { html, type SafeHtml } from '../html';
-import { ago, countLink, csrfField, jobLink, type Page, type PageContext, statusBadge, table, time } from './common';
+import { ago, countLink, csrfField, executeForm, jobLink, type Page, type PageContext, statusBadge, table, time } from './common';
 
 export interface NotificationsView {
   readonly items: readonly EventItem[];
@@ -95,14 +95,15 @@ export function redriveReportPage(report: RedriveReport, context: PageContext, w
   ]);
   const confirm =
     !report.executed && ids.length > 0
-      ? html`<form method="post" action="/notifications/redrive" class="report">
-${csrfField(context)}
-${ids.map((id) => html`<input type="hidden" name="id" value="${id}">`)}
-<input type="hidden" name="plan" value="${context.planToken(redrivePlan(ids))}">
-<p>Nothing was published. Re-driving publishes ${ids.length} notification${ids.length === 1 ? '' : 's'}, one SNS message each, and marks
-${ids.length === 1 ? 'it' : 'them'} notified; one notified meanwhile is skipped.</p>
-<button type="submit" class="danger">Re-drive ${ids.length} notification${ids.length === 1 ? '' : 's'} now</button> <a href="/notifications">Cancel</a>
-</form>`
+      ? executeForm(context, {
+          action: '/notifications/redrive',
+          ids,
+          plan: redrivePlan(ids),
+          explanation: html`Nothing was published. Re-driving publishes ${ids.length} notification${ids.length === 1 ? '' : 's'}, one SNS message each, and marks
+${ids.length === 1 ? 'it' : 'them'} notified; one notified meanwhile is skipped.`,
+          button: `Re-drive ${ids.length} notification${ids.length === 1 ? '' : 's'} now`,
+          cancelHref: '/notifications',
+        })
       : '';
   const people =
     report.alerted.length + report.digested.length + report.alertFailed.length > 0

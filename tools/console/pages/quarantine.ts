@@ -4,7 +4,7 @@
  */
 import type { QuarantineView, ReplayReport } from '../../lib/replay-run';
 import { html, query, raw, type SafeHtml } from '../html';
-import { ago, csrfField, jobLink, type Page, type PageContext, table, time } from './common';
+import { ago, csrfField, executeForm, jobLink, type Page, type PageContext, table, time } from './common';
 
 /** One listed delivery, with the header values the page shows beside their names. */
 export interface QuarantineRow extends QuarantineView {
@@ -103,14 +103,15 @@ export function replayReportPage(report: ReplayReport, context: PageContext): Pa
   const willStore = report.accepted + report.duplicate;
   const confirm =
     !report.executed && ids.length > 0
-      ? html`<form method="post" action="/quarantine/replay" class="report">
-${csrfField(context)}
-${ids.map((id) => html`<input type="hidden" name="id" value="${id}">`)}
-<input type="hidden" name="plan" value="${context.planToken(replayPlan(ids))}">
-<p>Nothing was written. Replaying stores ${willStore} deliver${willStore === 1 ? 'y' : 'ies'} (accepted ones are notified as if they had just arrived) and
-clears ${willStore === 1 ? 'it' : 'them'} from the quarantine; refused ones stay. Running it again changes nothing.</p>
-<button type="submit" class="danger">Replay these ${ids.length} deliver${ids.length === 1 ? 'y' : 'ies'} now</button> <a href="/quarantine">Cancel</a>
-</form>`
+      ? executeForm(context, {
+          action: '/quarantine/replay',
+          ids,
+          plan: replayPlan(ids),
+          explanation: html`Nothing was written. Replaying stores ${willStore} deliver${willStore === 1 ? 'y' : 'ies'} (accepted ones are notified as if they had just arrived) and
+clears ${willStore === 1 ? 'it' : 'them'} from the quarantine; refused ones stay. Running it again changes nothing.`,
+          button: `Replay these ${ids.length} deliver${ids.length === 1 ? 'y' : 'ies'} now`,
+          cancelHref: '/quarantine',
+        })
       : '';
   const verb = report.executed ? '' : 'would be ';
   return {
