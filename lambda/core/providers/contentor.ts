@@ -9,7 +9,7 @@ import { hash, randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { SignatureError, ValidationError } from '../errors';
 import { type CanonicalForm, canonicalForms, serialiseAs } from '../json/canonical-forms';
-import { CanonicalJsonError, decodeJsonText, JsonTooDeepError, memberOf, parseJson, type JsonNode } from '../json/parse';
+import { CanonicalJsonError, decodeJsonText, memberOf, parseJson, type JsonNode } from '../json/parse';
 import { anyDigestMatches, hmacSha256, usableSecrets } from '../crypto/hmac';
 import { decodeBase64, decodeHex, headerCandidates } from '../crypto/signatures';
 import type { NormalisedEvent, NormalisedStatus } from '../model';
@@ -64,7 +64,7 @@ function decodeDigest(candidate: string): Buffer | undefined {
 
 /** The envelope's parts when the body is `{"data": {...}, "signature": "<string>"}`. */
 interface Envelope {
-  readonly data: JsonNode;
+  readonly data: JsonObjectNode;
   /** `data` exactly as it appears in the body. */
   readonly rawData: string;
   /** Where `rawData` lies in the decoded text (UTF-16 offsets). */
@@ -73,30 +73,33 @@ interface Envelope {
   readonly signature: string;
 }
 
-/** One body parsed: its tree (undefined when it is not JSON), its envelope parts, and the signed object's Python form. */
-interface ParsedBody {
-  readonly root: JsonNode | undefined;
-  /** The decoded text ('' when it was not UTF-8). */
+type JsonObjectNode = Extract<JsonNode, { kind: 'object' }>;
+
+/** One body parsed: its tree and decoded text, its envelope parts, and the signed object's Python form. */
+interface ParsedTree {
+  readonly root: JsonNode;
   readonly text: string;
-  /** Not parsed only because it nests deeper than our parser goes (JSON.parse may still read it). */
-  readonly tooDeep: boolean;
   readonly envelope: Envelope | undefined;
   /** `serialiseAs(signed, 'python')`, computed at most once: the envelope check and the content hash both need it. */
   python: string | undefined;
 }
 
+/** A body our parser does not read: not UTF-8, not JSON, or nested deeper than it goes (JSON.parse may still read it). */
+type ParsedBody = ParsedTree | { readonly root: undefined; readonly envelope: undefined };
+
+const UNPARSED: ParsedBody = { root: undefined, envelope: undefined };
+
 function parseBody(body: Buffer): ParsedBody {
-  let text = '';
+  let text: string;
   let root: JsonNode;
   try {
     text = decodeJsonText(body);
     root = parseJson(text);
   } catch (error) {
-    if (error instanceof CanonicalJsonError)
-      return { root: undefined, text, tooDeep: error instanceof JsonTooDeepError, envelope: undefined, python: undefined };
+    if (error instanceof CanonicalJsonError) return UNPARSED;
     throw error;
   }
-  return { root, text, tooDeep: false, envelope: envelopeOf(root, text), python: undefined };
+  return { root, text, envelope: envelopeOf(root, text), python: undefined };
 }
 
 function envelopeOf(root: JsonNode, text: string): Envelope | undefined {
@@ -108,13 +111,13 @@ function envelopeOf(root: JsonNode, text: string): Envelope | undefined {
 }
 
 /** The Python form of the signed object (the envelope's `data`, else the whole body), computed once per parse. */
-function pythonFormOf(parsed: ParsedBody, signed: JsonNode): string {
+function pythonFormOf(parsed: ParsedTree, signed: JsonNode): string {
   parsed.python ??= serialiseAs(signed, 'python');
   return parsed.python;
 }
 
 /** Serialisations of `data` a sender may have signed, most likely first; computed one at a time, only if needed. */
-function* signedForms(parsed: ParsedBody, envelope: Envelope): Generator<string> {
+function* signedForms(parsed: ParsedTree, envelope: Envelope): Generator<string> {
   yield pythonFormOf(parsed, envelope.data);
   for (const form of canonicalForms) if (form !== 'python') yield serialiseAs(envelope.data, form);
   yield envelope.rawData;
@@ -142,10 +145,10 @@ function verify(request: RawRequest, trust: Trust): ParsedBody {
   }
 
   const parsed = parseBody(request.body);
-  const envelope = parsed.envelope;
-  const envelopeDigest = envelope ? decodeDigest(envelope.signature) : undefined;
-  if (envelope && envelopeDigest) {
-    for (const message of signedForms(parsed, envelope)) {
+  const envelopeDigest = parsed.envelope ? decodeDigest(parsed.envelope.signature) : undefined;
+  // Checks parsed.envelope itself (not a copy) so the compiler knows the body parsed.
+  if (parsed.envelope && envelopeDigest) {
+    for (const message of signedForms(parsed, parsed.envelope)) {
       if (matchesAnySecret(message, envelopeDigest, secrets)) {
         return parsed;
       }
@@ -153,7 +156,7 @@ function verify(request: RawRequest, trust: Trust): ParsedBody {
   }
 
   const headerPresent = header !== undefined && header.trim() !== '';
-  if (!headerPresent && !envelope)
+  if (!headerPresent && !parsed.envelope)
     throw new SignatureError('missing_signature', 'Missing signature: neither X-Webhook-Signature nor a signed {"data", "signature"} body');
   if (headerDigests.length === 0 && !envelopeDigest) {
     throw new SignatureError('malformed_signature', 'Malformed signature: expected an HMAC-SHA256 digest as hex or base64');
@@ -169,27 +172,13 @@ const ContentorPayloadSchema = z.looseObject({
 });
 
 /**
- * The signed object's top-level members as plain values, enough for the schema: nested values are never copied
- * (the payload is kept as the raw body, not as a tree), so nothing here depends on depth or number precision.
+ * The signed object's top-level members as the schema and detailsOf read them: they read strings only, so a string
+ * is its value and any other member (number, true/false/null, array, object) stays its parse node, which is not a
+ * string. Nothing nested is copied (the payload is kept as the raw body), so nothing depends on depth or number
+ * precision. fromEntries makes own properties, `__proto__` too, and keeps a repeated key's last value, as memberOf.
  */
-function topLevelOf(node: JsonNode & { kind: 'object' }): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const member of node.members) {
-    const value = member.value;
-    const plain =
-      value.kind === 'string'
-        ? value.value
-        : value.kind === 'number'
-          ? Number(value.lexeme)
-          : value.kind === 'literal'
-            ? value.value
-            : value.kind === 'array'
-              ? []
-              : {};
-    // Own property even for `__proto__` (assignment would set the prototype instead).
-    Object.defineProperty(out, member.key, { value: plain, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
+function topLevelOf(node: JsonObjectNode): Record<string, unknown> {
+  return Object.fromEntries(node.members.map((member) => [member.key, member.value.kind === 'string' ? member.value.value : member.value]));
 }
 
 /** UTF-8 byte offset of a UTF-16 offset into the decoded body (the BOM the decoder dropped counted back in). */
@@ -198,11 +187,12 @@ function byteOffset(text: string, index: number, bomBytes: number): number {
 }
 
 /**
- * Bodies nested deeper than our parser goes (lambda/core/json/parse.ts MAX_JSON_DEPTH; CPython's own limit is
- * lower, so no envelope is ever that deep) can still be header-signed: read their top level with JSON.parse, which
- * has no depth limit, and identify them by their raw bytes.
+ * A header-signed body our parser did not read. One nested deeper than it goes (lambda/core/json/parse.ts
+ * MAX_JSON_DEPTH; CPython's own limit is lower, so no envelope is ever that deep) is still a delivery: JSON.parse,
+ * which has no depth limit, reads its top level, and its raw bytes identify it. Any other is refused as the other
+ * providers refuse it (not UTF-8, not JSON).
  */
-function normaliseDeepBody(request: RawRequest): NormalisedEvent {
+function normaliseUnparsedBody(request: RawRequest): NormalisedEvent {
   const root = parseJsonObjectBody(request.body);
   return toEvent(request.body, root, wholeBodySpan(request.body), hash('sha256', Buffer.concat([Buffer.from('contentor-raw\n'), request.body]), 'hex'));
 }
@@ -231,14 +221,10 @@ function toEvent(body: Uint8Array, top: Record<string, unknown>, payloadSpan: { 
 }
 
 function normalise(request: RawRequest, parsed: ParsedBody): NormalisedEvent {
+  if (!parsed.root) return normaliseUnparsedBody(request);
   const { root, envelope } = parsed;
-  if (!root) {
-    if (parsed.tooDeep) return normaliseDeepBody(request);
-    throw new ValidationError('body: not valid JSON');
-  }
   if (root.kind !== 'object') throw new ValidationError('body: expected a JSON object');
   const signed = envelope ? envelope.data : root;
-  if (signed.kind !== 'object') throw new ValidationError('data: expected a JSON object');
   const bom = wholeBodySpan(request.body).start;
   const span = envelope
     ? { start: byteOffset(parsed.text, envelope.dataStart, bom), end: byteOffset(parsed.text, envelope.dataEnd, bom) }
