@@ -54,7 +54,8 @@ describe('PHP numbers (json_decode then json_encode, serialize_precision -1)', (
 
 describe('PHP arrays', () => {
   it('sort top-level integer keys numerically and other keys as strings', () => {
-    expect(as('php-ksort', '{"a": 0, "10": 1, "9": 2, "-1": 3, "01": 4}')).toBe('{"-1":3,"01":4,"9":2,"10":1,"a":0}');
+    // Only a whole decimal integer is a PHP integer key: "9a" and "a1" stay strings (after every digit-led key here).
+    expect(as('php-ksort', '{"b": 0, "9a": 1, "a1": 2, "10": 3, "9": 4, "-1": 5, "0": 6}')).toBe('{"-1":5,"0":6,"9":4,"10":3,"9a":1,"a1":2,"b":0}');
   });
   it('write an object keyed 0..n in order as a list, and an empty one as []', () => {
     expect(as('php-ksort', '{"1": "y", "0": "x"}')).toBe('["x","y"]');
@@ -107,6 +108,8 @@ describe('duplicate keys in a nested object left unsorted', () => {
 describe('Python compact', () => {
   it('is the Python form without spaces after separators', () => {
     expect(as('python-compact', '{"b": [1, 2.0], "a": {"d": "\u00e9", "c": null}}')).toBe('{"a":{"c":null,"d":"\\u00e9"},"b":[1,2.0]}');
+    // CPython escapes DEL too (ensure_ascii); PHP does not (above).
+    expect(as('python-compact', '"\u007f/"')).toBe('"\\u007f/"');
   });
 });
 
