@@ -29,6 +29,7 @@ describe('provider timestamps', () => {
     expect(normaliseIsoTimestamp('2025-04-09T15:30:45-05:30')).toBe('2025-04-09T21:00:45.000Z');
     expect(normaliseIsoTimestamp('2025-01-01T00:30:00.5+01:00')).toBe('2024-12-31T23:30:00.500Z');
     expect(normaliseIsoTimestamp('2025-04-09T15:30:45+23:59')).toBe('2025-04-08T15:31:45.000Z');
+    expect(normaliseIsoTimestamp('2025-04-09T23:59:59.5+01:00')).toBe('2025-04-09T22:59:59.500Z');
   });
   it('trim stray whitespace', () => {
     expect(normaliseIsoTimestamp(' 2025-04-09T15:30:45.123Z\n')).toBe('2025-04-09T15:30:45.123Z');
@@ -37,6 +38,9 @@ describe('provider timestamps', () => {
     ['a day past the month', '2025-02-29T00:00:00Z'],
     ['February 29 of a century year that is not a leap year', '1900-02-29T00:00:00.000Z'],
     ['April 31', '2025-04-31T12:00:00.000Z'],
+    ['June 31', '2025-06-31T12:00:00.000Z'],
+    ['September 31', '2025-09-31T12:00:00.000Z'],
+    ['November 31', '2025-11-31T12:00:00.000Z'],
     ['month 13', '2025-13-01T00:00:00.000Z'],
     ['month 0', '2025-00-10T00:00:00.000Z'],
     ['day 0', '2025-01-00T00:00:00.000Z'],
@@ -50,13 +54,19 @@ describe('provider timestamps', () => {
     ['Unix seconds', '1744212645'],
     ['words', 'yesterday at noon'],
     ['an empty text', ''],
+    ['text before the time', 'at 2025-04-09T15:30:45Z'],
+    ['text after the time', '2025-04-09T15:30:45Z later'],
+    ['an offset with seconds', '2025-04-09T15:30:45+02:00:00'],
   ])('refuse %s', (_what, text) => {
     expect(normaliseIsoTimestamp(text)).toBeUndefined();
   });
-  it('accept February 29 of a leap year (every fourth, and every 400th century)', () => {
+  it('accept February 29 of a leap year (every fourth, and every 400th century), and the last day of every month', () => {
     expect(normaliseIsoTimestamp('2024-02-29T08:00:00+00:00')).toBe('2024-02-29T08:00:00.000Z');
     expect(normaliseIsoTimestamp('2000-02-29T08:00:00')).toBe('2000-02-29T08:00:00.000Z');
     expect(normaliseIsoTimestamp('2023-02-28T08:00:00.000Z')).toBe('2023-02-28T08:00:00.000Z');
     expect(normaliseIsoTimestamp('2023-02-29T08:00:00.000Z')).toBeUndefined();
+    for (const day of ['2025-01-31', '2025-03-31', '2025-05-31', '2025-07-31', '2025-08-31', '2025-10-31', '2025-12-31', '2025-04-30']) {
+      expect(normaliseIsoTimestamp(`${day}T08:00:00.000Z`)).toBe(`${day}T08:00:00.000Z`);
+    }
   });
 });
