@@ -133,6 +133,45 @@ describe('configured providers: more problem lines', () => {
   });
 });
 
+describe('configured providers: names, examples and summaries in the problem lines', () => {
+  const thrown = (run: () => unknown): Error => {
+    try {
+      run();
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected an error');
+  };
+  it('matches statuses by their lower-case form: ß and ss are two statuses', () => {
+    const parsed = parseProvidersConfig(withChange((c) => Object.assign(c.acme, { statuses: { straße: 'succeeded', strasse: 'failed' } })));
+    expect(Object.keys(parsed.acme?.statuses ?? {})).toEqual(['straße', 'strasse']);
+  });
+  it('shows an example status map when statuses are missing', () => {
+    expect(problemsWith((c) => Object.assign(c.acme, { statuses: undefined }))).toEqual([
+      'providers.acme.statuses: required: map each status the provider sends to in_progress, ready, succeeded or failed, e.g. {"running": "in_progress", "done": "succeeded", "error": "failed"}',
+    ]);
+  });
+  it('names what the occurredAt pointer is for', () => {
+    expect(problemsWith((c) => Object.assign(c.replicate, { occurredAt: '' }))).toEqual([
+      'providers.replicate.occurredAt: "" points at the whole body, which is not a string or number: point at when the event happened (ISO-8601), e.g. "/completed_at"',
+    ]);
+    expect(problemsWith((c) => Object.assign(c.replicate, { occurredAt: 5 }))).toEqual([
+      'providers.replicate.occurredAt: must be a string: a JSON Pointer such as "/completed_at"',
+    ]);
+  });
+  it('is a ProvidersConfigError whose first line names the source, for text that is not JSON, JSON that is not an object, and bad secrets', () => {
+    for (const error of [
+      thrown(() => parseProvidersConfig('{', 'LOCAL_PROVIDERS')),
+      thrown(() => parseProvidersConfig('[]', 'LOCAL_PROVIDERS')),
+      thrown(() => parseProviderSecrets({ acme: [] }, 'LOCAL_PROVIDERS')),
+    ]) {
+      expect(error).toBeInstanceOf(ProvidersConfigError);
+      expect(error.name).toBe('ProvidersConfigError');
+      expect(error.message.split('\n')[0]).toBe('Invalid LOCAL_PROVIDERS:');
+    }
+  });
+});
+
 describe('configured provider secrets: more problem lines', () => {
   const providers = parseProvidersConfig(exampleProviders);
   const replicateSecret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;

@@ -165,6 +165,16 @@ describe('an HMAC header provider declared by configuration', () => {
     const signedBytes = { 'x-acme-signature': signHmacHeader(bytes, acmeSecret, { encoding: 'hex', prefix: 'sha256=' }) };
     expect(validationMessage(() => verifyAndNormalise(acme, { body: bytes, headers: signedBytes }, secretsTrust(acmeSecret)))).toBe('body: not valid UTF-8');
   });
+  it('names the status, event time and event id fields when they are of a wrong type or cannot be stored', () => {
+    expect(validationMessage(() => acmeEvent('{"job": {"id": "j-1", "state": "done\\u0007"}}'))).toBe('status: contains control characters');
+    const withEventId = configuredModule('acme', { ...acmeConfig, eventId: '/delivery' });
+    expect(validationMessage(() => acmeEvent('{"job": {"id": "j-1", "state": "done"}, "delivery": {"id": 1}}', withEventId))).toBe(
+      'eventId ("/delivery"): expected a string or a number, found an object',
+    );
+    expect(validationMessage(() => replicateEvent('{"id": "pred-1", "status": "failed", "completed_at": false}'))).toBe(
+      'occurredAt ("/completed_at"): expected a string or a number, found a boolean',
+    );
+  });
   it('reads an event id given as a number exactly as written', () => {
     const module = configuredModule('acme', { ...acmeConfig, eventId: '/delivery' });
     expect(acmeEvent('{"job": {"id": 12345678901234567890, "state": "done"}, "delivery": 1.50}', module)).toMatchObject({

@@ -3,7 +3,7 @@
  * digit, and the longest index the pointer reads exactly.
  */
 import { parseJson } from '../../../../lambda/core/json/parse';
-import { compilePointer, scalarAt } from '../../../../lambda/core/providers/configured/json-pointer';
+import { compilePointer, JsonPointerSyntaxError, scalarAt } from '../../../../lambda/core/providers/configured/json-pointer';
 
 const at = (body: string, pointer: string) => scalarAt(parseJson(body), compilePointer(pointer));
 
@@ -16,6 +16,10 @@ describe('JSON Pointer edges', () => {
     const items = Array.from({ length: 12 }, (_, i) => `"item-${i}"`).join(', ');
     expect(at(`{"list": [${items}]}`, '/list/10')).toEqual({ kind: 'text', text: 'item-10' });
     expect(at(`{"list": [${items}]}`, '/list/11')).toEqual({ kind: 'text', text: 'item-11' });
+  });
+  it('names its syntax error so a start-up failure says what it is', () => {
+    expect(() => compilePointer('id')).toThrow(JsonPointerSyntaxError);
+    expect(() => compilePointer('id')).toThrow(expect.objectContaining({ name: 'JsonPointerSyntaxError' }));
   });
   it('reads a member whose key looks like an index in an object', () => {
     expect(at('{"jobs": {"01": "j-01", "0": "j-0"}}', '/jobs/01')).toEqual({ kind: 'text', text: 'j-01' });

@@ -89,6 +89,20 @@ describe('Standard Webhooks refusals', () => {
       logDetail: { secrets: 2, candidates: 2 },
     });
   });
+  it('reads a signature header joined with ", " (a repeated header) whichever entry is the good one', () => {
+    const good = signed()['webhook-signature'] as string;
+    const other = signStandardWebhook(body, otherSecret, { id: 'msg_1', timestamp })['webhook-signature'] as string;
+    for (const joined of [`${good}, ${other}`, `${other}, ${good}`, `${good},  ${other}`]) {
+      expect(() => verifyStandardWebhook(request(body, { ...signed(), 'webhook-signature': joined }), keys, options)).not.toThrow();
+    }
+  });
+  it('reads only an entry labelled exactly v1 before its comma', () => {
+    expect(refusal({ ...signed(), 'webhook-signature': 'v1a' }).reason).toBe('unsupported_algorithm');
+    expect(refusal({ ...signed(), 'webhook-signature': 'v1' }).reason).toBe('unsupported_algorithm');
+  });
+  it('names its secret error so a start-up failure says what it is', () => {
+    expect(() => decodeStandardWebhooksSecret('whsec_!')).toThrow(expect.objectContaining({ name: 'StandardWebhooksSecretError' }));
+  });
   it('skips entries of another version and reads the v1 entry after them', () => {
     const headers = signed();
     expect(() =>
