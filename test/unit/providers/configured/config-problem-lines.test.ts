@@ -164,6 +164,7 @@ describe('configured providers: names, examples and summaries in the problem lin
       thrown(() => parseProvidersConfig('{', 'LOCAL_PROVIDERS')),
       thrown(() => parseProvidersConfig('[]', 'LOCAL_PROVIDERS')),
       thrown(() => parseProviderSecrets({ acme: [] }, 'LOCAL_PROVIDERS')),
+      thrown(() => parseProviderSecrets('[]', 'LOCAL_PROVIDERS')),
     ]) {
       expect(error).toBeInstanceOf(ProvidersConfigError);
       expect(error.name).toBe('ProvidersConfigError');

@@ -96,6 +96,11 @@ describe('Standard Webhooks refusals', () => {
       expect(() => verifyStandardWebhook(request(body, { ...signed(), 'webhook-signature': joined }), keys, options)).not.toThrow();
     }
   });
+  it('accepts a v1 signature written without its = padding', () => {
+    const good = signed()['webhook-signature'] as string;
+    expect(good.endsWith('=')).toBe(true);
+    expect(() => verifyStandardWebhook(request(body, { ...signed(), 'webhook-signature': good.replace(/=+$/, '') }), keys, options)).not.toThrow();
+  });
   it('reads only an entry labelled exactly v1 before its comma', () => {
     expect(refusal({ ...signed(), 'webhook-signature': 'v1a' }).reason).toBe('unsupported_algorithm');
     expect(refusal({ ...signed(), 'webhook-signature': 'v1' }).reason).toBe('unsupported_algorithm');
