@@ -42,12 +42,20 @@ export function asciiText(value: string, max: number): string {
  */
 export function slackCode(value: string, max: number): string {
   const escapeMarkup = (text: string) => text.replace(/`/g, "'").replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  // `max` bounds the whole span; entities lengthen the text, so shorten the raw value until the result fits.
-  let budget = max - 2;
-  let escaped = escapeMarkup(plainText(value, budget));
-  while (escaped.length > max - 2 && budget > 0) {
-    budget -= Math.max(1, escaped.length - (max - 2));
-    escaped = escapeMarkup(plainText(value, budget));
+  const room = Math.max(0, max - 2);
+  const rendered = (budget: number) => escapeMarkup(plainText(value, budget));
+  let escaped = rendered(room);
+  if (escaped.length > room) {
+    // Entities lengthen the text: keep the longest shortening that still fits. The rendered length only grows with
+    // the budget, so a binary search finds it (a budget of 0 renders nothing and always fits).
+    let fits = 0;
+    let tooLong = room;
+    while (tooLong - fits > 1) {
+      const middle = (fits + tooLong) >> 1;
+      if (rendered(middle).length <= room) fits = middle;
+      else tooLong = middle;
+    }
+    escaped = rendered(fits);
   }
   return escaped === '' ? '`-`' : `\`${escaped}\``;
 }
