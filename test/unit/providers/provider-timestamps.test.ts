@@ -54,6 +54,8 @@ describe('provider timestamps', () => {
     ['Unix seconds', '1744212645'],
     ['words', 'yesterday at noon'],
     ['an empty text', ''],
+    ['a month that is not digits, in the canonical shape', '2025-ab-09T15:30:45.123Z'],
+    ['milliseconds that are not digits, in the canonical shape', '2025-04-09T15:30:45.abcZ'],
     ['text before the time', 'at 2025-04-09T15:30:45Z'],
     ['text after the time', '2025-04-09T15:30:45Z later'],
     ['an offset with seconds', '2025-04-09T15:30:45+02:00:00'],
