@@ -8,9 +8,11 @@ const digitsAt = (text: string, start: number, end: number): number => Number(te
 /**
  * Whether `text` is already what `toISOString()` would give for it (`YYYY-MM-DDTHH:MM:SS.sssZ`, a real calendar
  * date): the form senders mostly use, checked without building Dates. Years below 100 are left to the general path,
- * which refuses them (Date.UTC reads them as 19xx).
+ * which refuses them (Date.UTC reads them as 19xx). Exported for its own contract: true exactly when a Date built
+ * from `text` gives `text` back (test/unit/providers/canonical-utc.test.ts), so the fast path never answers
+ * differently from the general one.
  */
-function isCanonicalUtc(text: string): boolean {
+export function isCanonicalUtc(text: string): boolean {
   if (text.length !== 24 || !CANONICAL_UTC_RE.test(text)) return false;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 7);
