@@ -19,7 +19,7 @@ export interface StateUpdateRequest {
 /** Condition of a put that must not replace an item (an event item's key names one event for good). */
 export const ITEM_ABSENT_CONDITION = `attribute_not_exists(${tableSchema.partitionKey})`;
 
-interface Expressions {
+export interface Expressions {
   readonly update: string;
   readonly condition: string;
   readonly names: Readonly<Record<string, string>>;
@@ -65,7 +65,8 @@ const shapesBySize = new Map<number, Shape[]>();
 const sameNames = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((name, i) => name === b[i]));
 
-function expressionsFor(assigned: readonly string[], increments: readonly string[], compared: readonly string[] | undefined): Expressions {
+/** One shape's expressions, built on its first request and the same object for every later one (exported for that test). */
+export function expressionsFor(assigned: readonly string[], increments: readonly string[], compared: readonly string[] | undefined): Expressions {
   const size = (assigned.length * 100 + increments.length) * 100 + (compared === undefined ? 99 : compared.length);
   let shapes = shapesBySize.get(size);
   if (shapes === undefined) {
