@@ -38,4 +38,13 @@ describe('the mutation results file', () => {
     });
     expect(problems).toEqual([]);
   });
+
+  it('keeps no reason that no surviving mutant needs (a killed mutant needs none)', () => {
+    const results = JSON.parse(read('bench/mutation-results.json')) as MutationResults;
+    const accepted = JSON.parse(read('test/mutation/accepted-survivors.json')) as AcceptedSurvivor[];
+    const unused = accepted.filter(
+      (a) => !(results.files[a.file]?.open ?? []).some((o) => o.mutator === a.mutator && o.replacement === a.replacement && o.code.includes(a.code)),
+    );
+    expect(unused.map((a) => `${a.file}: ${a.mutator} "${a.replacement}" on "${a.code}"`)).toEqual([]);
+  });
 });
