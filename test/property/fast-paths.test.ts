@@ -24,9 +24,14 @@ function referenceCompare(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
-/** Strings built from units that stress the surrogate boundary: ASCII, BMP above the surrogates, lone and paired surrogates. */
+/**
+ * Strings built from units that stress the surrogate boundary: ASCII, BMP above the surrogates, lone and paired
+ * surrogates; and U+0000, the least code point, which still sorts after the end of a string it extends.
+ */
 const trickyString = fc
-  .array(fc.constantFrom('a', 'b', '\u00e9', '\ud7ff', '\ud800', '\udbff', '\udc00', '\udfff', '\ue000', '\uffff', '\u{10000}', '\u{1f600}'), { maxLength: 6 })
+  .array(fc.constantFrom('\u0000', 'a', 'b', '\u00e9', '\ud7ff', '\ud800', '\udbff', '\udc00', '\udfff', '\ue000', '\uffff', '\u{10000}', '\u{1f600}'), {
+    maxLength: 6,
+  })
   .map((parts) => parts.join(''));
 
 describe('CPU fast paths agree with the general code', () => {

@@ -77,8 +77,18 @@ describe('JavaScript forms', () => {
   it('write NaN and the infinities as null, and the other literals as themselves', () => {
     expect(as('js-top-level-replacer', '{"a": [true, false, null, NaN, Infinity, -Infinity, 1e400]}')).toBe('{"a":[true,false,null,null,null,null,null]}');
   });
-  it('keep no object key when the payload is not an object', () => {
+  it('take the allow-list from an array payload’s indices, as Object.keys does, and none from a scalar', () => {
     expect(as('js-top-level-replacer', '[{"a": 1}, "b"]')).toBe('[{},"b"]');
+    // Object.keys of a three-item array is ["0", "1", "2"]: nested keys among them stay, in that (string) order.
+    expect(as('js-top-level-replacer', '[{"2": "c", "a": 1, "0": "z", "10": "x"}, 1, 2]')).toBe('[{"0":"z","2":"c"},1,2]');
+    expect(['"x"', '1.50', 'null', 'true'].map((text) => as('js-top-level-replacer', text))).toEqual(['"x"', '1.5', 'null', 'true']);
+  });
+  it('write DEL and slashes raw, as JSON.stringify and Ruby do', () => {
+    // The JSON text spells DEL as an escape; these serialisers write the character itself (JSON.stringify('\x7f/')).
+    const text = '{"k\\u007f/": "v\\u007f/"}';
+    for (const form of ['js-sorted', 'js-top-level-replacer', 'ruby-sort'] as const) {
+      expect({ form, out: as(form, text) }).toEqual({ form, out: JSON.stringify({ 'k\u007f/': 'v\u007f/' }) });
+    }
   });
   it('escape an unpaired surrogate and keep a pair, as well-formed JSON.stringify does', () => {
     const units = [0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0x61];
@@ -102,6 +112,16 @@ describe('duplicate keys in a nested object left unsorted', () => {
     const expected = `{${keys.map((k, i) => `"${k}":${k === 'k19' ? '"last"' : i}`).join(',')}}`;
     expect(as('ruby-sort', `{"x": ${large}}`)).toBe(`{"x":${expected}}`);
     expect(as('php-ksort', `{"x": ${large}}`)).toBe(`{"x":${expected}}`);
+  });
+});
+
+describe('objects inside a top-level array', () => {
+  it('are below the top level: sorted in the deep-sorting forms, left as written in the top-only ones', () => {
+    const text = '[{"b": 1, "a": {"d": 2, "c": 3}}]';
+    expect(as('python', text)).toBe('[{"a": {"c": 3, "d": 2}, "b": 1}]');
+    expect(as('js-sorted', text)).toBe('[{"a":{"c":3,"d":2},"b":1}]');
+    expect(as('ruby-sort', text)).toBe('[{"b":1,"a":{"d":2,"c":3}}]');
+    expect(as('php-ksort', text)).toBe('[{"b":1,"a":{"d":2,"c":3}}]');
   });
 });
 

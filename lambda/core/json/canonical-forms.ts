@@ -10,7 +10,6 @@ import type { JsonMember, JsonNode } from './parse';
 
 /** Object members with duplicates resolved: last value wins, kept at the first occurrence's position. */
 function dedupe(members: readonly JsonMember[]): JsonMember[] {
-  if (members.length <= 16 && !hasDuplicateKey(members)) return members.slice();
   const index = new Map<string, number>();
   const out: JsonMember[] = [];
   for (const m of members) {
@@ -25,41 +24,24 @@ function dedupe(members: readonly JsonMember[]): JsonMember[] {
   return out;
 }
 
-/** Pairwise check: for the few members webhook objects have, cheaper than building a Map. */
-function hasDuplicateKey(members: readonly JsonMember[]): boolean {
-  for (let i = 1; i < members.length; i++) {
-    const key = (members[i] as JsonMember).key;
-    for (let j = 0; j < i; j++) if ((members[j] as JsonMember).key === key) return true;
-  }
-  return false;
-}
-
 const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
+/** The code point starting at unit `i`, a lone surrogate being one of its own; -1 past the end, so a prefix sorts first. */
+const codePointAt = (s: string, i: number): number => s.codePointAt(i) ?? -1;
 
 /** Orders strings by Unicode code point, as Python compares `str` (JS `<` compares UTF-16 units, which differs for astral characters). */
 export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  // Up to the first differing unit the strings agree; if neither unit there is a surrogate, the units are the code
-  // points (a pair straddling that index would put a low surrogate in one of them) and decide the order.
   let first = 0;
-  while (first < n && a.charCodeAt(first) === b.charCodeAt(first)) first++;
-  if (first === n) return a.length - b.length;
-  const ua = a.charCodeAt(first);
-  const ub = b.charCodeAt(first);
-  if (!isSurrogate(ua) && !isSurrogate(ub)) return ua - ub;
-  let i = 0;
-  while (i < n) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca - cb;
-    i += ca > 0xffff ? 2 : 1;
-  }
-  return a.length - b.length;
+  // charCodeAt past the end is NaN, which equals nothing: this stops at the first differing unit or the shorter end.
+  while (a.charCodeAt(first) === b.charCodeAt(first)) first++;
+  // The strings share every unit before `first`. If the one just before is a high surrogate that a low surrogate at
+  // `first` completes in either string, that pair is where they differ; otherwise both have a code point start at
+  // `first` (at -1 both read -1).
+  return codePointAt(a, first - 1) - codePointAt(b, first - 1) || codePointAt(a, first) - codePointAt(b, first);
 }
 
 const byCodePoint = (x: JsonMember, y: JsonMember): number => compareCodePoints(x.key, y.key);
-const byUtf16 = (x: JsonMember, y: JsonMember): number => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
+// Keys are deduplicated before sorting, so no comparison sees two equal keys.
+const byUtf16 = (x: JsonMember, y: JsonMember): number => (x.key < y.key ? -1 : 1);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Strings
@@ -78,12 +60,9 @@ function quote(s: string, opts: { asciiOnly: boolean; escapeDel: boolean; escape
     const c = s.charCodeAt(i);
     let rep: string | undefined;
     if (c < 0x20 || c === 0x22 || c === 0x5c) rep = COMMON_ESCAPES[c] ?? hex4(c);
-    else if (c === 0x2f) rep = opts.escapeSlash ? '\\/' : undefined;
+    else if (c < 0x7f) rep = c === 0x2f && opts.escapeSlash ? '\\/' : undefined;
     else if (c === 0x7f) rep = opts.escapeDel ? hex4(c) : undefined;
-    else if (c > 0x7f) {
-      if (opts.asciiOnly) rep = hex4(c);
-      else if (c >= 0xd800 && c <= 0xdfff && !isPairedSurrogate(s, i)) rep = hex4(c);
-    }
+    else if (opts.asciiOnly || (isSurrogate(c) && !isPairedSurrogate(s, i))) rep = hex4(c);
     if (rep !== undefined) {
       out += s.slice(chunk, i) + rep;
       chunk = i + 1;
@@ -107,8 +86,9 @@ function isPairedSurrogate(s: string, i: number): boolean {
 
 /** Shortest round-trip digits and decimal-point position (value = 0.d1d2… × 10^decpt), as dtoa mode 0 gives them. */
 function shortestDigits(x: number): { digits: string; decpt: number } {
-  const [mantissa = '0', exponent = '0'] = Math.abs(x).toExponential().split('e');
-  return { digits: mantissa.replace('.', ''), decpt: Number(exponent) + 1 };
+  const text = Math.abs(x).toExponential();
+  const e = text.indexOf('e');
+  return { digits: text.slice(0, e).replace('.', ''), decpt: Number(text.slice(e + 1)) + 1 };
 }
 
 /** Positional notation of the digits; `zeroFraction` appends `.0` to whole numbers (Python, Ruby). */
@@ -119,12 +99,12 @@ function fixedNotation(digits: string, decpt: number, zeroFraction: boolean): st
 }
 
 /**
- * Formats a finite non-zero double in one language's style. Python `repr` and Ruby `Float#to_s` switch to exponent
- * form outside 1e-4 ≤ |x| < 1e16; PHP's `json_encode` (serialize_precision -1) outside 1e-4 ≤ |x| < 1e17.
+ * Formats a finite double in one language's style; zero too (its digits are "0" at decpt 1, written positionally).
+ * Python `repr` and Ruby `Float#to_s` switch to exponent form outside 1e-4 ≤ |x| < 1e16; PHP's `json_encode`
+ * (serialize_precision -1) outside 1e-4 ≤ |x| < 1e17.
  */
 function formatDouble(x: number, style: 'python' | 'ruby' | 'php'): string {
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  if (x === 0) return sign + (style === 'php' ? '0' : '0.0');
   const { digits, decpt } = shortestDigits(x);
   const fixed = style === 'php' ? decpt >= -3 && decpt <= 17 : decpt > -4 && decpt <= 16;
   if (fixed) return sign + fixedNotation(digits, decpt, style !== 'php');
@@ -135,9 +115,8 @@ function formatDouble(x: number, style: 'python' | 'ruby' | 'php'): string {
   return `${sign}${mantissa}e${e < 0 ? '-' : '+'}${magnitude}`;
 }
 
-function nonFinite(x: number): string {
-  return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
-}
+/** What Python and Ruby write for a number no double holds (a JSON number's lexeme never reads as NaN). */
+const nonFinite = (x: number): string => (x === Number.POSITIVE_INFINITY ? 'Infinity' : '-Infinity');
 
 /** Integers are exact in Python and Ruby; `-0` is the integer 0. */
 const exactInteger = (lexeme: string): string => (lexeme === '-0' ? '0' : lexeme);
@@ -184,8 +163,8 @@ export type CanonicalForm = (typeof canonicalForms)[number];
 interface Dialect {
   readonly itemSep: string;
   readonly keySep: string;
-  /** Which nesting depths get their keys sorted, and how. */
-  readonly sortDepth: 'all' | 'top';
+  /** Whether objects below the top level get their keys sorted too (the top level's always are). */
+  readonly sortNested: boolean;
   readonly compare: (a: JsonMember, b: JsonMember) => number;
   readonly str: (s: string) => string;
   readonly num: (lexeme: string, isInteger: boolean) => string;
@@ -200,7 +179,7 @@ const PHP_STRING = { asciiOnly: true, escapeDel: false, escapeSlash: true };
 const python: Dialect = {
   itemSep: ', ',
   keySep: ': ',
-  sortDepth: 'all',
+  sortNested: true,
   compare: byCodePoint,
   str: (s) => quote(s, PYTHON_STRING),
   num: pythonNumber,
@@ -212,11 +191,11 @@ const dialects: Readonly<Record<Exclude<CanonicalForm, 'js-top-level-replacer'>,
   /** `json.dumps(data, sort_keys=True, separators=(',', ':'))`. */
   'python-compact': { ...python, itemSep: ',', keySep: ':' },
   /** Deep-sorted `JSON.stringify` (json-stable-stringify and friends). */
-  'js-sorted': { itemSep: ',', keySep: ':', sortDepth: 'all', compare: byUtf16, str: (s) => quote(s, JS_STRING), num: jsNumber, phpArrays: false },
+  'js-sorted': { itemSep: ',', keySep: ':', sortNested: true, compare: byUtf16, str: (s) => quote(s, JS_STRING), num: jsNumber, phpArrays: false },
   /** `ksort($payload); json_encode($payload)`: top level only, `\/`, `\uXXXX`. */
-  'php-ksort': { itemSep: ',', keySep: ':', sortDepth: 'top', compare: comparePhpKeys, str: (s) => quote(s, PHP_STRING), num: phpNumber, phpArrays: true },
+  'php-ksort': { itemSep: ',', keySep: ':', sortNested: false, compare: comparePhpKeys, str: (s) => quote(s, PHP_STRING), num: phpNumber, phpArrays: true },
   /** `JSON.generate(payload.sort.to_h)`: top level only, raw UTF-8. */
-  'ruby-sort': { itemSep: ',', keySep: ':', sortDepth: 'top', compare: byCodePoint, str: (s) => quote(s, JS_STRING), num: rubyNumber, phpArrays: false },
+  'ruby-sort': { itemSep: ',', keySep: ':', sortNested: false, compare: byCodePoint, str: (s) => quote(s, JS_STRING), num: rubyNumber, phpArrays: false },
 };
 
 const CANONICAL_INT_RE = /^(?:0|-?[1-9]\d*)$/;
@@ -224,8 +203,7 @@ const CANONICAL_INT_RE = /^(?:0|-?[1-9]\d*)$/;
 /** PHP turns decimal-integer keys into ints; `ksort` compares two ints numerically, anything else as strings. */
 function comparePhpKeys(a: JsonMember, b: JsonMember): number {
   if (CANONICAL_INT_RE.test(a.key) && CANONICAL_INT_RE.test(b.key)) {
-    const d = BigInt(a.key) - BigInt(b.key);
-    return d < 0n ? -1 : d > 0n ? 1 : 0;
+    return Number(BigInt(a.key) - BigInt(b.key));
   }
   return compareCodePoints(a.key, b.key);
 }
@@ -234,7 +212,7 @@ function isPhpList(members: readonly JsonMember[]): boolean {
   return members.every((m, i) => m.key === String(i));
 }
 
-function serialise(node: JsonNode, d: Dialect, depth: number): string {
+function serialise(node: JsonNode, d: Dialect, sortKeys: boolean): string {
   switch (node.kind) {
     case 'string':
       return d.str(node.value);
@@ -244,18 +222,18 @@ function serialise(node: JsonNode, d: Dialect, depth: number): string {
       return node.value;
     case 'array': {
       let out = '[';
-      for (let i = 0; i < node.items.length; i++) out += (i > 0 ? d.itemSep : '') + serialise(node.items[i] as JsonNode, d, depth + 1);
+      for (let i = 0; i < node.items.length; i++) out += (i > 0 ? d.itemSep : '') + serialise(node.items[i] as JsonNode, d, d.sortNested);
       return `${out}]`;
     }
     case 'object': {
       let members = dedupe(node.members);
-      if (d.sortDepth === 'all' || depth === 0) members = members.sort(d.compare);
+      if (sortKeys) members = members.sort(d.compare);
       const asList = d.phpArrays && isPhpList(members);
       // Concatenation rather than map/join: no intermediate arrays (this runs for every Contentor event's hash).
       let out = asList ? '[' : '{';
       for (let i = 0; i < members.length; i++) {
         const m = members[i] as JsonMember;
-        out += (i > 0 ? d.itemSep : '') + (asList ? '' : d.str(m.key) + d.keySep) + serialise(m.value, d, depth + 1);
+        out += (i > 0 ? d.itemSep : '') + (asList ? '' : d.str(m.key) + d.keySep) + serialise(m.value, d, d.sortNested);
       }
       return out + (asList ? ']' : '}');
     }
@@ -288,14 +266,15 @@ function serialiseWithReplacerList(node: JsonNode, allowed: readonly string[]): 
   }
 }
 
+/** `Object.keys(payload)`: an object's keys, an array's indices; a scalar holds no object for the list to filter. */
+function topLevelKeys(node: JsonNode): string[] {
+  if (node.kind === 'object') return dedupe(node.members).map((m) => m.key);
+  return node.kind === 'array' ? node.items.map((_, i) => String(i)) : [];
+}
+
 /** Serialises a parsed node in one canonical form. */
 export function serialiseAs(node: JsonNode, form: CanonicalForm): string {
-  if (form !== 'js-top-level-replacer') return serialise(node, dialects[form], 0);
-  const allowed =
-    node.kind === 'object'
-      ? dedupe(node.members)
-          .map((m) => m.key)
-          .sort()
-      : [];
+  if (form !== 'js-top-level-replacer') return serialise(node, dialects[form], true);
+  const allowed = topLevelKeys(node).sort();
   return serialiseWithReplacerList(node, allowed);
 }
