@@ -8,27 +8,24 @@ import { randomUUID } from 'node:crypto';
 import { UpdateCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
-import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
+import type { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
+import { dynamoEndpoint } from '../helpers/aws-local';
+import { type EventStoreTable, openEventStoreTable, type TestTable } from '../helpers/event-store-table';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
 const RETENTION_DAYS = 30;
-let table: Awaited<ReturnType<typeof createTestTable>>;
+let db: EventStoreTable;
+let table: TestTable;
 let client: DynamoDBDocumentClient;
 let store: DynamoEventStore;
 let queries: DynamoJobQueries;
-const opened: DynamoDBDocumentClient[] = [];
+let opened: DynamoDBDocumentClient[];
 
 beforeAll(async () => {
-  table = await createTestTable();
-  client = makeDocumentClient({ endpoint: dynamoEndpoint() });
-  store = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: RETENTION_DAYS });
-  queries = new DynamoJobQueries({ client, tableName: table.tableName });
+  db = await openEventStoreTable(RETENTION_DAYS);
+  ({ table, client, store, queries, opened } = db);
 });
-afterAll(async () => {
-  await table.drop();
-  for (const c of [client, ...opened]) c.destroy();
-});
+afterAll(() => db.close());
 
 const at = (minute: number) => new Date(Date.UTC(2025, 3, 9, 16, minute)).toISOString();
 

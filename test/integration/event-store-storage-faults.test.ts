@@ -8,29 +8,25 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
+import type { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import type { NormalisedEvent } from '../../lambda/core/model';
-import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
+import { dynamoEndpoint } from '../helpers/aws-local';
+import { type EventStoreTable, openEventStoreTable, type TestTable } from '../helpers/event-store-table';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
 type Operation = 'GetItem' | 'PutItem' | 'UpdateItem';
 
-let table: Awaited<ReturnType<typeof createTestTable>>;
-let client: DynamoDBDocumentClient;
+let db: EventStoreTable;
+let table: TestTable;
 let store: DynamoEventStore;
 let queries: DynamoJobQueries;
-const opened: DynamoDBDocumentClient[] = [];
+let opened: DynamoDBDocumentClient[];
 
 beforeAll(async () => {
-  table = await createTestTable();
-  client = makeDocumentClient({ endpoint: dynamoEndpoint() });
-  store = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: 30 });
-  queries = new DynamoJobQueries({ client, tableName: table.tableName });
+  db = await openEventStoreTable(30);
+  ({ table, store, queries, opened } = db);
 });
-afterAll(async () => {
-  await table.drop();
-  for (const c of [client, ...opened]) c.destroy();
-});
+afterAll(() => db.close());
 
 const at = (minute: number) => new Date(Date.UTC(2025, 3, 9, 16, minute)).toISOString();
 

@@ -5,30 +5,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
-import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
+import type { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
+import type { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import { stateUpdateRequest } from '../../lambda/adapters/state-update-expressions';
 import { payloadTextOf } from '../../lambda/core/notification/payload';
 import { applyTransition, type StateTransition } from '../../lambda/core/state-transition';
-import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
+import { type EventStoreTable, openEventStoreTable, type TestTable } from '../helpers/event-store-table';
 import { contentorEvent } from '../helpers/events';
 
-let table: Awaited<ReturnType<typeof createTestTable>>;
+let db: EventStoreTable;
+let table: TestTable;
 let client: DynamoDBDocumentClient;
 let store: DynamoEventStore;
 let queries: DynamoJobQueries;
 
 beforeAll(async () => {
-  table = await createTestTable();
-  client = makeDocumentClient({ endpoint: dynamoEndpoint() });
-  store = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: 30 });
-  queries = new DynamoJobQueries({ client, tableName: table.tableName });
+  db = await openEventStoreTable(30);
+  ({ table, client, store, queries } = db);
 });
-afterAll(async () => {
-  await table.drop();
-  client.destroy();
-});
+afterAll(() => db.close());
 
 const at = (minute: number) => new Date(Date.UTC(2025, 3, 9, 16, minute)).toISOString();
 

@@ -2,30 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
+import type { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import { stateUpdateRequest } from '../../lambda/adapters/state-update-expressions';
 import { DependencyError } from '../../lambda/core/errors';
 import { freePort } from '../../local/emulators';
-import { createTestTable, dynamoEndpoint } from '../helpers/aws-local';
+import { dynamoEndpoint } from '../helpers/aws-local';
+import { type EventStoreTable, openEventStoreTable, type TestTable } from '../helpers/event-store-table';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 import { transitionWalk } from '../helpers/state-transitions';
 
 const RETENTION_DAYS = 30;
-let table: Awaited<ReturnType<typeof createTestTable>>;
+let db: EventStoreTable;
+let table: TestTable;
 let client: DynamoDBDocumentClient;
 let store: DynamoEventStore;
 let queries: DynamoJobQueries;
 
 beforeAll(async () => {
-  table = await createTestTable();
-  client = makeDocumentClient({ endpoint: dynamoEndpoint() });
-  store = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: RETENTION_DAYS });
-  queries = new DynamoJobQueries({ client, tableName: table.tableName });
+  db = await openEventStoreTable(RETENTION_DAYS);
+  ({ table, client, store, queries } = db);
 });
-afterAll(async () => {
-  await table.drop();
-  client.destroy();
-});
+afterAll(() => db.close());
 
 /** A fresh Panjaya version job. */
 const version = () => ({ assetId: `asset-${randomUUID()}`, versionId: 'v1' });
