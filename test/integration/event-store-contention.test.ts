@@ -5,25 +5,18 @@
  * before the store's own request (a client middleware), so every lost condition is DynamoDB's own answer.
  */
 import { randomUUID } from 'node:crypto';
-import { UpdateCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import type { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import { dynamoEndpoint } from '../helpers/aws-local';
-import { type EventStoreTable, openEventStoreTable, type TestTable } from '../helpers/event-store-table';
+import { type EventStoreTable, openEventStoreTable } from '../helpers/event-store-table';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
 const RETENTION_DAYS = 30;
 let db: EventStoreTable;
-let table: TestTable;
-let client: DynamoDBDocumentClient;
-let store: DynamoEventStore;
-let queries: DynamoJobQueries;
-let opened: DynamoDBDocumentClient[];
 
 beforeAll(async () => {
   db = await openEventStoreTable(RETENTION_DAYS);
-  ({ table, client, store, queries, opened } = db);
 });
 afterAll(() => db.close());
 
@@ -37,7 +30,7 @@ type Request = { name: string; input: { Key?: { sk?: string }; Item?: unknown; U
  */
 function storeWith(before: (request: Request) => Promise<void>, options: { maxSequenceAttempts?: number; maxStateAttempts?: number; readOnly?: boolean } = {}) {
   const racing = makeDocumentClient({ endpoint: dynamoEndpoint(), maxAttempts: 1 });
-  opened.push(racing);
+  db.opened.push(racing);
   const sent: string[] = [];
   racing.middlewareStack.add(
     (next) => async (args) => {
@@ -49,14 +42,14 @@ function storeWith(before: (request: Request) => Promise<void>, options: { maxSe
     },
     { step: 'initialize', name: 'raceBeforeEachRequest' },
   );
-  return { racingStore: new DynamoEventStore({ client: racing, tableName: table.tableName, retentionDays: RETENTION_DAYS, ...options }), sent };
+  return { racingStore: new DynamoEventStore({ client: racing, tableName: db.table.tableName, retentionDays: RETENTION_DAYS, ...options }), sent };
 }
 
 /** The watchdog's kind of write: the job's status changes under the store (stalled, then back), its head does not. */
 async function flipStatus(pk: string, sk: string, status: string): Promise<void> {
-  await client.send(
+  await db.client.send(
     new UpdateCommand({
-      TableName: table.tableName,
+      TableName: db.table.tableName,
       Key: { pk, sk },
       UpdateExpression: 'SET #s = :s',
       ExpressionAttributeNames: { '#s': 'status' },
@@ -75,7 +68,7 @@ describe('a Panjaya job whose next slot another writer keeps taking', () => {
       async ({ name }) => {
         if (name !== 'PutItem' || taken >= 4) return;
         taken += 1;
-        await store.store(panjayaEvent({ ...job, event: 'version_generating', extra: { writer: 'other', n: taken } }), at(0));
+        await db.store.store(panjayaEvent({ ...job, event: 'version_generating', extra: { writer: 'other', n: taken } }), at(0));
       },
       { maxSequenceAttempts: 3 },
     );
@@ -88,10 +81,10 @@ describe('a Panjaya job whose next slot another writer keeps taking', () => {
       logDetail: { jobId, attempts: 3 },
     });
     expect(sent.filter((n) => n === 'PutItem')).toHaveLength(3);
-    const history = await queries.history('panjaya', job.assetId, jobId);
+    const history = await db.queries.history('panjaya', job.assetId, jobId);
     expect(history.map((e) => e.orderKey)).toEqual(['0000000001', '0000000002', '0000000003']);
     expect(history.every((e) => e.eventType === 'version_generating')).toBe(true);
-    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 3, status: 'in_progress' });
+    expect(await db.queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 3, status: 'in_progress' });
   });
 
   it('takes the slot after one whose occupant expired between the lost put and the read', async () => {
@@ -101,17 +94,17 @@ describe('a Panjaya job whose next slot another writer keeps taking', () => {
     const { racingStore } = storeWith(async ({ name, input }) => {
       if (name === 'PutItem' && !raced) {
         raced = true;
-        await store.store(panjayaEvent({ ...job, event: 'version_generating' }), at(0));
+        await db.store.store(panjayaEvent({ ...job, event: 'version_generating' }), at(0));
       } else if (name === 'GetItem' && input.Key?.sk?.startsWith('EVENT#')) {
         // TTL removes the occupant the moment before the store reads it.
-        await client.send(new DeleteCommand({ TableName: table.tableName, Key: input.Key as Record<string, string> }));
+        await db.client.send(new DeleteCommand({ TableName: db.table.tableName, Key: input.Key as Record<string, string> }));
       }
     });
     const out = await racingStore.store(panjayaEvent({ ...job, event: 'version_generated' }), at(1));
     expect(out.outcome).toBe('accepted');
-    const history = await queries.history('panjaya', job.assetId, jobId);
+    const history = await db.queries.history('panjaya', job.assetId, jobId);
     expect(history.map((e) => [e.orderKey, e.eventType])).toEqual([['0000000002', 'version_generated']]);
-    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 2, status: 'succeeded', eventId: out.eventId });
+    expect(await db.queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 2, status: 'succeeded', eventId: out.eventId });
   });
 });
 
@@ -120,7 +113,7 @@ describe('a job state that keeps changing between the read and the compare-and-s
 
   it('gives a Contentor event up after the configured attempts, its event stored for the retry to finish', async () => {
     const uuid = randomUUID();
-    await store.store(contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' }), at(0));
+    await db.store.store(contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' }), at(0));
     let flips = 0;
     const { racingStore, sent } = storeWith(
       async ({ name }) => {
@@ -139,19 +132,19 @@ describe('a job state that keeps changing between the read and the compare-and-s
       logDetail: { jobId: uuid, attempts },
     });
     expect(sent.filter((n) => n === 'UpdateItem')).toHaveLength(attempts);
-    expect(await queries.history('contentor', uuid, uuid)).toHaveLength(2);
-    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ eventType: 'processing' });
+    expect(await db.queries.history('contentor', uuid, uuid)).toHaveLength(2);
+    expect(await db.queries.getJob('contentor', uuid, uuid)).toMatchObject({ eventType: 'processing' });
 
-    expect((await store.store(event, at(2))).outcome).toBe('duplicate');
-    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'succeeded', eventType: 'completed' });
-    expect(await queries.byStatusSince('succeeded', at(2))).toEqual(expect.arrayContaining([expect.objectContaining({ jobId: uuid })]));
+    expect((await db.store.store(event, at(2))).outcome).toBe('duplicate');
+    expect(await db.queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'succeeded', eventType: 'completed' });
+    expect(await db.queries.byStatusSince('succeeded', at(2))).toEqual(expect.arrayContaining([expect.objectContaining({ jobId: uuid })]));
   });
 
   it('gives a Panjaya slot record up after the configured attempts, and the retry records it', async () => {
     const job = { assetId: `asset-${randomUUID()}`, versionId: 'v1' };
     const jobId = `${job.assetId}/v1`;
     const pk = `JOB#panjaya#${job.assetId}`;
-    await store.store(panjayaEvent({ ...job, event: 'version_generating' }), at(0));
+    await db.store.store(panjayaEvent({ ...job, event: 'version_generating' }), at(0));
     let flips = 0;
     const { racingStore, sent } = storeWith(
       async ({ name }) => {
@@ -168,24 +161,24 @@ describe('a job state that keeps changing between the read and the compare-and-s
       logDetail: { jobId, attempts },
     });
     expect(sent.filter((n) => n === 'UpdateItem')).toHaveLength(attempts);
-    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 1 });
+    expect(await db.queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 1 });
 
-    expect((await store.store(event, at(2))).outcome).toBe('duplicate');
-    expect(await queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 2, status: 'succeeded', eventType: 'version_generated' });
+    expect((await db.store.store(event, at(2))).outcome).toBe('duplicate');
+    expect(await db.queries.getJob('panjaya', job.assetId, jobId)).toMatchObject({ seq: 2, status: 'succeeded', eventType: 'version_generated' });
   });
 });
 
 describe('the read-only guard', () => {
   it('re-reads the state when a real writer moved it on in between, and decides again (the late event stays out)', async () => {
     const uuid = randomUUID();
-    await store.store(contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' }), at(0));
+    await db.store.store(contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' }), at(0));
     let stateReads = 0;
     const { racingStore: dryRun } = storeWith(
       async ({ name, input }) => {
         if (name !== 'GetItem' || !input.Key?.sk?.startsWith('STATE#')) return;
         stateReads += 1;
         // Ahead of the compare-and-set's read (the second state read), a newer event moves the state on.
-        if (stateReads === 2) await store.store(contentorEvent({ uuid, status: 'failed', timestamp: '2025-04-09T15:50:00Z' }), at(1));
+        if (stateReads === 2) await db.store.store(contentorEvent({ uuid, status: 'failed', timestamp: '2025-04-09T15:50:00Z' }), at(1));
       },
       { readOnly: true },
     );
@@ -193,15 +186,21 @@ describe('the read-only guard', () => {
     // Reads: the state, the event's key (absent), the state for the compare-and-set (moved on), the state again.
     expect(out).toMatchObject({ outcome: 'accepted', writeUnits: 0, readUnits: 4 });
     expect(stateReads).toBe(3);
-    expect(await queries.history('contentor', uuid, uuid)).toHaveLength(2);
-    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'failed' });
+    expect(await db.queries.history('contentor', uuid, uuid)).toHaveLength(2);
+    expect(await db.queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'failed' });
   });
 
   it('answers as the store does with a single state attempt (its own in-memory write is not a lost race)', async () => {
     const job = { assetId: `asset-${randomUUID()}`, versionId: 'v1' };
     const events = [panjayaEvent({ ...job, event: 'version_generating' }), panjayaEvent({ ...job, event: 'version_generated' })];
-    const dryRun = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: RETENTION_DAYS, readOnly: true, maxStateAttempts: 1 });
-    const real = new DynamoEventStore({ client, tableName: table.tableName, retentionDays: RETENTION_DAYS, maxStateAttempts: 1 });
+    const dryRun = new DynamoEventStore({
+      client: db.client,
+      tableName: db.table.tableName,
+      retentionDays: RETENTION_DAYS,
+      readOnly: true,
+      maxStateAttempts: 1,
+    });
+    const real = new DynamoEventStore({ client: db.client, tableName: db.table.tableName, retentionDays: RETENTION_DAYS, maxStateAttempts: 1 });
     for (const [i, event] of events.entries()) {
       const dry = await dryRun.store(event, at(i));
       const stored = await real.store(event, at(i));
@@ -210,6 +209,6 @@ describe('the read-only guard', () => {
     const uuid = randomUUID();
     const contentor = contentorEvent({ uuid, status: 'completed' });
     expect(await dryRun.store(contentor, at(0))).toMatchObject({ outcome: 'accepted', writeUnits: 0 });
-    expect(await queries.getJob('contentor', uuid, uuid)).toBeUndefined();
+    expect(await db.queries.getJob('contentor', uuid, uuid)).toBeUndefined();
   });
 });

@@ -5,26 +5,19 @@
  * injected in front of that one request; the SDK and the table are real.
  */
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../lambda/adapters/dynamo-client';
 import { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import type { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
 import type { NormalisedEvent } from '../../lambda/core/model';
 import { dynamoEndpoint } from '../helpers/aws-local';
-import { type EventStoreTable, openEventStoreTable, type TestTable } from '../helpers/event-store-table';
+import { type EventStoreTable, openEventStoreTable } from '../helpers/event-store-table';
 import { contentorEvent, panjayaEvent } from '../helpers/events';
 
 type Operation = 'GetItem' | 'PutItem' | 'UpdateItem';
 
 let db: EventStoreTable;
-let table: TestTable;
-let store: DynamoEventStore;
-let queries: DynamoJobQueries;
-let opened: DynamoDBDocumentClient[];
 
 beforeAll(async () => {
   db = await openEventStoreTable(30);
-  ({ table, store, queries, opened } = db);
 });
 afterAll(() => db.close());
 
@@ -33,7 +26,7 @@ const at = (minute: number) => new Date(Date.UTC(2025, 3, 9, 16, minute)).toISOS
 /** A store whose every `operation` request fails as a DynamoDB server error would; the requests it sent, by name. */
 function storeFailing(operation: Operation): { failing: DynamoEventStore; sent: Operation[] } {
   const faulty = makeDocumentClient({ endpoint: dynamoEndpoint(), maxAttempts: 1 });
-  opened.push(faulty);
+  db.opened.push(faulty);
   const sent: Operation[] = [];
   faulty.middlewareStack.add(
     (next) => async (args) => {
@@ -45,7 +38,7 @@ function storeFailing(operation: Operation): { failing: DynamoEventStore; sent: 
     },
     { step: 'initialize', name: `fail${operation}` },
   );
-  return { failing: new DynamoEventStore({ client: faulty, tableName: table.tableName, retentionDays: 30 }), sent };
+  return { failing: new DynamoEventStore({ client: faulty, tableName: db.table.tableName, retentionDays: 30 }), sent };
 }
 
 const unavailable = (operation: Operation) => ({
@@ -67,8 +60,8 @@ describe.each(events)('a %s event', (_provider, makeEvent) => {
     const { failing, sent } = storeFailing('GetItem');
     await expect(failing.store(event, at(0))).rejects.toMatchObject(unavailable('GetItem'));
     expect(sent).toEqual(['GetItem']);
-    expect(await queries.history(event.provider, event.partitionId, event.jobId)).toEqual([]);
-    expect(await queries.getJob(event.provider, event.partitionId, event.jobId)).toBeUndefined();
+    expect(await db.queries.history(event.provider, event.partitionId, event.jobId)).toEqual([]);
+    expect(await db.queries.getJob(event.provider, event.partitionId, event.jobId)).toBeUndefined();
   });
 
   it('whose event put fails is answered 503 naming PutItem, not duplicate, and the job gets no state', async () => {
@@ -76,17 +69,17 @@ describe.each(events)('a %s event', (_provider, makeEvent) => {
     const { failing, sent } = storeFailing('PutItem');
     await expect(failing.store(event, at(0))).rejects.toMatchObject(unavailable('PutItem'));
     expect(sent).toEqual(['GetItem', 'PutItem']);
-    expect(await queries.getJob(event.provider, event.partitionId, event.jobId)).toBeUndefined();
-    expect((await store.store(event, at(1))).outcome).toBe('accepted');
+    expect(await db.queries.getJob(event.provider, event.partitionId, event.jobId)).toBeUndefined();
+    expect((await db.store.store(event, at(1))).outcome).toBe('accepted');
   });
 
   it('whose state write fails is answered 503 naming UpdateItem; the retry completes it', async () => {
     const event = makeEvent();
     const { failing } = storeFailing('UpdateItem');
     await expect(failing.store(event, at(0))).rejects.toMatchObject(unavailable('UpdateItem'));
-    expect(await queries.getJob(event.provider, event.partitionId, event.jobId)).toBeUndefined();
-    expect((await store.store(event, at(1))).outcome).toBe('duplicate');
-    expect(await queries.getJob(event.provider, event.partitionId, event.jobId)).toMatchObject({ status: 'succeeded' });
-    expect(await queries.byStatusSince('succeeded', at(0))).toEqual(expect.arrayContaining([expect.objectContaining({ jobId: event.jobId })]));
+    expect(await db.queries.getJob(event.provider, event.partitionId, event.jobId)).toBeUndefined();
+    expect((await db.store.store(event, at(1))).outcome).toBe('duplicate');
+    expect(await db.queries.getJob(event.provider, event.partitionId, event.jobId)).toMatchObject({ status: 'succeeded' });
+    expect(await db.queries.byStatusSince('succeeded', at(0))).toEqual(expect.arrayContaining([expect.objectContaining({ jobId: event.jobId })]));
   });
 });

@@ -4,24 +4,17 @@
  * that is gone (it fails in DynamoDB as in memory).
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DynamoEventStore } from '../../lambda/adapters/dynamo-event-store';
-import type { DynamoJobQueries } from '../../lambda/adapters/dynamo-job-queries';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { stateUpdateRequest } from '../../lambda/adapters/state-update-expressions';
 import { payloadTextOf } from '../../lambda/core/notification/payload';
 import { applyTransition, type StateTransition } from '../../lambda/core/state-transition';
-import { type EventStoreTable, openEventStoreTable, type TestTable } from '../helpers/event-store-table';
+import { type EventStoreTable, openEventStoreTable } from '../helpers/event-store-table';
 import { contentorEvent } from '../helpers/events';
 
 let db: EventStoreTable;
-let table: TestTable;
-let client: DynamoDBDocumentClient;
-let store: DynamoEventStore;
-let queries: DynamoJobQueries;
 
 beforeAll(async () => {
   db = await openEventStoreTable(30);
-  ({ table, client, store, queries } = db);
 });
 afterAll(() => db.close());
 
@@ -37,8 +30,8 @@ describe('the payload span of a stored event', () => {
 
   it.each(cases)('is stored with its offsets, so the fan-out reads back exactly the payload (%s)', async (_name, text, span) => {
     const event = { ...contentorEvent({ status: 'completed' }), body: Buffer.from(text, 'utf8'), payloadSpan: span };
-    await store.store(event, at(0));
-    const [item] = await queries.history('contentor', event.jobId, event.jobId);
+    await db.store.store(event, at(0));
+    const [item] = await db.queries.history('contentor', event.jobId, event.jobId);
     expect(item).toMatchObject({ payloadStart: span.start, payloadEnd: span.end });
     expect(payloadTextOf(item ?? {})).toBe(payload);
   });
@@ -46,8 +39,8 @@ describe('the payload span of a stored event', () => {
   it('is left out when the payload is the whole body (the default the fan-out reads)', async () => {
     const body = Buffer.from(payload, 'utf8');
     const event = { ...contentorEvent({ status: 'completed' }), body, payloadSpan: { start: 0, end: body.length } };
-    await store.store(event, at(0));
-    const [item] = await queries.history('contentor', event.jobId, event.jobId);
+    await db.store.store(event, at(0));
+    const [item] = await db.queries.history('contentor', event.jobId, event.jobId);
     expect(item).not.toHaveProperty('payloadStart');
     expect(item).not.toHaveProperty('payloadEnd');
     expect(payloadTextOf(item ?? {})).toBe(payload);
@@ -58,13 +51,13 @@ describe('a Contentor duplicate of an event older than the state', () => {
   it('is answered duplicate by the conditional put alone, costing the one unit AWS bills for the failed condition', async () => {
     const uuid = randomUUID();
     const late = contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:35:00Z' });
-    await store.store(contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:40:00Z' }), at(0));
-    const first = await store.store(late, at(1));
-    const again = await store.store(late, at(2));
+    await db.store.store(contentorEvent({ uuid, status: 'completed', timestamp: '2025-04-09T15:40:00Z' }), at(0));
+    const first = await db.store.store(late, at(1));
+    const again = await db.store.store(late, at(2));
     expect(first).toMatchObject({ outcome: 'accepted', writeUnits: 1 });
     expect(again).toEqual({ outcome: 'duplicate', eventId: first.eventId, writeUnits: 1, readUnits: 1 });
-    expect(await queries.history('contentor', uuid, uuid)).toHaveLength(2);
-    expect(await queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'succeeded', eventType: 'completed' });
+    expect(await db.queries.history('contentor', uuid, uuid)).toHaveLength(2);
+    expect(await db.queries.getJob('contentor', uuid, uuid)).toMatchObject({ status: 'succeeded', eventType: 'completed' });
   });
 });
 
@@ -77,9 +70,9 @@ describe('a compare-and-set on a state that is gone', () => {
       requires: { kind: 'unchanged', fields: { orderKey: '2025-04-09T15:30:00.000Z#01#e', status: 'in_progress' } },
     };
     expect(applyTransition(undefined, transition)).toBeUndefined();
-    await expect(client.send(new UpdateCommand({ TableName: table.tableName, ...stateUpdateRequest(transition) }))).rejects.toMatchObject({
+    await expect(db.client.send(new UpdateCommand({ TableName: db.table.tableName, ...stateUpdateRequest(transition) }))).rejects.toMatchObject({
       name: 'ConditionalCheckFailedException',
     });
-    expect((await client.send(new GetCommand({ TableName: table.tableName, Key: transition.key, ConsistentRead: true }))).Item).toBeUndefined();
+    expect((await db.client.send(new GetCommand({ TableName: db.table.tableName, Key: transition.key, ConsistentRead: true }))).Item).toBeUndefined();
   });
 });
