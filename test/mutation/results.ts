@@ -49,8 +49,9 @@ export interface MutationResults {
 
 /**
  * The modules that hold a promise of README.md, docs/SECURITY.md or docs/RELIABILITY.md: providers and crypto,
- * the write plan, ingest, the fan-out, notifications, the quarantine, the event store and the ledger. The event
- * store's state writes are decided in core/state-transition.ts and spelled in adapters/state-update-expressions.ts.
+ * the write plan, ingest, the fan-out, notifications, people's alerts (rate ceiling and digests), the quarantine, the
+ * event store and the ledger. The event store's state writes are decided in core/state-transition.ts and spelled in
+ * adapters/state-update-expressions.ts.
  */
 export const promiseModules: readonly RegExp[] = [
   /^lambda\/core\/providers\//,
@@ -62,6 +63,8 @@ export const promiseModules: readonly RegExp[] = [
   /^lambda\/core\/ingest\.ts$/,
   /^lambda\/core\/fanout\.ts$/,
   /^lambda\/core\/notification\//,
+  /^lambda\/core\/alerts\//,
+  /^lambda\/adapters\/dynamo-alert-store\.ts$/,
   /^lambda\/core\/quarantine\.ts$/,
   /^lambda\/adapters\/dynamo-event-store\.ts$/,
   /^lambda\/adapters\/state-update-expressions\.ts$/,
