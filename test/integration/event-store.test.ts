@@ -46,6 +46,7 @@ async function storeLikeProvider(event: Parameters<DynamoEventStore['store']>[0]
  */
 function storeFailingFirstStateUpdate(): DynamoEventStore {
   const faulty = makeDocumentClient({ endpoint: dynamoEndpoint(), maxAttempts: 1 });
+  db.opened.push(faulty);
   let failed = false;
   faulty.middlewareStack.add(
     (next) => async (args) => {
@@ -158,6 +159,7 @@ describe('Contentor state writes (compare-and-set on the state read)', () => {
     await db.store.store(contentorEvent({ uuid, status: 'processing', timestamp: '2025-04-09T15:30:00Z' }), at(0));
     // The watchdog's write lands between this store's state read and its state write.
     const racing = makeDocumentClient({ endpoint: dynamoEndpoint() });
+    db.opened.push(racing);
     let raced = false;
     racing.middlewareStack.add(
       (next) => async (args) => {
@@ -187,12 +189,12 @@ describe('Contentor state writes (compare-and-set on the state read)', () => {
       statusSince: at(1),
       gsi1pk: 'STATUS#in_progress',
     });
-    racing.destroy();
   });
 
   it('gives up with DependencyError (503) when the state keeps changing under it', async () => {
     const event = contentorEvent({ status: 'completed' });
     const losing = makeDocumentClient({ endpoint: dynamoEndpoint(), maxAttempts: 1 });
+    db.opened.push(losing);
     losing.middlewareStack.add(
       (next) => async (args) => {
         if ((args.input as { UpdateExpression?: unknown }).UpdateExpression !== undefined) {
@@ -207,7 +209,6 @@ describe('Contentor state writes (compare-and-set on the state read)', () => {
     // The event is stored; a retry completes the state.
     expect((await db.store.store(event, at(1))).outcome).toBe('duplicate');
     expect(await db.queries.getJob('contentor', event.jobId, event.jobId)).toMatchObject({ status: 'succeeded' });
-    losing.destroy();
   });
 });
 
@@ -394,11 +395,11 @@ describe('the read-only guard (the replay dry run)', () => {
 describe('storage failures', () => {
   it('answers DependencyError (503) when DynamoDB cannot be reached', async () => {
     const down = makeDocumentClient({ endpoint: `http://127.0.0.1:${await freePort()}`, maxAttempts: 1 });
+    db.opened.push(down);
     const unreachable = new DynamoEventStore({ client: down, tableName: db.table.tableName, retentionDays: RETENTION_DAYS });
     for (const event of [contentorEvent(), panjayaEvent({ assetId: 'a', event: 'asset_failed' })]) {
       await expect(unreachable.store(event, at(0))).rejects.toMatchObject({ name: 'DependencyError', httpStatus: 503, reason: 'storage_unavailable' });
     }
-    down.destroy();
   });
 });
 
