@@ -9,23 +9,7 @@ import {
   ProvidersConfigError,
 } from '../../../../lambda/core/providers/configured/config-schema';
 import { exampleProviders } from '../../../fixtures/configured-providers';
-
-type Example = typeof exampleProviders;
-const problemsOf = (run: () => unknown): readonly string[] => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ProvidersConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ProvidersConfigError');
-};
-const withChange = (change: (config: Example & Record<string, unknown>) => void) => {
-  const config = structuredClone(exampleProviders) as Example & Record<string, unknown>;
-  change(config);
-  return config;
-};
-const problemsWith = (change: (config: Example & Record<string, unknown>) => void) => problemsOf(() => parseProvidersConfig(withChange(change)));
+import { exampleWith as withChange, problemsOf, problemsWith } from '../../../helpers/provider-config-problems';
 
 describe('configured providers: edges of what parses', () => {
   it('reads text of blanks only as no configured providers', () => {

@@ -11,29 +11,14 @@ import { PROVIDER_NAME_RE } from '../../../../lambda/core/model';
 import { closestMatch } from '../../../../lambda/core/closest-match';
 import { configuredStatusMap } from '../../../../lambda/core/providers/configured/status-map';
 import { exampleProviders } from '../../../fixtures/configured-providers';
+import { problemsOf, problemsWith } from '../../../helpers/provider-config-problems';
 
 // The issue's example, exactly as it shows it.
 const issueExample = exampleProviders;
 type Example = typeof issueExample;
 const clone = (): Example => structuredClone(issueExample);
 
-/** The problem lines of a call expected to refuse its configuration. */
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ProvidersConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ProvidersConfigError');
-}
 const problems = (input: unknown, source?: string) => problemsOf(() => parseProvidersConfig(input, source));
-/** Refusal of the example with one change applied to it. */
-const problemsWith = (change: (config: Example & Record<string, unknown>) => void) => {
-  const config = clone() as Example & Record<string, unknown>;
-  change(config);
-  return problems(config);
-};
 const del = <T extends object>(object: T, key: keyof T) => {
   delete object[key];
 };
