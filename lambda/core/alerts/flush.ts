@@ -53,11 +53,12 @@ async function flushWindow(window: { start: string; end: string }, deps: FlushDe
   if (!(await deps.store.claimFlush(window.start, at(), staleBefore()))) return { windowStart: window.start, digestTotal: 0, outcome: 'taken' };
   const members: AlertDecision[] = [];
   for (const decision of await deps.store.decisions(window.start)) {
+    // Sent on its own: never listed, even when an earlier flush folded it while its publish was presumed dead.
+    if (decision.sentAt) continue;
     if (decision.kind === 'digest' || decision.foldedAt) {
       members.push(decision);
       continue;
     }
-    if (decision.sentAt) continue;
     const folded = await deps.store.fold(window.start, decision.eventId, at(), staleBefore());
     if (folded === 'folded') members.push(decision);
     if (folded === 'in-flight') {
