@@ -31,10 +31,11 @@ const CONFLICT_RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800] as const;
 
 type CancellationReason = { Code?: string };
 
-function cancellationCodes(error: unknown): string[] | undefined {
+/** Each item's reason code (DynamoDB answers one per item of the transaction); only 'ConditionalCheckFailed' is looked for. */
+function cancellationCodes(error: unknown): Array<string | undefined> | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
   const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
+  return reasons.map((r) => r.Code);
 }
 
 export class DynamoAlertStore implements AlertStore {
