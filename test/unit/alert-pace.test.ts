@@ -101,7 +101,10 @@ describe('waitForSlot at its boundaries', () => {
   it('lets each slot it claims expire a retention period after the slot begins (epoch seconds)', async () => {
     let now = t0;
     const { store, claims, expiries } = slots(new Set([first]));
-    expect(await waitForSlot({ store, now: () => new Date(now), sleep: async (ms) => void (now += ms) })).toBe(true);
+    const sleep = async (ms: number) => {
+      now += ms;
+    };
+    expect(await waitForSlot({ store, now: () => new Date(now), sleep })).toBe(true);
     expect(ALERT_ITEM_RETENTION_DAYS).toBe(7);
     // The second slot begins at …00.250: its epoch seconds are rounded down.
     expect(expiries).toEqual(claims.map((slot) => Math.floor(slotStartMs(slot) / 1000) + 7 * 86_400));
