@@ -49,9 +49,10 @@ export interface MutationResults {
 
 /**
  * The modules that hold a promise of README.md, docs/SECURITY.md or docs/RELIABILITY.md: providers and crypto,
- * the write plan, ingest, the fan-out, notifications, people's alerts (rate ceiling and digests), the quarantine, the
- * event store and the ledger. The event store's state writes are decided in core/state-transition.ts and spelled in
- * adapters/state-update-expressions.ts.
+ * the write plan, ingest, the fan-out and which stream records reach it, notifications and their publishing to SNS,
+ * people's alerts (rate ceiling and digests), the watchdog (stalled jobs), the quarantine, the event store, the job
+ * queries and the ledger, secrets, and the metrics the alarms read. The event store's state writes are decided in
+ * core/state-transition.ts and spelled in adapters/state-update-expressions.ts.
  */
 export const promiseModules: readonly RegExp[] = [
   /^lambda\/core\/providers\//,
@@ -65,6 +66,14 @@ export const promiseModules: readonly RegExp[] = [
   /^lambda\/core\/notification\//,
   /^lambda\/core\/alerts\//,
   /^lambda\/adapters\/dynamo-alert-store\.ts$/,
+  /^lambda\/core\/watchdog\//,
+  /^lambda\/adapters\/dynamo-watchdog-store\.ts$/,
+  /^lambda\/adapters\/dynamo-job-queries\.ts$/,
+  /^lambda\/adapters\/sns-publisher\.ts$/,
+  /^lambda\/core\/stream-filter\.ts$/,
+  /^lambda\/adapters\/secret-source\.ts$/,
+  /^lambda\/core\/secret-values\.ts$/,
+  /^lambda\/adapters\/telemetry\.ts$/,
   /^lambda\/core\/quarantine\.ts$/,
   /^lambda\/adapters\/dynamo-event-store\.ts$/,
   /^lambda\/adapters\/state-update-expressions\.ts$/,
