@@ -43,6 +43,8 @@ export function makeDocumentClient(options: DocumentClientOptions = {}): DynamoD
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 1000,
       requestTimeout: options.requestTimeoutMs ?? 3000,
+      // Without it the SDK only logs a warning when the request timeout passes and keeps waiting for DynamoDB.
+      throwOnRequestTimeout: true,
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     },

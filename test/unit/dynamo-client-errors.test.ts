@@ -17,3 +17,19 @@ describe('storage errors', () => {
     },
   );
 });
+
+describe('errors already decided on our side', () => {
+  it('keep a 500 a 500: an InternalError from a storage step passes through unchanged', () => {
+    const bug = new InternalError('internal error: the request could not be stored', { operation: 'TransactWriteItems', bug: true });
+    expect(storageUnavailable('PutItem', bug)).toBe(bug);
+  });
+
+  it('keep a DependencyError as it was raised, reason and message included', () => {
+    const down = new DependencyError('secrets_unavailable', 'webhook secret temporarily unavailable');
+    expect(storageUnavailable('PutItem', down)).toBe(down);
+  });
+
+  it('log only the operation when what was thrown is not an Error', () => {
+    expect(storageUnavailable('Query', 'socket hang up')).toMatchObject({ httpStatus: 503, logDetail: { operation: 'Query' } });
+  });
+});
