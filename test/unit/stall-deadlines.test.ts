@@ -1,12 +1,6 @@
-/**
- * What an operator writes in `stallDeadlines` and what they read back when it is wrong: the duration spellings the
- * README promises, the error naming each bad entry and what would be accepted, and which deadline judges which job
- * when two providers share a status name.
- */
-import type { StateItem } from '../../lambda/core/items';
 import { providerRegistry } from '../../lambda/core/providers';
-import { keys } from '../../lambda/contracts';
 import { judgeStall, parseStallDeadlines, StallDeadlinesError, stallEventId } from '../../lambda/core/watchdog';
+import { stateItem } from '../helpers/state-items';
 
 const minutesOf = (input: unknown) => parseStallDeadlines({ contentor: { processing: input } }).find((r) => r.eventType === 'processing')?.minutes;
 
@@ -84,28 +78,7 @@ describe('a refused stall deadline configuration', () => {
 describe('the deadline that judges a job', () => {
   const acme = withAcme({ processing: 'in_progress', done: 'succeeded' });
 
-  function processingState(provider: string): StateItem {
-    const updatedAt = '2026-11-23T07:00:00.000Z';
-    return {
-      pk: keys.partition(provider, 'j1'),
-      sk: keys.state('j1'),
-      itemType: 'state',
-      provider,
-      jobId: 'j1',
-      partitionId: 'j1',
-      status: 'in_progress',
-      eventType: 'processing',
-      eventId: 'e'.repeat(32),
-      occurredAt: updatedAt,
-      receivedAt: updatedAt,
-      updatedAt,
-      orderKey: `${updatedAt}#01#${'e'.repeat(32)}`,
-      seq: 1,
-      lastContentHash: 'h',
-      gsi1pk: keys.status('in_progress'),
-      gsi1sk: keys.statusSort(updatedAt, provider, 'j1'),
-    };
-  }
+  const processingState = (provider: string) => stateItem({ provider, jobId: 'j1' });
 
   it("is the job's own provider's, when another provider has a status of the same name", () => {
     const rules = parseStallDeadlines({ acme: { processing: '6h' } }, 'stallDeadlines', acme);

@@ -4,34 +4,13 @@
  * each index partition holding bad items. These are what an operator reads in the function's logs.
  */
 import type { StateItem } from '../../lambda/core/items';
-import { keys } from '../../lambda/contracts';
 import { parseStallDeadlines, sweep, type StallWriteOutcome, type WatchdogLog, type WatchdogStore } from '../../lambda/core/watchdog';
+import { stateItem } from '../helpers/state-items';
 
 const deadlines = parseStallDeadlines(undefined);
 const now = () => new Date('2026-11-23T09:30:00.000Z');
 
-function processingState(jobId: string): StateItem {
-  const updatedAt = '2026-11-23T07:00:00.000Z';
-  return {
-    pk: keys.partition('contentor', jobId),
-    sk: keys.state(jobId),
-    itemType: 'state',
-    provider: 'contentor',
-    jobId,
-    partitionId: jobId,
-    status: 'in_progress',
-    eventType: 'processing',
-    eventId: 'e'.repeat(32),
-    occurredAt: updatedAt,
-    receivedAt: updatedAt,
-    updatedAt,
-    orderKey: `${updatedAt}#02#${'e'.repeat(32)}`,
-    seq: 2,
-    lastContentHash: 'h',
-    gsi1pk: keys.status('in_progress'),
-    gsi1sk: keys.statusSort(updatedAt, 'contentor', jobId),
-  };
-}
+const processingState = (jobId: string) => stateItem({ jobId });
 
 /** A store with `states` and `invalid` per status, answering stall writes with `outcome`. */
 function storeOf(byStatus: Record<string, { states?: StateItem[]; invalid?: number }>, outcome: StallWriteOutcome | Error = 'stalled'): WatchdogStore {

@@ -1,5 +1,6 @@
 import { buildEmailText, buildNotification, buildSubject } from '../../lambda/core/notification';
 import { EventItemSchema, type StateItem } from '../../lambda/core/items';
+import { exampleJobId, stateItem } from '../helpers/state-items';
 import { matchesStreamFilter } from '../../lambda/core/stream-filter';
 import { keys, PENDING_PARTITION } from '../../lambda/contracts';
 import {
@@ -20,35 +21,9 @@ import {
 
 const _HOUR = 3_600_000;
 const defaults = parseStallDeadlines(undefined);
-const uuid = '3f2a9c1e-7d7e-4c55-9a3b-5d0c2f1e9b10';
+const uuid = exampleJobId;
 
-function state(overrides: Partial<StateItem> = {}): StateItem {
-  const provider = overrides.provider ?? 'contentor';
-  const jobId = overrides.jobId ?? uuid;
-  const partitionId = overrides.partitionId ?? jobId;
-  const updatedAt = overrides.updatedAt ?? '2026-11-23T07:00:00.000Z';
-  const status = overrides.status ?? 'in_progress';
-  return {
-    pk: keys.partition(provider, partitionId),
-    sk: keys.state(jobId),
-    itemType: 'state',
-    provider,
-    jobId,
-    partitionId,
-    status,
-    eventType: 'processing',
-    eventId: 'e'.repeat(32),
-    occurredAt: '2026-11-23T06:59:58.000Z',
-    receivedAt: updatedAt,
-    updatedAt,
-    orderKey: `2026-11-23T06:59:58.000Z#02#${'e'.repeat(32)}`,
-    seq: 2,
-    lastContentHash: 'h',
-    gsi1pk: keys.status(status),
-    gsi1sk: keys.statusSort(updatedAt, provider, jobId),
-    ...overrides,
-  };
-}
+const state = stateItem;
 const at = (iso: string) => new Date(iso);
 
 describe('stall deadline configuration', () => {
