@@ -4,31 +4,16 @@
  * the wording of a function's start-up error when its environment is wrong.
  */
 import { metricNames } from '../../lambda/contracts';
-import { makeTelemetry } from '../../lambda/adapters/telemetry';
 import { readReceiverEnv } from '../../lambda/config/receiver-env';
-import { builtInRegistry } from '../../lambda/core/providers';
 import { trustResolver } from '../../lambda/core/trust';
-import { makeReceiverHandler } from '../../lambda/handlers/receiver/handler';
 import { capturing } from '../helpers/capture-output';
+import { receiverBeforeStorage } from '../helpers/receiver-before-storage';
 
 async function refused(provider: string, body: string): Promise<{ status: number; lines: Array<Record<string, unknown>> }> {
   const saved = process.env.POWERTOOLS_METRICS_DISABLED;
   delete process.env.POWERTOOLS_METRICS_DISABLED;
   try {
-    const telemetry = makeTelemetry('receiver');
-    telemetry.logger.setLogLevel('INFO');
-    const handler = makeReceiverHandler({
-      findProvider: builtInRegistry.get,
-      store: {
-        store: async () => {
-          throw new Error('a refused delivery is never stored');
-        },
-      },
-      trust: trustResolver({}),
-      maxBodyBytes: 64,
-      now: () => new Date(),
-      telemetry,
-    });
+    const handler = receiverBeforeStorage({ trust: trustResolver({}), maxBodyBytes: 64, why: 'a refused delivery is never stored' });
     let status = 0;
     const output = await capturing(async () => {
       const response = await handler({ pathParameters: { provider }, headers: {}, body, isBase64Encoded: false } as never);

@@ -6,30 +6,19 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CachedSecretsManagerSource, type FetchSecret, StaticSecretSource } from '../../lambda/adapters/secret-source';
-import { makeTelemetry } from '../../lambda/adapters/telemetry';
-import { builtInRegistry } from '../../lambda/core/providers';
 import { parseSecretValue } from '../../lambda/core/secret-values';
 import { trustResolver } from '../../lambda/core/trust';
-import { makeReceiverHandler } from '../../lambda/handlers/receiver/handler';
 import { capturing } from '../helpers/capture-output';
+import { receiverBeforeStorage } from '../helpers/receiver-before-storage';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:contentor';
 
 /** One signed-looking Contentor delivery through the receiver with `fetchSecret` behind the secret cache. */
 async function deliverWith(fetchSecret: FetchSecret): Promise<{ status: number; body: unknown; logs: string }> {
-  const telemetry = makeTelemetry('receiver');
-  telemetry.logger.setLogLevel('INFO');
-  const handler = makeReceiverHandler({
-    findProvider: builtInRegistry.get,
-    store: {
-      store: async () => {
-        throw new Error('the secret is read before anything is stored');
-      },
-    },
+  const handler = receiverBeforeStorage({
     trust: trustResolver({ secrets: { contentor: new CachedSecretsManagerSource(ARN, 60_000, fetchSecret) } }),
     maxBodyBytes: 4096,
-    now: () => new Date(),
-    telemetry,
+    why: 'the secret is read before anything is stored',
   });
   let response: { statusCode?: number; body?: string } = {};
   const logs = await capturing(async () => {
