@@ -6,7 +6,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '../../lambda/adapters/dynamo-alert-store';
-import type { AlertKind, AlertSettings, AlertWindow } from '../../lambda/core/alerts';
+import { type AlertKind, type AlertSettings, type AlertWindow, windowAt } from '../../lambda/core/alerts';
 import { type AlertDeps, expiresAtFor, factsOf } from '../../lambda/core/alerts/alert-event';
 import type { EventItem } from '../../lambda/core/items';
 import type { NotificationPublisher, OutgoingNotification } from '../../lambda/core/ports';
@@ -31,8 +31,14 @@ export async function alertTable() {
   const store = new DynamoAlertStore(doc, table.tableName);
   const item = async (pk: string, sk: string) =>
     (await doc.send(new GetCommand({ TableName: table.tableName, Key: { pk, sk }, ConsistentRead: true }))).Item as Record<string, unknown> | undefined;
-  return { doc, table, store, item };
+  /** A decision another attempt made, on this table (decideDirectly). */
+  const decide = (window: AlertWindow, item: EventItem, kind: AlertKind, atMs: number) => decideDirectly(store, window, item, kind, atMs);
+  return { doc, table, store, item, decide };
 }
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+/** The 60 s window holding `ms` (the scenarios' window length). */
+export const window60 = (ms: number): AlertWindow => windowAt(ms, 60);
 
 let epoch = Date.parse('2033-01-01T00:00:00.000Z');
 

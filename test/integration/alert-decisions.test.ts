@@ -5,10 +5,9 @@
  * test/integration/alerts.test.ts and test/property/alert-budget.test.ts, which run bursts and arrival patterns.
  */
 import { keys } from '../../lambda/contracts';
-import { ALERT_ITEM_RETENTION_DAYS, nextWindow, pacing, slotAt, STALE_CLAIM_MS, windowAt, type AlertWindow } from '../../lambda/core/alerts';
+import { ALERT_ITEM_RETENTION_DAYS, nextWindow, pacing, slotAt, STALE_CLAIM_MS, type AlertWindow } from '../../lambda/core/alerts';
 import { alertEvent } from '../../lambda/core/alerts/alert-event';
-import type { EventItem } from '../../lambda/core/items';
-import { alertTable, decideDirectly as decide, scenario } from '../helpers/alert-core-deps';
+import { alertTable, iso, window60, scenario } from '../helpers/alert-core-deps';
 import { contentorItem, panjayaItem } from '../helpers/event-item-fixtures';
 
 let t: Awaited<ReturnType<typeof alertTable>>;
@@ -17,14 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.table.drop());
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const window60 = (ms: number) => windowAt(ms, 60);
-
-const decideDirectly = (window: AlertWindow, item: EventItem, kind: 'alert' | 'digest', atMs: number) => decide(t.store, window, item, kind, atMs);
-
 /** A window whose digest flush has started (`claimed`) or finished (`flushed`): it takes no more decisions. */
 async function closeWindow(window: AlertWindow, how: 'claimed' | 'flushed', at: number) {
-  expect(await decideDirectly(window, contentorItem('failed'), 'digest', at)).toBe('decided');
+  expect(await t.decide(window, contentorItem('failed'), 'digest', at)).toBe('decided');
   expect(await t.store.claimFlush(window.start, iso(at), iso(at - STALE_CLAIM_MS))).toBe(true);
   if (how === 'flushed') await t.store.finishFlush(window.start, iso(at), 1);
 }
@@ -106,7 +100,7 @@ describe('alertEvent', () => {
   it('publishes, once, an alert an earlier attempt decided in an earlier window but never sent', async () => {
     const { clock, deps, publisher, start } = scenario(t.store);
     const failed = contentorItem('failed');
-    expect(await decideDirectly(window60(start), failed, 'alert', start)).toBe('decided');
+    expect(await t.decide(window60(start), failed, 'alert', start)).toBe('decided');
     // The retry comes in the next window; the alert belongs to the window it was decided in.
     clock.now = start + 70_000;
     expect(await alertEvent(failed, deps)).toBe('alerted');
@@ -118,8 +112,8 @@ describe('alertEvent', () => {
   it('leaves an earlier digest decision, or an alert already folded into the digest, to the digest', async () => {
     const { clock, deps, publisher, start } = scenario(t.store);
     const [digested, folded] = [contentorItem('failed'), contentorItem('failed')];
-    expect(await decideDirectly(window60(start), digested, 'digest', start)).toBe('decided');
-    expect(await decideDirectly(window60(start), folded, 'alert', start)).toBe('decided');
+    expect(await t.decide(window60(start), digested, 'digest', start)).toBe('decided');
+    expect(await t.decide(window60(start), folded, 'alert', start)).toBe('decided');
     expect(await t.store.fold(window60(start).start, folded.eventId, iso(start), iso(start - STALE_CLAIM_MS))).toBe('folded');
     expect(await alertEvent(digested, deps)).toBe('already');
     expect(await alertEvent(folded, deps)).toBe('already');
@@ -136,7 +130,7 @@ describe('alertEvent', () => {
     const [racing, dead] = [contentorItem('failed'), contentorItem('failed')];
     const window = window60(start);
     clock.now = start + 5_000;
-    for (const item of [racing, dead]) expect(await decideDirectly(window, item, 'alert', start)).toBe('decided');
+    for (const item of [racing, dead]) expect(await t.decide(window, item, 'alert', start)).toBe('decided');
     expect(await t.store.startPublishing(window.start, racing.eventId, iso(clock.now), iso(clock.now - STALE_CLAIM_MS))).toBe(true);
     expect(await t.store.startPublishing(window.start, dead.eventId, iso(clock.now - STALE_CLAIM_MS - 1), iso(0))).toBe(true);
     expect(await alertEvent(racing, deps)).toBe('already');

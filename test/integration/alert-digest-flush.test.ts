@@ -5,10 +5,10 @@
  * and much faster than test/integration/alerts.test.ts and test/property/alert-budget.test.ts.
  */
 import { DynamoAlertStore } from '../../lambda/adapters/dynamo-alert-store';
-import { flushClosedWindows, flushGraceMs, pacing, slotAt, STALE_CLAIM_MS, windowAt, type AlertStore, type AlertWindow } from '../../lambda/core/alerts';
+import { flushClosedWindows, flushGraceMs, pacing, slotAt, STALE_CLAIM_MS, type AlertStore, type AlertWindow } from '../../lambda/core/alerts';
 import type { EventItem } from '../../lambda/core/items';
 import type { OutgoingNotification } from '../../lambda/core/ports';
-import { alertTable, decideDirectly, RecordingPublisher, scenario } from '../helpers/alert-core-deps';
+import { alertTable, iso, window60, RecordingPublisher, scenario } from '../helpers/alert-core-deps';
 import { commandCountingDocClient } from '../helpers/aws-local';
 import { contentorItem } from '../helpers/event-item-fixtures';
 
@@ -18,12 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.table.drop());
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const window60 = (ms: number) => windowAt(ms, 60);
-const decide = (window: AlertWindow, item: EventItem, kind: 'alert' | 'digest', atMs: number) => decideDirectly(t.store, window, item, kind, atMs);
 /** An alert another attempt published: publishingAt, then sentAt, as alertEvent writes them. */
 async function sendAlone(window: AlertWindow, item: EventItem, atMs: number) {
-  expect(await decide(window, item, 'alert', atMs)).toBe('decided');
+  expect(await t.decide(window, item, 'alert', atMs)).toBe('decided');
   expect(await t.store.startPublishing(window.start, item.eventId, iso(atMs), iso(atMs - STALE_CLAIM_MS))).toBe(true);
   await t.store.markSent(window.start, item.eventId, iso(atMs));
 }
@@ -36,7 +33,7 @@ describe('flushClosedWindows', () => {
     const { clock, deps, publisher, start } = scenario(t.store);
     const window = window60(start);
     const failed = contentorItem('failed');
-    expect(await decide(window, failed, 'digest', start)).toBe('decided');
+    expect(await t.decide(window, failed, 'digest', start)).toBe('decided');
     clock.now = Date.parse(window.end) + 10_000 - 1;
     expect(await flushClosedWindows(deps)).toEqual({ flushed: [], failures: [] });
     expect(publisher.published).toEqual([]);
@@ -61,17 +58,17 @@ describe('flushClosedWindows', () => {
       EventItem,
       EventItem,
     ];
-    expect(await decide(window, d, 'alert', start)).toBe('decided'); // never published: folded now
-    expect(await decide(window, b, 'digest', start + 1_000)).toBe('decided');
+    expect(await t.decide(window, d, 'alert', start)).toBe('decided'); // never published: folded now
+    expect(await t.decide(window, b, 'digest', start + 1_000)).toBe('decided');
     await sendAlone(window, s, start + 1_500);
-    expect(await decide(window, e, 'alert', start + 2_000)).toBe('decided'); // folded by an earlier flush that then failed
+    expect(await t.decide(window, e, 'alert', start + 2_000)).toBe('decided'); // folded by an earlier flush that then failed
     expect(await t.store.fold(window.start, e.eventId, iso(start + 70_000), iso(start))).toBe('folded');
     // Folded while its publish was presumed dead, which then went out after all: people had it alone.
-    expect(await decide(window, f, 'alert', start + 2_500)).toBe('decided');
+    expect(await t.decide(window, f, 'alert', start + 2_500)).toBe('decided');
     expect(await t.store.startPublishing(window.start, f.eventId, iso(start + 2_500), iso(0))).toBe(true);
     expect(await t.store.fold(window.start, f.eventId, iso(start + 2_500 + STALE_CLAIM_MS + 1), iso(start + 2_500 + 1))).toBe('folded');
     await t.store.markSent(window.start, f.eventId, iso(start + 2_500 + STALE_CLAIM_MS + 2));
-    for (const item of [c, a]) expect(await decide(window, item, 'digest', start + 3_000)).toBe('decided');
+    for (const item of [c, a]) expect(await t.decide(window, item, 'digest', start + 3_000)).toBe('decided');
     clock.now = flushableAt(window) + STALE_CLAIM_MS;
     expect((await flushClosedWindows(deps)).flushed).toEqual([{ windowStart: window.start, digestTotal: 5, outcome: 'sent' }]);
     expect(publisher.documents.map(listed)).toEqual([[d.eventId, b.eventId, e.eventId, a.eventId, c.eventId]]);
@@ -84,8 +81,8 @@ describe('flushClosedWindows', () => {
     const { clock, deps, start } = scenario(new DynamoAlertStore(counting.client, t.table.tableName));
     const window = window60(start);
     const [digested1, digested2, folded, unsent] = [contentorItem('failed'), contentorItem('failed'), contentorItem('failed'), contentorItem('failed')];
-    for (const item of [digested1, digested2]) expect(await decide(window, item, 'digest', start)).toBe('decided');
-    for (const item of [folded, unsent]) expect(await decide(window, item, 'alert', start)).toBe('decided');
+    for (const item of [digested1, digested2]) expect(await t.decide(window, item, 'digest', start)).toBe('decided');
+    for (const item of [folded, unsent]) expect(await t.decide(window, item, 'alert', start)).toBe('decided');
     expect(await t.store.fold(window.start, folded.eventId, iso(start), iso(0))).toBe('folded');
     clock.now = flushableAt(window);
     expect((await flushClosedWindows(deps)).flushed).toEqual([{ windowStart: window.start, digestTotal: 4, outcome: 'sent' }]);
@@ -97,8 +94,8 @@ describe('flushClosedWindows', () => {
     const { clock, deps, publisher, start } = scenario(t.store);
     const window = window60(start);
     const [racing, digested] = [contentorItem('failed'), contentorItem('failed')];
-    expect(await decide(window, racing, 'alert', start)).toBe('decided');
-    expect(await decide(window, digested, 'digest', start)).toBe('decided');
+    expect(await t.decide(window, racing, 'alert', start)).toBe('decided');
+    expect(await t.decide(window, digested, 'digest', start)).toBe('decided');
     clock.now = flushableAt(window);
     // Fault injection: the emulator cannot interleave another invocation between the flush's read of the decisions
     // and its fold, so this store marks the alert sent (its publish landed) just before folding it.
@@ -116,8 +113,8 @@ describe('flushClosedWindows', () => {
     const { clock, deps, publisher, start } = scenario(t.store);
     const window = window60(start);
     const [publishing, digested] = [contentorItem('failed'), contentorItem('failed')];
-    expect(await decide(window, publishing, 'alert', start)).toBe('decided');
-    expect(await decide(window, digested, 'digest', start)).toBe('decided');
+    expect(await t.decide(window, publishing, 'alert', start)).toBe('decided');
+    expect(await t.decide(window, digested, 'digest', start)).toBe('decided');
     clock.now = flushableAt(window);
     expect(await t.store.startPublishing(window.start, publishing.eventId, iso(clock.now - 1_000), iso(0))).toBe(true);
     expect(await flushClosedWindows(deps)).toEqual({ flushed: [{ windowStart: window.start, digestTotal: 0, outcome: 'postponed' }], failures: [] });
@@ -132,8 +129,8 @@ describe('flushClosedWindows', () => {
     const { clock, deps, publisher, start } = scenario(t.store);
     const [held, abandoned] = [window60(start), window60(start + 60_000)];
     const [inHeld, inAbandoned] = [contentorItem('failed'), contentorItem('failed')];
-    expect(await decide(held, inHeld, 'digest', start)).toBe('decided');
-    expect(await decide(abandoned, inAbandoned, 'digest', start + 60_000)).toBe('decided');
+    expect(await t.decide(held, inHeld, 'digest', start)).toBe('decided');
+    expect(await t.decide(abandoned, inAbandoned, 'digest', start + 60_000)).toBe('decided');
     clock.now = flushableAt(abandoned) + STALE_CLAIM_MS;
     expect(await t.store.claimFlush(held.start, iso(clock.now - 1_000), iso(0))).toBe(true);
     expect(await t.store.claimFlush(abandoned.start, iso(clock.now - STALE_CLAIM_MS - 1), iso(0))).toBe(true);
@@ -148,7 +145,7 @@ describe('flushClosedWindows', () => {
     const { clock, deps, publisher, start } = scenario(t.store);
     const window = window60(start);
     const digested = contentorItem('failed');
-    expect(await decide(window, digested, 'digest', start)).toBe('decided');
+    expect(await t.decide(window, digested, 'digest', start)).toBe('decided');
     clock.now = flushableAt(window);
     for (let slot = slotAt(clock.now); slot <= slotAt(clock.now + pacing.maxWaitMs); slot++) expect(await t.store.claimSlot(slot, 0)).toBe(true);
     expect((await flushClosedWindows(deps)).flushed).toEqual([{ windowStart: window.start, digestTotal: 1, outcome: 'unpaced' }]);
@@ -174,8 +171,8 @@ describe('flushClosedWindows', () => {
     const { clock, deps, publisher, start } = scenario(t.store, {}, failingOnce);
     const [first, second] = [window60(start), window60(start + 60_000)];
     const [inFirst, inSecond] = [contentorItem('failed'), contentorItem('failed')];
-    expect(await decide(first, inFirst, 'digest', start)).toBe('decided');
-    expect(await decide(second, inSecond, 'digest', start + 60_000)).toBe('decided');
+    expect(await t.decide(first, inFirst, 'digest', start)).toBe('decided');
+    expect(await t.decide(second, inSecond, 'digest', start + 60_000)).toBe('decided');
     failedWindow = first.start;
     clock.now = flushableAt(second);
     expect(await flushClosedWindows(deps)).toEqual({
