@@ -11,7 +11,7 @@
  * covers a hard kill of this process.
  */
 import '../tools/lib/quiet-node-warning';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -29,6 +29,7 @@ import { ensureQueue, ensureTable, ensureTopics, LOCAL_DLQ_NAME, type LocalTopic
 import { supervise, type SupervisedEmulator } from './supervisor';
 import { startFanoutHalf } from './fanout-wiring';
 import { startWatchdog } from './watchdog-wiring';
+import { writeWholeFile } from './write-whole-file';
 import { localOutputNames, outputNames, STACK_ID } from '../lambda/contracts';
 import { clientConfig } from '../lambda/contracts';
 import { providersFileBeside } from '../lambda/contracts';
@@ -202,8 +203,9 @@ async function startParts(config: LocalConfig, hooks: StartOptions, parts: Start
   };
   mkdirSync(path.dirname(config.outputsFile), { recursive: true });
   // The CLIs read the configured providers from here (tools/lib/cli-providers.ts), as the functions read PROVIDERS.
-  writeFileSync(providersFileBeside(config.outputsFile), `${JSON.stringify(config.providers, null, 2)}\n`);
-  writeFileSync(config.outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
+  writeWholeFile(providersFileBeside(config.outputsFile), `${JSON.stringify(config.providers, null, 2)}\n`);
+  // Written last and whole: its appearing is what readers wait for (the providers file is already there).
+  writeWholeFile(config.outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
   log(`receiver listening on ${apiUrl}/webhooks/{${providers.names.join('|')}}`);
   log(`outputs written to ${config.outputsFile}`);
   log('ready. Try: npm run send -- contentor failed   (Ctrl-C to stop)');
