@@ -6,7 +6,14 @@ import type { SecretSource } from '../core/ports';
 /** Minimal client surface, so tests can inject a failing fetch without mocking the SDK. */
 export type FetchSecret = (secretId: string) => Promise<string | undefined>;
 
-export function secretsManagerFetcher(client = new SecretsManagerClient({ maxAttempts: 2 })): FetchSecret {
+/**
+ * Two attempts of at most 2 s each: a Secrets Manager that hangs gets the delivery its 503 well inside the
+ * receiver's 10 s timeout (lib/job-webhook-receiver.ts). Without `throwOnRequestTimeout` the SDK only warns and waits.
+ */
+const secretsManagerClient = () =>
+  new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true } });
+
+export function secretsManagerFetcher(client = secretsManagerClient()): FetchSecret {
   return async (secretId) => (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
 }
 

@@ -129,6 +129,45 @@ describe('a Secrets Manager that keeps failing', () => {
   });
 });
 
+describe('a Secrets Manager that never answers', () => {
+  const saved: Record<string, string | undefined> = {};
+  let server: Server;
+  let asked = 0;
+
+  beforeAll(async () => {
+    // Accepts each request and never answers it: a hung endpoint, not a refused one.
+    server = createServer(() => {
+      asked += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const env: Record<string, string> = {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    };
+    for (const [key, value] of Object.entries(env)) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
+  });
+
+  afterAll(async () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('is given up on after its request timeout, twice, and the delivery gets its 503 (not the function timeout)', async () => {
+    const source = new CachedSecretsManagerSource(ARN, 60_000);
+    await expect(source.secrets()).rejects.toMatchObject({ httpStatus: 503, reason: 'secrets_unavailable' });
+    expect(asked).toBe(2);
+  }, 30_000);
+});
+
 describe('secret values as people store them', () => {
   it('reads a value pasted with surrounding whitespace or a trailing newline', () => {
     expect(parseSecretValue('  ["old","new"]\n')).toEqual(['old', 'new']);
