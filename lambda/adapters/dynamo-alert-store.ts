@@ -8,7 +8,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import * as z from 'zod/mini';
 import { issueLines, itemTypes, keys } from '../contracts';
 import type { AlertDecision, AlertStore, DecideInput, DecideOutcome, WindowHead } from '../core/alerts';
-import { isConditionFailure } from './dynamo-client';
+import { cancellationCodes, isConditionFailure } from './dynamo-client';
 
 const DecisionSchema = z.object({
   provider: z.string(),
@@ -28,15 +28,6 @@ const MarkSchema = z.object({ window: z.string(), kind: z.enum(['alert', 'digest
 
 /** Concurrent decisions on one window head conflict inside DynamoDB; they are retried, briefly. */
 const CONFLICT_RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800] as const;
-
-type CancellationReason = { Code?: string };
-
-/** Each item's reason code (DynamoDB answers one per item of the transaction); only 'ConditionalCheckFailed' is looked for. */
-function cancellationCodes(error: unknown): Array<string | undefined> | undefined {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code);
-}
 
 export class DynamoAlertStore implements AlertStore {
   constructor(

@@ -71,3 +71,14 @@ export function storageUnavailable(operation: string, error: unknown): Dependenc
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * A cancelled transaction's reason code for each of its items, in TransactItems order (undefined where DynamoDB gives
+ * none); undefined when the error is not a cancelled transaction. Recognised by name, as isConditionFailure is, so an
+ * error from another copy of the SDK is read the same.
+ */
+export function cancellationCodes(error: unknown): Array<string | undefined> | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: ReadonlyArray<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code);
+}

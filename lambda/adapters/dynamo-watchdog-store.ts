@@ -5,14 +5,13 @@
  * PutItem and UpdateItem on the table. It costs twice the write units of plain writes, which for a rare event buys
  * the guarantee that no stall notifies for a job whose state a real event moved meanwhile.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StateItemSchema, type EventItem, type StateItem } from '../core/items';
 import { keys, tableSchema } from '../contracts';
 import type { StateTransition } from '../core/state-transition';
 import type { StallWriteOutcome, SweepableStatus, WatchdogStore } from '../core/watchdog';
 import { ITEM_ABSENT_CONDITION, stateUpdateRequest } from './state-update-expressions';
-import { storageUnavailable } from './dynamo-client';
+import { cancellationCodes, storageUnavailable } from './dynamo-client';
 import { readItemsByKey, type Key } from './dynamo-job-queries';
 
 export class DynamoWatchdogStore implements WatchdogStore {
@@ -84,10 +83,9 @@ export class DynamoWatchdogStore implements WatchdogStore {
  * exists already (another sweep, or the index lagging our own write), or the state moved on. Anything else throws.
  */
 function cancelledOutcome(error: unknown): StallWriteOutcome | undefined {
-  if (!(error instanceof TransactionCanceledException) && !(error instanceof Error && error.name === 'TransactionCanceledException')) return undefined;
-  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-  const codes = reasons.map((reason) => reason.Code ?? 'None');
-  const benign = codes.every((code) => code === 'None' || code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
+  const codes = cancellationCodes(error);
+  if (codes === undefined) return undefined;
+  const benign = codes.every((code) => code === undefined || code === 'None' || code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
   if (!benign || codes.length === 0) return undefined;
   return codes[0] === 'ConditionalCheckFailed' ? 'already' : 'superseded';
 }
